@@ -1,0 +1,73 @@
+/**
+ * A PeerJS client reduced to its signaling socket, so server tests speak the real
+ * wire protocol without a browser. Every wait is bounded.
+ */
+import WebSocket from 'ws';
+
+export const waitLimitMs = 3_000;
+
+export function withTimeout<T>(promise: Promise<T>, label: string, ms = waitLimitMs): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${label}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The URL PeerJS 1.5 builds from `{ host, port, path, key }`: it appends "/" to the
+ * path, then "peerjs?key=…&id=…&token=…&version=…".
+ */
+export function peerjsSocketUrl(port: number, path: string, key: string, id: string, token = 'test-token'): string {
+  const base = path.endsWith('/') ? path : `${path}/`;
+  return `ws://127.0.0.1:${port}${base}peerjs?key=${key}&id=${id}&token=${token}&version=1.5.5`;
+}
+
+export interface ServerMessage {
+  readonly type: string;
+  readonly src?: string;
+  readonly dst?: string;
+  readonly payload?: unknown;
+}
+
+export class PeerSocket {
+  readonly ws: WebSocket;
+  readonly closed: Promise<number>;
+  private readonly inbox: ServerMessage[] = [];
+  private wake: (() => void) | undefined;
+
+  constructor(url: string, origin: string | undefined) {
+    this.ws = new WebSocket(url, origin === undefined ? {} : { origin });
+    this.ws.on('message', (data) => {
+      this.inbox.push(JSON.parse(String(data)) as ServerMessage);
+      this.wake?.();
+    });
+    this.closed = new Promise((resolve) => this.ws.on('close', (code) => resolve(code)));
+  }
+
+  /** Resolves when the handshake succeeds; rejects with ws's error (e.g. "Unexpected server response: 403"). */
+  opened(): Promise<void> {
+    return withTimeout(
+      new Promise((resolve, reject) => {
+        this.ws.once('open', () => resolve());
+        this.ws.once('error', reject);
+      }),
+      'the WebSocket handshake',
+    );
+  }
+
+  async nextMessage(): Promise<ServerMessage> {
+    if (this.inbox.length === 0) {
+      await withTimeout(new Promise<void>((resolve) => (this.wake = resolve)), 'a message from the server');
+    }
+    return this.inbox.shift() as ServerMessage;
+  }
+
+  send(message: unknown): void {
+    this.ws.send(typeof message === 'string' ? message : JSON.stringify(message));
+  }
+
+  close(): void {
+    this.ws.terminate();
+  }
+}

@@ -1,0 +1,244 @@
+/**
+ * One call, from Start or Join to Leave: wires local media, the PeerJS transport and
+ * the pure call state together. The UI reads its signals and calls its methods.
+ */
+import { signal } from '@preact/signals-core';
+import { type CallError, type CallErrorCode, callError } from './call-error';
+import { type CallId, newCallId } from './call-id';
+import { type CallState, idle, isActive, transition, type CallEvent } from './call-state';
+import type { ControlMessage } from './control-protocol';
+import { LocalMedia, type MediaKind, silentPlaceholders } from './local-media';
+import { type IncomingCall, PeerTransport, type RemotePeer } from './peer-transport';
+import { parseSignalingUrl, type Settings } from './settings';
+import { retryDelayMs, type SignalingStatus } from './signaling-status';
+
+export type CallIntent = { role: 'host' } | { role: 'guest'; callId: CallId };
+
+/** How long a guest waits for the host's media before giving up. */
+export const dialTimeoutMs = 20_000;
+
+export interface RemoteMediaState {
+  readonly micMuted: boolean;
+  readonly cameraOff: boolean;
+}
+
+export class CallSession {
+  readonly state = signal<CallState>(idle);
+  /** The latest problem or notice for the user; null when there is nothing to say. */
+  readonly notice = signal<CallError | { code: 'info'; fatal: false; message: string } | null>(null);
+  readonly signaling = signal<SignalingStatus>({ kind: 'offline' });
+  readonly remoteStream = signal<MediaStream | null>(null);
+  readonly remoteMedia = signal<RemoteMediaState>({ micMuted: false, cameraOff: false });
+  readonly media = new LocalMedia();
+
+  readonly #settings: Settings;
+  #transport: PeerTransport | null = null;
+  #remote: RemotePeer | null = null;
+  #remoteUnsubscribes: (() => void)[] = [];
+  #senders: Partial<Record<MediaKind, RTCRtpSender>> = {};
+  #controlSeq = 0;
+  #lastRemoteSeq = -1;
+  #retryAttempt = 0;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #dialTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(settings: Settings) {
+    this.#settings = settings;
+    this.media.onTrackChanged(({ kind, track }) => {
+      void this.#senders[kind]?.replaceTrack(track);
+      this.#sendMediaState();
+    });
+    this.media.onNotice((notice) => this.#notify(notice));
+  }
+
+  async start(intent: CallIntent): Promise<void> {
+    const callId = intent.role === 'host' ? newCallId() : intent.callId;
+    this.#dispatch({ type: 'start', role: intent.role, callId });
+    const endpoint = parseSignalingUrl(this.#settings.signalingUrl);
+    if (!endpoint.ok) return this.#fail('signaling-rejected');
+
+    const problem = await this.media.start();
+    if (problem) this.#notify(problem);
+    if (!isActive(this.state.value)) return;
+
+    const transport = new PeerTransport({
+      // A guest registers under a fresh random ID of its own; only the host's ID is shared.
+      id: intent.role === 'host' ? callId : newCallId(),
+      endpoint: endpoint.value,
+      key: this.#settings.signalingKey,
+      iceServers: this.#settings.iceServers,
+    });
+    this.#transport = transport;
+    this.signaling.value = { kind: 'connecting' };
+    transport.onOpen(() => this.#onSignalingOpen());
+    transport.onSignalingLost(() => this.#scheduleReconnect());
+    transport.onError((code) => this.#onTransportError(code));
+    transport.onIncomingCall((call) => this.#onIncomingCall(call));
+  }
+
+  /** Retries camera and microphone after the user fixed permissions or closed the other app. */
+  async retryMedia(): Promise<void> {
+    const problem = await this.media.start();
+    this.notice.value = problem ? callError(problem) : null;
+  }
+
+  setMicMuted(muted: boolean): void {
+    this.media.setMicMuted(muted);
+    this.#sendMediaState();
+  }
+
+  async setCameraOff(off: boolean): Promise<void> {
+    const problem = await this.media.setCameraOff(off);
+    if (problem) this.#notify(problem);
+    this.#sendMediaState();
+  }
+
+  async selectDevice(kind: MediaKind, deviceId: string): Promise<void> {
+    const problem = kind === 'video' ? await this.media.selectCamera(deviceId) : await this.media.selectMicrophone(deviceId);
+    if (problem) this.#notify(problem);
+  }
+
+  leave(): void {
+    this.#remote?.sendControl({ v: 1, type: 'bye' });
+    this.#dispatch({ type: 'leave' });
+  }
+
+  #dispatch(event: CallEvent): void {
+    const before = this.state.value;
+    const after = transition(before, event);
+    if (after === before) return;
+    this.state.value = after;
+    if (after.kind === 'ended' || after.kind === 'failed') this.#teardown();
+  }
+
+  #fail(code: CallErrorCode): void {
+    this.#dispatch({ type: 'error', error: callError(code) });
+  }
+
+  #notify(notice: CallErrorCode | string): void {
+    this.notice.value = notice.includes(' ')
+      ? { code: 'info', fatal: false, message: notice }
+      : callError(notice as CallErrorCode);
+  }
+
+  #onSignalingOpen(): void {
+    clearTimeout(this.#retryTimer);
+    this.#retryAttempt = 0;
+    this.signaling.value = { kind: 'online' };
+    if (this.notice.value?.code === 'signaling-unreachable') this.notice.value = null;
+    this.#dispatch({ type: 'signaling-open' });
+    const state = this.state.value;
+    if (state.kind === 'dialing' && this.#remote === null) this.#dial(state.callId);
+  }
+
+  #scheduleReconnect(): void {
+    if (!isActive(this.state.value)) return;
+    clearTimeout(this.#retryTimer);
+    this.#retryAttempt += 1;
+    const delay = retryDelayMs(this.#retryAttempt, Math.random());
+    this.signaling.value = { kind: 'retrying', attempt: this.#retryAttempt, retryAtMs: Date.now() + delay };
+    this.#notify('signaling-unreachable');
+    this.#retryTimer = setTimeout(() => {
+      this.signaling.value = { kind: 'connecting' };
+      this.#transport?.reconnect();
+    }, delay);
+  }
+
+  #onTransportError(code: CallErrorCode): void {
+    // Losing the server is handled by the reconnect loop; everything else ends the attempt.
+    if (code === 'signaling-unreachable') return;
+    // An unanswered dial is reported by the server only for the ID we rang.
+    this.#fail(code);
+  }
+
+  #dial(callId: CallId): void {
+    const transport = this.#transport;
+    if (!transport) return;
+    this.#dialTimer = setTimeout(() => this.#fail('no-answer'), dialTimeoutMs);
+    this.#withPlaceholders((stream) => this.#adoptRemote(transport.call(callId, stream)));
+  }
+
+  #onIncomingCall(call: IncomingCall): void {
+    // One-to-one: a second caller is turned away while someone is in the call.
+    if (this.state.value.kind !== 'waiting' || this.#remote !== null) return call.reject();
+    this.#withPlaceholders((stream) => this.#adoptRemote(call.answer(stream)));
+  }
+
+  /**
+   * Negotiates with a track of each kind even when a device is missing or off, so both
+   * senders exist from the start and every later change is a replaceTrack, never a renegotiation.
+   */
+  #withPlaceholders(connect: (stream: MediaStream) => void): void {
+    const placeholders = silentPlaceholders();
+    const real = { audio: this.media.microphone.value, video: this.media.camera.value };
+    const tracks = [real.audio, real.video].filter((t): t is MediaStreamTrack => t !== null);
+    const filler = placeholders.tracks.filter((t) => !tracks.some((r) => r.kind === t.kind));
+    connect(new MediaStream([...tracks, ...filler]));
+    for (const kind of ['audio', 'video'] as const) void this.#senders[kind]?.replaceTrack(real[kind]);
+    placeholders.release();
+  }
+
+  #adoptRemote(remote: RemotePeer): void {
+    this.#remote = remote;
+    this.#lastRemoteSeq = -1;
+    const senders = remote.peerConnection.getSenders();
+    this.#senders = {
+      audio: senders.find((s) => s.track?.kind === 'audio'),
+      video: senders.find((s) => s.track?.kind === 'video'),
+    };
+    this.#remoteUnsubscribes = [
+      remote.onStream((stream) => {
+        clearTimeout(this.#dialTimer);
+        this.remoteStream.value = stream;
+        this.#dispatch({ type: 'remote-connected' });
+      }),
+      remote.onControl((message) => this.#onControl(message)),
+      remote.onEnded((why) => (why === 'left' ? this.#onRemoteLeft() : this.#fail('connection-failed'))),
+    ];
+    this.#sendMediaState();
+  }
+
+  #onControl(message: ControlMessage): void {
+    if (message.type === 'bye') return this.#onRemoteLeft();
+    if (message.seq <= this.#lastRemoteSeq) return;
+    this.#lastRemoteSeq = message.seq;
+    this.remoteMedia.value = { micMuted: message.micMuted, cameraOff: message.cameraOff };
+  }
+
+  #onRemoteLeft(): void {
+    const wasHost = this.state.value.kind === 'in-call' && this.state.value.role === 'host';
+    this.#dropRemote();
+    this.#dispatch({ type: 'remote-left' });
+    if (wasHost) this.#notify('The other person left. Your call is still open: share the ID to let someone join.');
+  }
+
+  #dropRemote(): void {
+    for (const unsubscribe of this.#remoteUnsubscribes) unsubscribe();
+    this.#remoteUnsubscribes = [];
+    this.#remote?.close();
+    this.#remote = null;
+    this.#senders = {};
+    this.remoteStream.value = null;
+    this.remoteMedia.value = { micMuted: false, cameraOff: false };
+  }
+
+  #sendMediaState(): void {
+    this.#remote?.sendControl({
+      v: 1,
+      type: 'media-state',
+      seq: this.#controlSeq++,
+      micMuted: this.media.micMuted.value,
+      cameraOff: this.media.cameraOff.value || this.media.camera.value === null,
+    });
+  }
+
+  #teardown(): void {
+    clearTimeout(this.#retryTimer);
+    clearTimeout(this.#dialTimer);
+    this.#dropRemote();
+    this.media.stop();
+    this.#transport?.dispose();
+    this.#transport = null;
+    this.signaling.value = { kind: 'offline' };
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * The single call tab. The popup hands it an intent through session storage (kept
+ * out of the tab's URL, since a call ID is what lets someone ring you) and focuses
+ * it instead of opening a second one.
+ */
+import { browser } from 'wxt/browser';
+import { storage } from 'wxt/utils/storage';
+import type { CallIntent } from './call-session';
+
+const intentItem = storage.defineItem<CallIntent>('session:callIntent');
+export const callTabPath = '/call.html';
+
+export interface CallTabRequest {
+  readonly type: 'peercall:call-tab';
+  readonly intent: CallIntent;
+}
+/** What an open call tab answers: it took the intent, or it is busy with a call already. */
+export type CallTabReply = { accepted: true } | { accepted: false; reason: 'in-call' };
+
+/** From the popup: reuse the open call tab if there is one, else open it. */
+export async function openCallTab(intent: CallIntent): Promise<CallTabReply> {
+  const request: CallTabRequest = { type: 'peercall:call-tab', intent };
+  try {
+    const reply = (await browser.runtime.sendMessage(request)) as CallTabReply | undefined;
+    if (reply) return reply;
+  } catch {
+    // "Receiving end does not exist": no call tab is open.
+  }
+  await intentItem.setValue(intent);
+  await browser.tabs.create({ url: browser.runtime.getURL(callTabPath) });
+  return { accepted: true };
+}
+
+/** In the call tab: the intent it was opened for, once. */
+export async function takeCallIntent(): Promise<CallIntent | null> {
+  const intent = await intentItem.getValue();
+  await intentItem.removeValue();
+  return intent;
+}
+
+/** In the call tab: answer the popup, take new intents when idle, and come to the front. */
+export function serveCallTab(canTakeIntent: () => boolean, take: (intent: CallIntent) => void): () => void {
+  const listener = (message: unknown): Promise<CallTabReply> | undefined => {
+    if (!isCallTabRequest(message)) return undefined;
+    const reply: CallTabReply = canTakeIntent() ? { accepted: true } : { accepted: false, reason: 'in-call' };
+    if (reply.accepted) take(message.intent);
+    return focusSelf().then(() => reply);
+  };
+  browser.runtime.onMessage.addListener(listener);
+  return () => browser.runtime.onMessage.removeListener(listener);
+}
+
+async function focusSelf(): Promise<void> {
+  const tab = await browser.tabs.getCurrent();
+  if (tab?.id === undefined) return;
+  await browser.tabs.update(tab.id, { active: true });
+  if (tab.windowId !== undefined) await browser.windows.update(tab.windowId, { focused: true });
+}
+
+function isCallTabRequest(message: unknown): message is CallTabRequest {
+  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'peercall:call-tab';
+}

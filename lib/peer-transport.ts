@@ -1,0 +1,214 @@
+/**
+ * The only module that knows PeerJS. It turns PeerJS's events and error types into
+ * ours; every `on…` returns an unsubscribe and `dispose()` may be called twice.
+ */
+import Peer, { type MediaConnection } from 'peerjs';
+import type { CallErrorCode } from './call-error';
+import { type ControlMessage, encodeControlMessage, parseControlMessage } from './control-protocol';
+import type { SignalingEndpoint } from './settings';
+import { Emitter, type Unsubscribe } from './emitter';
+
+export interface TransportOptions {
+  readonly id: string;
+  readonly endpoint: SignalingEndpoint;
+  readonly key: string;
+  readonly iceServers: readonly RTCIceServer[];
+}
+
+export type RemoteEnd = 'left' | 'failed';
+
+export interface RemotePeer {
+  readonly remoteId: string;
+  /** The one RTCPeerConnection of this call; its senders are what replaceTrack acts on. */
+  readonly peerConnection: RTCPeerConnection;
+  onStream(listener: (stream: MediaStream) => void): Unsubscribe;
+  onControl(listener: (message: ControlMessage) => void): Unsubscribe;
+  onEnded(listener: (why: RemoteEnd) => void): Unsubscribe;
+  sendControl(message: ControlMessage): void;
+  close(): void;
+}
+
+export interface IncomingCall {
+  readonly remoteId: string;
+  answer(stream: MediaStream): RemotePeer;
+  reject(): void;
+}
+
+function peerErrorCode(type: string): CallErrorCode {
+  switch (type) {
+    case 'peer-unavailable':
+      return 'peer-unavailable';
+    case 'unavailable-id':
+      return 'id-taken';
+    case 'invalid-id':
+      return 'invalid-call-id';
+    case 'invalid-key':
+      return 'signaling-rejected';
+    case 'browser-incompatible':
+      return 'browser-incompatible';
+    case 'webrtc':
+    case 'negotiation-failed':
+      return 'connection-failed';
+    default:
+      // network, server-error, socket-error, socket-closed, ssl-unavailable, disconnected
+      return 'signaling-unreachable';
+  }
+}
+
+export class PeerTransport {
+  readonly #peer: Peer;
+  readonly #opened = new Emitter<void>();
+  readonly #lost = new Emitter<void>();
+  readonly #errors = new Emitter<CallErrorCode>();
+  readonly #incoming = new Emitter<IncomingCall>();
+  #disposed = false;
+
+  constructor(options: TransportOptions) {
+    const { endpoint } = options;
+    this.#peer = new Peer(options.id, {
+      host: endpoint.host,
+      port: endpoint.port,
+      path: endpoint.path,
+      // PeerJS guesses `secure` from the page, and a chrome-extension: page looks insecure to it.
+      secure: endpoint.secure,
+      key: options.key,
+      // Always our own list: PeerJS's default names public servers we never want to leak to.
+      config: { iceServers: [...options.iceServers] },
+      debug: 0,
+    });
+    this.#peer.on('open', () => this.#opened.emit());
+    this.#peer.on('disconnected', () => this.#lost.emit());
+    this.#peer.on('error', (error) => this.#errors.emit(peerErrorCode(String(error.type))));
+    this.#peer.on('call', (call) => this.#incoming.emit(this.#incomingCall(call)));
+  }
+
+  onOpen(listener: () => void): Unsubscribe {
+    return this.#opened.on(listener);
+  }
+  /** The signaling link dropped; calls in progress continue. */
+  onSignalingLost(listener: () => void): Unsubscribe {
+    return this.#lost.on(listener);
+  }
+  onError(listener: (code: CallErrorCode) => void): Unsubscribe {
+    return this.#errors.on(listener);
+  }
+  onIncomingCall(listener: (call: IncomingCall) => void): Unsubscribe {
+    return this.#incoming.on(listener);
+  }
+
+  get isOpen(): boolean {
+    return this.#peer.open;
+  }
+
+  /** Retries the signaling link with the same ID and token, so the server hands our ID back. */
+  reconnect(): void {
+    if (!this.#disposed && this.#peer.disconnected) this.#peer.reconnect();
+  }
+
+  call(remoteId: string, stream: MediaStream): RemotePeer {
+    return new PeerJsRemote(this.#peer.call(remoteId, stream));
+  }
+
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    for (const emitter of [this.#opened, this.#lost, this.#errors, this.#incoming]) emitter.clear();
+    this.#peer.destroy();
+  }
+
+  #incomingCall(call: MediaConnection): IncomingCall {
+    return {
+      remoteId: call.peer,
+      answer: (stream) => {
+        const remote = new PeerJsRemote(call);
+        call.answer(stream);
+        return remote;
+      },
+      reject: () => call.close(),
+    };
+  }
+}
+
+class PeerJsRemote implements RemotePeer {
+  readonly #call: MediaConnection;
+  readonly #streams = new Emitter<MediaStream>();
+  readonly #control = new Emitter<ControlMessage>();
+  readonly #ended = new Emitter<RemoteEnd>();
+  #pendingControl: ControlMessage[] = [];
+  #closed = false;
+
+  constructor(call: MediaConnection) {
+    this.#call = call;
+    // PeerJS emits `stream` once per track with the same MediaStream; listeners get it once.
+    let seen: MediaStream | null = null;
+    call.on('stream', (stream) => {
+      if (stream === seen) return;
+      seen = stream;
+      this.#streams.emit(stream);
+    });
+    // PeerJS closes a media call when its companion data channel closes, which the
+    // browser does at once when the other side closes its RTCPeerConnection or its tab.
+    call.on('close', () => this.#end('left'));
+    call.on('error', () => this.#end('failed'));
+    call.on('willCloseOnRemote', () => this.#attachControlChannel());
+    this.#watchIce();
+  }
+
+  get remoteId(): string {
+    return this.#call.peer;
+  }
+  get peerConnection(): RTCPeerConnection {
+    return this.#call.peerConnection;
+  }
+
+  onStream(listener: (stream: MediaStream) => void): Unsubscribe {
+    return this.#streams.on(listener);
+  }
+  onControl(listener: (message: ControlMessage) => void): Unsubscribe {
+    return this.#control.on(listener);
+  }
+  onEnded(listener: (why: RemoteEnd) => void): Unsubscribe {
+    return this.#ended.on(listener);
+  }
+
+  sendControl(message: ControlMessage): void {
+    const channel = this.#call.dataChannel as RTCDataChannel | undefined;
+    if (channel?.readyState === 'open') channel.send(encodeControlMessage(message));
+    else this.#pendingControl.push(message);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#call.close();
+    // PeerJS leaves the RTCPeerConnection to the garbage collector; close it so media stops now.
+    this.#call.peerConnection?.close();
+    for (const emitter of [this.#streams, this.#control, this.#ended]) emitter.clear();
+  }
+
+  #attachControlChannel(): void {
+    // PeerJS opens one data channel beside every media call to notice hang-ups;
+    // it is ours for control messages too, so a call needs no second connection.
+    const channel = this.#call.dataChannel;
+    channel.addEventListener('message', (event: MessageEvent) => {
+      const message = parseControlMessage(event.data);
+      if (message) this.#control.emit(message);
+    });
+    const pending = this.#pendingControl;
+    this.#pendingControl = [];
+    for (const message of pending) channel.send(encodeControlMessage(message));
+  }
+
+  #watchIce(): void {
+    const pc = this.#call.peerConnection;
+    pc?.addEventListener('connectionstatechange', () => {
+      if (pc.connectionState === 'failed') this.#end('failed');
+    });
+  }
+
+  #end(why: RemoteEnd): void {
+    if (this.#closed) return;
+    this.#ended.emit(why);
+    this.close();
+  }
+}

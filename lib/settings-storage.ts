@@ -1,0 +1,35 @@
+/** The settings as WXT storage items: one typed item each, with the defaults as fallback. */
+import { storage } from 'wxt/utils/storage';
+import { defaultSettings, type Settings } from './settings';
+
+export const signalingUrlItem = storage.defineItem<string>('local:signalingUrl', {
+  fallback: defaultSettings.signalingUrl,
+  version: 1,
+});
+
+export const signalingKeyItem = storage.defineItem<string>('local:signalingKey', {
+  fallback: defaultSettings.signalingKey,
+  version: 1,
+});
+
+export const iceServersItem = storage.defineItem<RTCIceServer[]>('local:iceServers', {
+  fallback: [...defaultSettings.iceServers],
+  version: 1,
+});
+
+export async function loadSettings(): Promise<Settings> {
+  const [signalingUrl, signalingKey, iceServers] = await Promise.all([
+    signalingUrlItem.getValue(),
+    signalingKeyItem.getValue(),
+    iceServersItem.getValue(),
+  ]);
+  return { signalingUrl, signalingKey, iceServers };
+}
+
+export async function saveSettings(settings: Settings): Promise<void> {
+  await Promise.all([
+    signalingUrlItem.setValue(settings.signalingUrl),
+    signalingKeyItem.setValue(settings.signalingKey),
+    iceServersItem.setValue([...settings.iceServers]),
+  ]);
+}

@@ -1,0 +1,90 @@
+/**
+ * What a user can configure, and how typed text becomes a valid setting. Pure, so
+ * the options page and the call tab share one validator and tests need no browser.
+ */
+export interface Settings {
+  /** Where the PeerServer lives, e.g. http://127.0.0.1:9000/peerjs */
+  readonly signalingUrl: string;
+  readonly signalingKey: string;
+  /** Our own STUN/TURN list. Empty is valid (same machine or LAN); PeerJS's public default never is used. */
+  readonly iceServers: readonly RTCIceServer[];
+}
+
+export const defaultSettings: Settings = {
+  signalingUrl: 'http://127.0.0.1:9000/peerjs',
+  signalingKey: 'peercall',
+  iceServers: [],
+};
+
+export interface SignalingEndpoint {
+  readonly host: string;
+  readonly port: number;
+  readonly path: string;
+  readonly secure: boolean;
+  /** The origin invite links point at. */
+  readonly origin: string;
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+
+export function parseSignalingUrl(text: string): Parsed<SignalingEndpoint> {
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    return { ok: false, error: 'Enter a full address such as http://127.0.0.1:9000/peerjs.' };
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return { ok: false, error: 'The server address must start with http:// or https://.' };
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    return { ok: false, error: 'The server address must not contain a user name, query or fragment.' };
+  }
+  const secure = url.protocol === 'https:';
+  const port = url.port ? Number(url.port) : secure ? 443 : 80;
+  const path = url.pathname === '' ? '/' : url.pathname;
+  // URL keeps IPv6 hosts in brackets; PeerJS wants them as it puts them in its own URLs.
+  return { ok: true, value: { host: url.hostname, port, path, secure, origin: url.origin } };
+}
+
+const keyPattern = /^[A-Za-z0-9_-]{1,64}$/;
+
+export function parseSignalingKey(text: string): Parsed<string> {
+  const key = text.trim();
+  return keyPattern.test(key)
+    ? { ok: true, value: key }
+    : { ok: false, error: 'The server key is 1 to 64 letters, digits, dashes or underscores.' };
+}
+
+/**
+ * One ICE server per line: `stun:host:port`, or `turn:host:port username credential`
+ * (turns: and ?transport= work too). Blank lines and lines starting with # are ignored.
+ */
+export function parseIceServers(text: string): Parsed<RTCIceServer[]> {
+  const servers: RTCIceServer[] = [];
+  const lines = text.split('\n');
+  for (const [index, raw] of lines.entries()) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const [url, username, credential, ...rest] = line.split(/\s+/);
+    const where = `Line ${index + 1}`;
+    if (!url || !/^(stun|stuns|turn|turns):[^\s/]+$/.test(url.split('?')[0] ?? '')) {
+      return { ok: false, error: `${where}: expected stun:host:port or turn:host:port, got "${url ?? ''}".` };
+    }
+    if (rest.length > 0) return { ok: false, error: `${where}: expected at most a URL, a user name and a credential.` };
+    const isTurn = url.startsWith('turn');
+    if (isTurn && (!username || !credential)) {
+      return { ok: false, error: `${where}: a TURN server needs a user name and a credential after its URL.` };
+    }
+    if (!isTurn && username) return { ok: false, error: `${where}: a STUN server takes no user name.` };
+    servers.push(isTurn ? { urls: url, username, credential } : { urls: url });
+  }
+  return { ok: true, value: servers };
+}
+
+export function formatIceServers(servers: readonly RTCIceServer[]): string {
+  return servers
+    .flatMap((s) => (Array.isArray(s.urls) ? s.urls : [s.urls]).map((url) => [url, s.username, s.credential]))
+    .map((parts) => parts.filter((p) => typeof p === 'string' && p !== '').join(' '))
+    .join('\n');
+}

@@ -1,0 +1,117 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { type CallId, inviteLink } from '../lib/call-id';
+import { endMessage } from '../lib/call-state';
+import type { CallSession } from '../lib/call-session';
+import { describeSignaling } from '../lib/signaling-status';
+import { CallIdPanel } from './CallIdPanel';
+import { Controls } from './Controls';
+import { VideoTile } from './VideoTile';
+
+export interface CallAppProps {
+  session: CallSession;
+  /** Where invite links point: the signaling server's origin. */
+  inviteOrigin: string;
+  onCopy(text: string): Promise<boolean>;
+  onNewCall(): void;
+}
+
+const stateLabels = {
+  idle: 'Getting ready…',
+  starting: 'Starting camera and connecting…',
+  waiting: 'Waiting for someone to join',
+  dialing: 'Calling…',
+  'in-call': 'In call',
+  ended: 'Call ended',
+  failed: 'Call failed',
+} as const;
+
+export function CallApp({ session, inviteOrigin, onCopy, onNewCall }: CallAppProps) {
+  const state = session.state.value;
+  const notice = session.notice.value;
+  const remote = session.remoteMedia.value;
+  const { camera, microphone, cameraOff } = session.media;
+  const now = useSecondTicker(session.signaling.value.kind === 'retrying');
+  const cameraTrack = camera.value;
+  const localStream = useMemo(() => (cameraTrack ? new MediaStream([cameraTrack]) : null), [cameraTrack]);
+  const over = endMessage(state);
+
+  return (
+    <main class="call" data-state={state.kind}>
+      <header>
+        <h1>PeerCall</h1>
+        <p data-testid="call-status" data-state={state.kind}>
+          {stateLabels[state.kind]}
+        </p>
+        <p class="signaling" data-testid="signaling-status" data-status={session.signaling.value.kind} role="status">
+          {describeSignaling(session.signaling.value, now)}
+        </p>
+      </header>
+
+      {notice && !over && (
+        <div class={notice.fatal ? 'notice error' : 'notice'} role="alert" data-testid="notice" data-code={notice.code}>
+          <p>{notice.message}</p>
+          {(notice.code === 'permission-denied' || notice.code === 'device-busy') && (
+            <button type="button" data-action="retry-media" onClick={() => void session.retryMedia()}>
+              Retry
+            </button>
+          )}
+          <button type="button" class="link" aria-label="Dismiss" onClick={() => (session.notice.value = null)}>
+            Dismiss
+          </button>
+        </div>
+      )}
+
+      {over ? (
+        <section class="ended" role="alert" data-testid="end-message" data-code={state.kind === 'failed' ? state.error.code : state.kind}>
+          <p>{over}</p>
+          <button type="button" class="primary" onClick={onNewCall}>
+            Start a new call
+          </button>
+        </section>
+      ) : (
+        <>
+          {state.kind === 'waiting' && (
+            <CallIdPanel callId={state.callId} inviteText={inviteText(inviteOrigin, state.callId)} onCopy={onCopy} />
+          )}
+          <section class="stage">
+            <VideoTile
+              testId="remote-video"
+              label="Other person"
+              stream={session.remoteStream.value}
+              placeholder={remotePlaceholder(state.kind, session.remoteStream.value !== null, remote.cameraOff)}
+            />
+            <VideoTile
+              testId="local-video"
+              label={microphone.value === null ? 'You (no microphone)' : 'You'}
+              stream={localStream}
+              placeholder={cameraOff.value ? 'Camera is off' : camera.value ? null : 'No camera'}
+              mirrored
+              muted
+            />
+          </section>
+          <Controls session={session} />
+        </>
+      )}
+    </main>
+  );
+}
+
+function remotePlaceholder(kind: string, hasStream: boolean, cameraOff: boolean): string | null {
+  if (!hasStream) return kind === 'dialing' ? 'Calling…' : 'Nobody here yet';
+  return cameraOff ? 'Camera is off' : null;
+}
+
+function inviteText(origin: string, callId: CallId): string {
+  return `Join my PeerCall: open PeerCall, choose Join and paste ${inviteLink(origin, callId)} (or the ID ${callId}).`;
+}
+
+/** Re-renders every second while a countdown is on screen. */
+function useSecondTicker(active: boolean): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [active]);
+  return active ? now : Date.now();
+}

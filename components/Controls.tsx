@@ -1,0 +1,48 @@
+import type { CallSession } from '../lib/call-session';
+import { DevicePicker } from './DevicePicker';
+
+export function Controls({ session }: { session: CallSession }) {
+  const { micMuted, cameraOff, cameras, microphones, cameraId, microphoneId, microphone } = session.media;
+  const muted = micMuted.value;
+  const off = cameraOff.value;
+
+  return (
+    <section class="controls" aria-label="Call controls">
+      <button
+        type="button"
+        data-action="mute"
+        aria-pressed={muted}
+        disabled={microphone.value === null}
+        onClick={() => session.setMicMuted(!muted)}
+      >
+        {muted ? 'Unmute' : 'Mute'}
+      </button>
+      <button
+        type="button"
+        data-action="camera"
+        aria-pressed={off}
+        disabled={cameras.value.length === 0}
+        onClick={() => void session.setCameraOff(!off)}
+      >
+        {off ? 'Camera on' : 'Camera off'}
+      </button>
+      <DevicePicker
+        name="camera"
+        label="Camera"
+        devices={cameras.value}
+        selected={cameraId.value}
+        onSelect={(id) => void session.selectDevice('video', id)}
+      />
+      <DevicePicker
+        name="microphone"
+        label="Microphone"
+        devices={microphones.value}
+        selected={microphoneId.value}
+        onSelect={(id) => void session.selectDevice('audio', id)}
+      />
+      <button type="button" class="danger" data-action="leave" onClick={() => session.leave()}>
+        Leave
+      </button>
+    </section>
+  );
+}

@@ -1,0 +1,25 @@
+import type { Device } from '../lib/devices';
+
+export interface DevicePickerProps {
+  name: string;
+  label: string;
+  devices: readonly Device[];
+  selected: string | null;
+  onSelect(deviceId: string): void;
+}
+
+export function DevicePicker({ name, label, devices, selected, onSelect }: DevicePickerProps) {
+  return (
+    <label class="picker">
+      <span>{label}</span>
+      <select name={name} disabled={devices.length === 0} onChange={(event) => onSelect(event.currentTarget.value)}>
+        {devices.length === 0 && <option value="">None found</option>}
+        {devices.map((device) => (
+          <option key={device.deviceId} value={device.deviceId} selected={device.deviceId === selected}>
+            {device.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

@@ -1,0 +1,68 @@
+import { useState } from 'preact/hooks';
+import { formatIceServers, parseIceServers, parseSignalingKey, parseSignalingUrl, type Settings } from '../lib/settings';
+
+export interface OptionsProps {
+  initial: Settings;
+  onSave(settings: Settings): Promise<void>;
+  /** Asks the server's /health; resolves to a sentence for the user. */
+  onTest(signalingUrl: string): Promise<string>;
+}
+
+export function Options({ initial, onSave, onTest }: OptionsProps) {
+  const [url, setUrl] = useState(initial.signalingUrl);
+  const [key, setKey] = useState(initial.signalingKey);
+  const [ice, setIce] = useState(formatIceServers(initial.iceServers));
+  const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
+
+  const validate = (): Settings | string => {
+    const parsedUrl = parseSignalingUrl(url);
+    if (!parsedUrl.ok) return parsedUrl.error;
+    const parsedKey = parseSignalingKey(key);
+    if (!parsedKey.ok) return parsedKey.error;
+    const parsedIce = parseIceServers(ice);
+    if (!parsedIce.ok) return parsedIce.error;
+    return { signalingUrl: url.trim(), signalingKey: parsedKey.value, iceServers: parsedIce.value };
+  };
+
+  const save = async (event: Event) => {
+    event.preventDefault();
+    const settings = validate();
+    if (typeof settings === 'string') return setMessage({ error: true, text: settings });
+    await onSave(settings);
+    setMessage({ error: false, text: 'Saved. New calls use these settings.' });
+  };
+
+  return (
+    <main class="options">
+      <h1>PeerCall settings</h1>
+      <form onSubmit={save}>
+        <label>
+          Signaling server address
+          <input name="signalingUrl" value={url} onInput={(e) => setUrl(e.currentTarget.value)} spellcheck={false} />
+        </label>
+        <label>
+          Server key
+          <input name="signalingKey" value={key} onInput={(e) => setKey(e.currentTarget.value)} spellcheck={false} />
+        </label>
+        <label>
+          ICE servers (STUN/TURN), one per line: <code>stun:host:port</code> or <code>turn:host:port user credential</code>
+          <textarea name="iceServers" rows={5} value={ice} onInput={(e) => setIce(e.currentTarget.value)} spellcheck={false} />
+        </label>
+        <p class="hint">Leave ICE servers empty for calls on one machine or network. PeerCall never uses third-party servers unless you add them here.</p>
+        <div class="row">
+          <button type="submit" class="primary" data-action="save">
+            Save
+          </button>
+          <button type="button" data-action="test" onClick={async () => setMessage({ error: false, text: await onTest(url) })}>
+            Test server
+          </button>
+        </div>
+      </form>
+      {message && (
+        <p role={message.error ? 'alert' : 'status'} class={message.error ? 'error' : undefined}>
+          {message.text}
+        </p>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,38 @@
+import { render } from 'preact';
+import { CallApp } from '../../components/CallApp';
+import { isActive } from '../../lib/call-state';
+import { type CallIntent, CallSession } from '../../lib/call-session';
+import { serveCallTab, takeCallIntent } from '../../lib/call-tab';
+import { parseSignalingUrl } from '../../lib/settings';
+import { loadSettings } from '../../lib/settings-storage';
+import '../../components/style.css';
+
+const root = document.getElementById('app')!;
+let session: CallSession | null = null;
+
+async function begin(intent: CallIntent): Promise<void> {
+  session?.leave();
+  const settings = await loadSettings();
+  const current = new CallSession(settings);
+  session = current;
+  const endpoint = parseSignalingUrl(settings.signalingUrl);
+  render(
+    <CallApp
+      session={current}
+      inviteOrigin={endpoint.ok ? endpoint.value.origin : ''}
+      onCopy={(text) => navigator.clipboard.writeText(text).then(() => true, () => false)}
+      onNewCall={() => void begin({ role: 'host' })}
+    />,
+    root,
+  );
+  // Survives a reload of this tab; a host gets a fresh ID since the old one is still held by the server.
+  sessionStorage.setItem('peercall:intent', JSON.stringify(intent.role === 'guest' ? intent : { role: 'host' }));
+  await current.start(intent);
+}
+
+serveCallTab(() => session === null || !isActive(session.state.value), (intent) => void begin(intent));
+window.addEventListener('pagehide', () => session?.leave());
+
+const reloaded = sessionStorage.getItem('peercall:intent');
+const intent = (await takeCallIntent()) ?? (reloaded ? (JSON.parse(reloaded) as CallIntent) : { role: 'host' as const });
+await begin(intent);

@@ -52,7 +52,8 @@ export type InviteParse =
 export function parseInvite(input: string): InviteParse {
   const text = input.trim();
   if (text === '') return { ok: false, reason: 'empty' };
-  const link = /\bhttps?:\/\/\S+/i.exec(text)?.[0];
+  // Punctuation stuck to the end of a pasted link ("…#abcd." or "(…#abcd)") is never part of an ID.
+  const link = /\bhttps?:\/\/\S+/i.exec(text)?.[0]?.replace(/[.,;:!?)\]}>'"]+$/, '');
   const candidate = link ? fragmentOf(link) : text;
   const callId = candidate === null ? null : parseCallId(candidate);
   return callId ? { ok: true, callId } : { ok: false, reason: 'malformed' };

@@ -16,7 +16,9 @@ export function encodeControlMessage(message: ControlMessage): string {
 }
 
 export function parseControlMessage(data: unknown): ControlMessage | null {
+  // A UTF-16 length under the limit can still be three times as many bytes; count bytes.
   if (typeof data !== 'string' || data.length > maxControlMessageBytes) return null;
+  if (new TextEncoder().encode(data).length > maxControlMessageBytes) return null;
   let value: unknown;
   try {
     value = JSON.parse(data);

@@ -1,0 +1,182 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest';
+import { callError } from '../../lib/call-error';
+import type { CallId } from '../../lib/call-id';
+import { type CallEvent, type CallState, endMessage, idle, isActive, transition } from '../../lib/call-state';
+
+const callId = 'aaaa-bbbb-cccc-dddd-eeee-ffff-gggg' as CallId;
+const otherId = '0000-1111-2222-3333-4444-5555-6666' as CallId;
+
+const startingHost: CallState = { kind: 'starting', role: 'host', callId };
+const startingGuest: CallState = { kind: 'starting', role: 'guest', callId };
+const waiting: CallState = { kind: 'waiting', role: 'host', callId };
+const dialing: CallState = { kind: 'dialing', role: 'guest', callId };
+const inCallHost: CallState = { kind: 'in-call', role: 'host', callId };
+const inCallGuest: CallState = { kind: 'in-call', role: 'guest', callId };
+const endedHost: CallState = { kind: 'ended', role: 'host', callId, reason: 'left' };
+const endedGuest: CallState = { kind: 'ended', role: 'guest', callId, reason: 'remote-left' };
+const failedHost: CallState = { kind: 'failed', role: 'host', callId, error: callError('id-taken') };
+const failedGuest: CallState = { kind: 'failed', role: 'guest', callId, error: callError('peer-unavailable') };
+
+const activeStates = { startingHost, startingGuest, waiting, dialing, inCallHost, inCallGuest };
+const finishedStates = { endedHost, endedGuest, failedHost, failedGuest };
+const allStates = { idle, ...activeStates, ...finishedStates };
+
+const rows = (states: Record<string, CallState>) => Object.entries(states).map(([name, state]) => ({ name, state }));
+
+const notice = callError('signaling-unreachable');
+const fatal = callError('connection-failed');
+
+describe('transition on start', () => {
+  const hostStart: CallEvent = { type: 'start', role: 'host', callId: otherId };
+  const guestStart: CallEvent = { type: 'start', role: 'guest', callId: otherId };
+
+  it.each(rows({ idle, ...finishedStates }))('a host can start a call from $name', ({ state }) => {
+    expect(transition(state, hostStart)).toEqual({ kind: 'starting', role: 'host', callId: otherId });
+  });
+
+  it.each(rows({ idle, ...finishedStates }))('a guest can start a call from $name', ({ state }) => {
+    expect(transition(state, guestStart)).toEqual({ kind: 'starting', role: 'guest', callId: otherId });
+  });
+
+  it.each(rows(activeStates))('a second start is ignored while $name', ({ state }) => {
+    expect(transition(state, hostStart)).toBe(state);
+    expect(transition(state, guestStart)).toBe(state);
+  });
+});
+
+describe('transition on signaling-open', () => {
+  it.each([
+    { name: 'a starting host waits for a guest', state: startingHost, next: waiting },
+    { name: 'a starting guest dials the host', state: startingGuest, next: dialing },
+  ])('$name', ({ state, next }) => {
+    expect(transition(state, { type: 'signaling-open' })).toEqual(next);
+  });
+
+  it.each(rows({ idle, waiting, dialing, inCallHost, inCallGuest, ...finishedStates }))(
+    'a reopened signaling link changes nothing in $name',
+    ({ state }) => {
+      expect(transition(state, { type: 'signaling-open' })).toBe(state);
+    },
+  );
+});
+
+describe('transition on remote-connected', () => {
+  it.each([
+    { name: 'a waiting host is in the call once the guest connects', state: waiting, next: inCallHost },
+    { name: 'a dialing guest is in the call once the host answers', state: dialing, next: inCallGuest },
+  ])('$name', ({ state, next }) => {
+    expect(transition(state, { type: 'remote-connected' })).toEqual(next);
+  });
+
+  it.each(rows({ idle, startingHost, startingGuest, inCallHost, inCallGuest, ...finishedStates }))(
+    'a remote connection is ignored in $name',
+    ({ state }) => {
+      expect(transition(state, { type: 'remote-connected' })).toBe(state);
+    },
+  );
+});
+
+describe('transition on remote-left', () => {
+  it('a host whose guest leaves waits for someone to join again', () => {
+    expect(transition(inCallHost, { type: 'remote-left' })).toEqual(waiting);
+  });
+
+  it('a guest whose host leaves sees the call end', () => {
+    expect(transition(inCallGuest, { type: 'remote-left' })).toEqual({
+      kind: 'ended',
+      role: 'guest',
+      callId,
+      reason: 'remote-left',
+    });
+  });
+
+  it.each(rows({ idle, startingHost, startingGuest, waiting, dialing, ...finishedStates }))(
+    'a remote leaving is ignored in $name',
+    ({ state }) => {
+      expect(transition(state, { type: 'remote-left' })).toBe(state);
+    },
+  );
+});
+
+describe('transition on leave', () => {
+  it.each(rows(activeStates))('leaving ends the call from $name', ({ state }) => {
+    if (state.kind === 'idle') throw new Error('active states have a role');
+    expect(transition(state, { type: 'leave' })).toEqual({
+      kind: 'ended',
+      role: state.role,
+      callId,
+      reason: 'left',
+    });
+  });
+
+  it.each(rows({ idle, ...finishedStates }))('leaving changes nothing in $name', ({ state }) => {
+    expect(transition(state, { type: 'leave' })).toBe(state);
+  });
+});
+
+describe('transition on error', () => {
+  it.each(rows(allStates))('a notice leaves $name as it is', ({ state }) => {
+    expect(transition(state, { type: 'error', error: notice })).toBe(state);
+  });
+
+  it.each(rows(activeStates))('a fatal error fails the call from $name', ({ state }) => {
+    if (state.kind === 'idle') throw new Error('active states have a role');
+    expect(transition(state, { type: 'error', error: fatal })).toEqual({
+      kind: 'failed',
+      role: state.role,
+      callId,
+      error: fatal,
+    });
+  });
+
+  it.each(rows({ idle, ...finishedStates }))('a fatal error after the call is over is ignored in $name', ({ state }) => {
+    expect(transition(state, { type: 'error', error: fatal })).toBe(state);
+  });
+});
+
+describe('a whole call', () => {
+  it('a host starts, is joined, loses the guest, is rejoined and leaves', () => {
+    const events: CallEvent[] = [
+      { type: 'start', role: 'host', callId },
+      { type: 'signaling-open' },
+      { type: 'remote-connected' },
+      { type: 'remote-left' },
+      { type: 'signaling-open' },
+      { type: 'remote-connected' },
+      { type: 'leave' },
+    ];
+    const kinds = events.reduce<{ state: CallState; seen: string[] }>(
+      ({ state, seen }, event) => {
+        const next = transition(state, event);
+        return { state: next, seen: [...seen, next.kind] };
+      },
+      { state: idle, seen: [] },
+    ).seen;
+    expect(kinds).toEqual(['starting', 'waiting', 'in-call', 'waiting', 'waiting', 'in-call', 'ended']);
+  });
+});
+
+describe('isActive', () => {
+  it.each([
+    ...rows(activeStates).map((row) => ({ ...row, active: true })),
+    ...rows({ idle, ...finishedStates }).map((row) => ({ ...row, active: false })),
+  ])('$name is active: $active', ({ state, active }) => {
+    expect(isActive(state)).toBe(active);
+  });
+});
+
+describe('endMessage', () => {
+  it.each([
+    { name: 'someone who left is told so', state: endedHost, message: 'You left the call.' },
+    { name: 'a guest whose host left is told the call ended', state: endedGuest, message: callError('remote-hung-up').message },
+    { name: 'a failed call shows its error', state: failedHost, message: callError('id-taken').message },
+    { name: 'a failed guest call shows its error', state: failedGuest, message: callError('peer-unavailable').message },
+  ])('$name', ({ state, message }) => {
+    expect(endMessage(state)).toBe(message);
+  });
+
+  it.each(rows({ idle, ...activeStates }))('there is no end message in $name', ({ state }) => {
+    expect(endMessage(state)).toBeNull();
+  });
+});

@@ -44,9 +44,9 @@ export class CallSession {
 
   constructor(settings: Settings) {
     this.#settings = settings;
-    this.media.onTrackChanged(({ kind, track }) => {
-      void this.#senders[kind]?.replaceTrack(track);
+    this.media.setTrackSink(async ({ kind, track }) => {
       this.#sendMediaState();
+      await this.#senders[kind]?.replaceTrack(track);
     });
     this.media.onNotice((notice) => this.#notify(notice));
   }

@@ -28,13 +28,18 @@ export class LocalMedia {
   readonly microphoneId = signal<string | null>(null);
   readonly cameras = signal<Device[]>([]);
   readonly microphones = signal<Device[]>([]);
-  readonly #trackChanged = new Emitter<TrackChange>();
+  #trackSink: (change: TrackChange) => Promise<void> = async () => {};
   readonly #notices = new Emitter<CallErrorCode | string>();
   readonly #onDeviceChange = () => void this.#followDeviceChange();
   #stopped = false;
 
-  onTrackChanged(listener: (change: TrackChange) => void): Unsubscribe {
-    return this.#trackChanged.on(listener);
+  /**
+   * Where a new track goes (the senders). The old track is stopped only after the sink
+   * has taken the new one: stopping it while replaceTrack is in flight can leave the
+   * sender with a source that never delivers a frame.
+   */
+  setTrackSink(sink: (change: TrackChange) => Promise<void>): void {
+    this.#trackSink = sink;
   }
   /** Problems and device fallbacks worth telling the user: an error code or a sentence. */
   onNotice(listener: (notice: CallErrorCode | string) => void): Unsubscribe {
@@ -47,8 +52,8 @@ export class LocalMedia {
     let problem: CallErrorCode | null = null;
     try {
       const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: videoConstraints });
-      this.#adopt('audio', stream.getAudioTracks()[0] ?? null);
-      this.#adopt('video', stream.getVideoTracks()[0] ?? null);
+      await this.#adopt('audio', stream.getAudioTracks()[0] ?? null);
+      await this.#adopt('video', stream.getVideoTracks()[0] ?? null);
     } catch (error) {
       // One missing or busy device should not cost the other: try each on its own.
       const audio = await this.#open('audio', null);
@@ -73,7 +78,7 @@ export class LocalMedia {
   async setCameraOff(off: boolean): Promise<CallErrorCode | null> {
     this.cameraOff.value = off;
     if (!off) return this.#open('video', this.cameraId.value);
-    this.#replace('video', null);
+    await this.#replace('video', null);
     return null;
   }
 
@@ -92,9 +97,9 @@ export class LocalMedia {
   stop(): void {
     this.#stopped = true;
     navigator.mediaDevices.removeEventListener('devicechange', this.#onDeviceChange);
-    this.#replace('audio', null);
-    this.#replace('video', null);
-    this.#trackChanged.clear();
+    this.#trackSink = async () => {};
+    void this.#replace('audio', null);
+    void this.#replace('video', null);
     this.#notices.clear();
   }
 
@@ -110,7 +115,7 @@ export class LocalMedia {
         track?.stop();
         return null;
       }
-      this.#adopt(kind, track);
+      await this.#adopt(kind, track);
       return null;
     } catch (error) {
       const code = mediaErrorCode(error);
@@ -118,23 +123,26 @@ export class LocalMedia {
     }
   }
 
-  #adopt(kind: MediaKind, track: MediaStreamTrack | null): void {
+  async #adopt(kind: MediaKind, track: MediaStreamTrack | null): Promise<void> {
     if (track) {
       if (kind === 'audio') track.enabled = !this.micMuted.value;
       const id = track.getSettings().deviceId ?? null;
       (kind === 'video' ? this.cameraId : this.microphoneId).value = id;
       track.addEventListener('ended', () => void this.#followDeviceChange());
     }
-    this.#replace(kind, track);
+    await this.#replace(kind, track);
   }
 
-  #replace(kind: MediaKind, track: MediaStreamTrack | null): void {
+  async #replace(kind: MediaKind, track: MediaStreamTrack | null): Promise<void> {
     const slot = kind === 'video' ? this.camera : this.microphone;
     const old = slot.value;
     if (old === track) return;
     slot.value = track;
-    this.#trackChanged.emit({ kind, track });
-    old?.stop();
+    try {
+      await this.#trackSink({ kind, track });
+    } finally {
+      old?.stop();
+    }
   }
 
   /** Unplugging the device in use ends its track; fall back to the default and say so. */
@@ -149,7 +157,7 @@ export class LocalMedia {
       if (action.kind === 'keep') continue;
       const noun = deviceKindOf[kind] === 'videoinput' ? 'camera' : 'microphone';
       if (action.kind === 'lost') {
-        this.#replace(kind, null);
+        await this.#replace(kind, null);
         this.#notices.emit(kind === 'video' ? 'no-camera' : 'no-microphone');
         continue;
       }

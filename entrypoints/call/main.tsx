@@ -1,4 +1,6 @@
 import { render } from 'preact';
+// Installs the Preact integration, so components re-render when a signal they read changes.
+import '@preact/signals';
 import { CallApp } from '../../components/CallApp';
 import { isActive } from '../../lib/call-state';
 import { type CallIntent, CallSession } from '../../lib/call-session';

@@ -1,0 +1,124 @@
+/**
+ * A one-to-one call between two real Chromium profiles with the built extension,
+ * through a real signaling server on loopback. Each step builds on the one before,
+ * as a person's call would.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningSignalingServer, startSignalingServer } from '../../signaling/server';
+import { parseConfig } from '../../signaling/config';
+import { launchProfile, type Profile } from './support/browser';
+import { compareVideoSender, liveConnectionCount, liveLocalTracks, inboundDuring, keepVideoSender, pictureColour, remoteVideoProgress } from './support/media-probes';
+import { type CallTab, configure, openPopup } from './support/pages';
+
+let server: RunningSignalingServer;
+let alice: Profile;
+let bob: Profile;
+let aliceCall: CallTab;
+let bobCall: CallTab;
+
+async function meanGreen(side: CallTab, testId: 'remote-video' | 'local-video', samples = 5): Promise<number> {
+  let total = 0;
+  for (let i = 0; i < samples; i++) {
+    total += (await pictureColour(side.page, testId)).g;
+    await side.page.waitForTimeout(50);
+  }
+  return total / samples;
+}
+
+beforeAll(async () => {
+  server = await startSignalingServer(parseConfig({ PEERCALL_PORT: '0' }, []));
+  [alice, bob] = await Promise.all([launchProfile(), launchProfile()]);
+  await Promise.all([configure(alice, { signalingUrl: server.url }), configure(bob, { signalingUrl: server.url })]);
+});
+
+afterAll(async () => {
+  await Promise.all([alice?.close(), bob?.close()]);
+  await server?.close();
+});
+
+describe('a one-to-one call', () => {
+  it('starting from the popup opens the call tab, which registers and shows the call ID', async () => {
+    aliceCall = await (await openPopup(alice)).start();
+    expect(aliceCall.page.url()).toBe(alice.url('call.html'));
+    await aliceCall.waitForState('waiting');
+    expect(await aliceCall.callId()).toMatch(/^([0-9a-z]{4}-){6}[0-9a-z]{4}$/);
+    expect(server.peerCount()).toBe(1);
+  });
+
+  it('the second profile joins by the ID and both sides reach the call', async () => {
+    bobCall = await (await openPopup(bob)).join(await aliceCall.callId());
+    await Promise.all([bobCall.waitForState('in-call'), aliceCall.waitForState('in-call')]);
+  });
+
+  it('both sides receive moving video', async () => {
+    for (const side of [aliceCall, bobCall]) {
+      const progress = await remoteVideoProgress(side.page, 1_000);
+      expect(progress.width).toBeGreaterThan(0);
+      expect(progress.frames).toBeGreaterThan(5);
+    }
+  });
+
+  it("mute on A: B's received audio falls to silence, unmute restores it", async () => {
+    expect((await inboundDuring(bobCall.page, 1_500)).audioEnergy).toBeGreaterThan(0.001);
+    await aliceCall.mute();
+    // Let audio already in flight drain before measuring.
+    await bobCall.page.waitForTimeout(500);
+    expect((await inboundDuring(bobCall.page, 1_500)).audioEnergy).toBeLessThan(0.0001);
+    await aliceCall.mute();
+    await bobCall.page.waitForTimeout(500);
+    expect((await inboundDuring(bobCall.page, 1_500)).audioEnergy).toBeGreaterThan(0.001);
+  });
+
+  it("camera off on A ends A's camera track and B stops receiving A's picture; camera on resumes it", async () => {
+    await keepVideoSender(aliceCall.page, 'before-off');
+    await aliceCall.toggleCamera();
+    await bobCall.remotePlaceholder().waitFor({ timeout: 5_000 });
+    const off = await compareVideoSender(aliceCall.page, 'before-off');
+    expect(off.keptTrackState).toBe('ended');
+    expect(off.currentTrackLabel).toBeNull();
+    await bobCall.page.waitForTimeout(300);
+    expect((await inboundDuring(bobCall.page, 1_000)).frames).toBe(0);
+
+    await aliceCall.toggleCamera();
+    await bobCall.remotePlaceholder().waitFor({ state: 'detached', timeout: 5_000 });
+    const on = await compareVideoSender(aliceCall.page, 'before-off');
+    expect(on.sameSender).toBe(true);
+    expect(on.currentTrackState).toBe('live');
+    expect((await inboundDuring(bobCall.page, 1_000)).frames).toBeGreaterThan(5);
+    expect((await remoteVideoProgress(bobCall.page, 1_000)).frames).toBeGreaterThan(5);
+  });
+
+  // Chromium's fake_device_1 delivers Y16 (depth) frames, which its WebRTC encoder drops, so
+  // a call can never send it; fake_device_2 (MJPEG) can. Its picture is a darker green
+  // (mean G about 128 against about 144 for fake_device_0), averaged over a few samples.
+  it("switching A's camera changes B's picture while A's sender and connection stay the same", async () => {
+    expect(await meanGreen(bobCall, 'remote-video')).toBeGreaterThan(136);
+    await keepVideoSender(aliceCall.page, 'before-switch');
+    await aliceCall.chooseCamera('fake_device_2');
+    await expect.poll(() => meanGreen(bobCall, 'remote-video'), { timeout: 5_000, interval: 100 }).toBeLessThan(136);
+    const [seenByBob, shownToAlice] = await Promise.all([meanGreen(bobCall, 'remote-video'), meanGreen(aliceCall, 'local-video')]);
+    expect(Math.abs(seenByBob - shownToAlice)).toBeLessThan(4);
+    const after = await compareVideoSender(aliceCall.page, 'before-switch');
+    expect(after).toMatchObject({
+      samePeerConnection: true,
+      sameSender: true,
+      connectionState: 'connected',
+      keptTrackState: 'ended',
+      currentTrackState: 'live',
+    });
+    expect(after.senderCount).toBe(after.keptSenderCount);
+    expect(after.currentTrackLabel).toContain('fake_device_2');
+  });
+
+  it('leave on A: B shows that the call ended within 3 s', async () => {
+    const started = Date.now();
+    await aliceCall.leave();
+    await bobCall.endMessage().waitFor({ timeout: 3_000 });
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(await bobCall.endMessage().innerText()).toContain('The other person left');
+    expect(await bobCall.endMessage().getAttribute('data-code')).toBe('ended');
+    expect(await liveConnectionCount(aliceCall.page)).toBe(0);
+    expect(await liveConnectionCount(bobCall.page)).toBe(0);
+    expect(await liveLocalTracks(aliceCall.page)).toBe(0);
+  });
+});

@@ -1,0 +1,103 @@
+/**
+ * One simulated person: a fresh Chromium profile with the built extension loaded,
+ * fake cameras and microphones, and every RTCPeerConnection the pages make recorded
+ * on `window.__pcs` so tests can observe media and network state directly.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+
+export const extensionDir = resolve('.output/chrome-mv3');
+
+const candidates = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable', '/Applications/Chromium.app/Contents/MacOS/Chromium'];
+
+export function chromiumPath(): string {
+  const found = process.env.CHROME_PATH ?? candidates.find((path) => existsSync(path));
+  if (!found) throw new Error(`No Chromium found. Install it (apt-get install chromium) or set CHROME_PATH. Tried: ${candidates.join(', ')}`);
+  return found;
+}
+
+export interface Profile {
+  readonly context: BrowserContext;
+  readonly extensionId: string;
+  url(path: string): string;
+  close(): Promise<void>;
+}
+
+/** Runs in every page before its own scripts: records peer connections and opened devices. */
+function recordPeerConnectionsAndDevices(): void {
+  const Native = window.RTCPeerConnection;
+  const w = window as unknown as { __pcs: RTCPeerConnection[]; __tracks: MediaStreamTrack[] };
+  w.__pcs = [];
+  w.__tracks = [];
+  const media = navigator.mediaDevices;
+  if (media) {
+    const getUserMedia = media.getUserMedia.bind(media);
+    media.getUserMedia = async (constraints) => {
+      const stream = await getUserMedia(constraints);
+      w.__tracks.push(...stream.getTracks());
+      return stream;
+    };
+  }
+  window.RTCPeerConnection = class extends Native {
+    constructor(config?: RTCConfiguration) {
+      super(config);
+      w.__pcs.push(this);
+    }
+  };
+}
+
+export async function launchProfile(options: { locale?: string } = {}): Promise<Profile> {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'peercall-profile-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: chromiumPath(),
+    headless: true,
+    locale: options.locale ?? 'en-US',
+    args: [
+      '--no-sandbox',
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
+      '--use-fake-device-for-media-stream=device-count=3',
+      '--use-fake-ui-for-media-stream',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  await context.addInitScript(recordPeerConnectionsAndDevices);
+  const extensionId = await findExtensionId(context);
+  return {
+    context,
+    extensionId,
+    url: (path) => `chrome-extension://${extensionId}/${path}`,
+    close: async () => {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function findExtensionId(context: BrowserContext): Promise<string> {
+  const page = await context.newPage();
+  try {
+    await page.goto('chrome://extensions');
+    const id = await page.evaluate(async () => {
+      type Management = { getAll(): Promise<{ id: string; name: string }[]> };
+      const all = await (window as unknown as { chrome: { management: Management } }).chrome.management.getAll();
+      return all.find((e) => e.name === 'PeerCall')?.id ?? null;
+    });
+    if (!id) throw new Error(`PeerCall is not loaded from ${extensionDir}; was it built?`);
+    return id;
+  } finally {
+    await page.close();
+  }
+}
+
+/** Opens an extension page and waits for the page the action opens in a new tab. */
+export async function expectNewTab(context: BrowserContext, action: () => Promise<void>, timeoutMs = 10_000): Promise<Page> {
+  const [page] = await Promise.all([context.waitForEvent('page', { timeout: timeoutMs }), action()]);
+  await page.waitForLoadState('domcontentloaded');
+  return page;
+}

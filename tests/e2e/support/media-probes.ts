@@ -1,0 +1,122 @@
+/**
+ * Observations of real media in a call tab, through the RTCPeerConnections recorded
+ * by the init script and the page's own video elements. Each returns plain numbers.
+ */
+import type { Page } from 'playwright-core';
+
+type PcWindow = Window & { __pcs: RTCPeerConnection[]; __kept?: Record<string, unknown> };
+
+/** The one live peer connection of the call (closed ones from earlier calls are skipped). */
+export async function liveConnectionCount(page: Page): Promise<number> {
+  return page.evaluate(() => (window as unknown as PcWindow).__pcs.filter((pc) => pc.connectionState !== 'closed').length);
+}
+
+/** Camera and microphone tracks this page opened that are still running. */
+export async function liveLocalTracks(page: Page): Promise<number> {
+  return page.evaluate(() => (window as unknown as { __tracks: MediaStreamTrack[] }).__tracks.filter((t) => t.readyState === 'live').length);
+}
+
+export interface InboundTotals {
+  framesDecoded: number;
+  totalAudioEnergy: number;
+  audioLevel: number;
+}
+
+export async function inboundTotals(page: Page): Promise<InboundTotals> {
+  return page.evaluate(async () => {
+    const totals = { framesDecoded: 0, totalAudioEnergy: 0, audioLevel: 0 };
+    for (const pc of (window as unknown as PcWindow).__pcs) {
+      if (pc.connectionState === 'closed') continue;
+      const stats = await pc.getStats();
+      stats.forEach((s: Record<string, unknown>) => {
+        if (s.type !== 'inbound-rtp') return;
+        if (s.kind === 'video') totals.framesDecoded += Number(s.framesDecoded ?? 0);
+        if (s.kind === 'audio') {
+          totals.totalAudioEnergy += Number(s.totalAudioEnergy ?? 0);
+          totals.audioLevel = Math.max(totals.audioLevel, Number(s.audioLevel ?? 0));
+        }
+      });
+    }
+    return totals;
+  });
+}
+
+/** How much of something arrived during `ms`: frames decoded and audio energy received. */
+export async function inboundDuring(page: Page, ms: number): Promise<{ frames: number; audioEnergy: number }> {
+  const before = await inboundTotals(page);
+  await page.waitForTimeout(ms);
+  const after = await inboundTotals(page);
+  return { frames: after.framesDecoded - before.framesDecoded, audioEnergy: after.totalAudioEnergy - before.totalAudioEnergy };
+}
+
+/** Frames the remote <video> element presented during `ms`, and its size. */
+export async function remoteVideoProgress(page: Page, ms: number): Promise<{ width: number; height: number; frames: number }> {
+  return page.evaluate(async (windowMs) => {
+    const video = document.querySelector<HTMLVideoElement>('video[data-testid="remote-video"]');
+    if (!video) return { width: 0, height: 0, frames: 0 };
+    const start = video.getVideoPlaybackQuality().totalVideoFrames;
+    await new Promise((r) => setTimeout(r, windowMs));
+    return { width: video.videoWidth, height: video.videoHeight, frames: video.getVideoPlaybackQuality().totalVideoFrames - start };
+  }, ms);
+}
+
+/** Average colour of the picture a video element (remote-video or local-video) currently shows. */
+export async function pictureColour(page: Page, testId: 'remote-video' | 'local-video'): Promise<{ r: number; g: number; b: number }> {
+  return page.evaluate((id) => {
+    const video = document.querySelector<HTMLVideoElement>(`video[data-testid="${id}"]`)!;
+    const canvas = document.createElement('canvas');
+    canvas.width = 32;
+    canvas.height = 18;
+    const context = canvas.getContext('2d', { willReadFrequently: true })!;
+    context.drawImage(video, 0, 0, canvas.width, canvas.height);
+    const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
+    let r = 0, g = 0, b = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      r += data[i]!;
+      g += data[i + 1]!;
+      b += data[i + 2]!;
+    }
+    const n = data.length / 4;
+    return { r: r / n, g: g / n, b: b / n };
+  }, testId);
+}
+
+/** Keeps the live connection's video sender, its track and the connection itself under a name, to compare later. */
+export async function keepVideoSender(page: Page, name: string): Promise<void> {
+  await page.evaluate((key) => {
+    const w = window as unknown as PcWindow;
+    const pc = w.__pcs.find((p) => p.connectionState !== 'closed')!;
+    const sender = pc.getSenders().find((s) => s.track?.kind === 'video')!;
+    w.__kept = { ...w.__kept, [key]: { pc, sender, track: sender.track, senderCount: pc.getSenders().length } };
+  }, name);
+}
+
+export interface SenderComparison {
+  samePeerConnection: boolean;
+  sameSender: boolean;
+  senderCount: number;
+  keptSenderCount: number;
+  connectionState: string;
+  keptTrackState: string;
+  currentTrackLabel: string | null;
+  currentTrackState: string | null;
+}
+
+export async function compareVideoSender(page: Page, name: string): Promise<SenderComparison> {
+  return page.evaluate((key) => {
+    const w = window as unknown as PcWindow;
+    const kept = w.__kept![key] as { pc: RTCPeerConnection; sender: RTCRtpSender; track: MediaStreamTrack; senderCount: number };
+    const pc = w.__pcs.find((p) => p.connectionState !== 'closed');
+    const sender = pc?.getSenders().find((s) => s === kept.sender) ?? null;
+    return {
+      samePeerConnection: pc === kept.pc,
+      sameSender: sender === kept.sender,
+      senderCount: pc?.getSenders().length ?? 0,
+      keptSenderCount: kept.senderCount,
+      connectionState: pc?.connectionState ?? 'none',
+      keptTrackState: kept.track.readyState,
+      currentTrackLabel: kept.sender.track?.label ?? null,
+      currentTrackState: kept.sender.track?.readyState ?? null,
+    };
+  }, name);
+}

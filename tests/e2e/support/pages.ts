@@ -1,0 +1,66 @@
+/** Page objects: what a person does in each PeerCall page, without selectors in the specs. */
+import type { Page } from 'playwright-core';
+import { expectNewTab, type Profile } from './browser';
+
+export async function configure(profile: Profile, settings: { signalingUrl: string; iceServers?: string }): Promise<void> {
+  const page = await profile.context.newPage();
+  await page.goto(profile.url('options.html'));
+  await page.fill('input[name="signalingUrl"]', settings.signalingUrl);
+  await page.fill('textarea[name="iceServers"]', settings.iceServers ?? '');
+  await page.click('button[data-action="save"]');
+  await page.getByText('Saved.').waitFor();
+  await page.close();
+}
+
+export async function openPopup(profile: Profile) {
+  const page = await profile.context.newPage();
+  await page.goto(profile.url('popup.html'));
+  return {
+    page,
+    /** Clicks Start and returns the call tab it opened. */
+    start: async () => callTab(await expectNewTab(profile.context, () => page.click('button[data-action="start"]'))),
+    /** Pastes an invite and clicks Join; returns the call tab it opened. */
+    join: async (invite: string) => {
+      await page.fill('input[name="invite"]', invite);
+      return callTab(await expectNewTab(profile.context, () => page.click('button[data-action="join"]')));
+    },
+    /** Pastes something and clicks Join where no tab is expected; returns the popup's message. */
+    joinExpectingError: async (invite: string) => {
+      await page.fill('input[name="invite"]', invite);
+      await page.click('button[data-action="join"]');
+      return page.locator('[role="alert"]').innerText();
+    },
+  };
+}
+
+export type CallTab = ReturnType<typeof callTab>;
+
+export function callTab(page: Page) {
+  const state = page.getByTestId('call-status');
+  return {
+    page,
+    state: () => state.getAttribute('data-state'),
+    waitForState: (kind: string, timeoutMs = 15_000) =>
+      page.locator(`[data-testid="call-status"][data-state="${kind}"]`).waitFor({ timeout: timeoutMs }),
+    callId: async () => {
+      await page.getByTestId('call-id').waitFor({ timeout: 15_000 });
+      return page.getByTestId('call-id').innerText();
+    },
+    mute: () => page.click('button[data-action="mute"]'),
+    toggleCamera: () => page.click('button[data-action="camera"]'),
+    chooseCamera: async (labelPart: string) => {
+      const value = await page.$eval(
+        'select[name="camera"]',
+        (select, part) => [...(select as HTMLSelectElement).options].find((o) => o.text.includes(part))?.value ?? null,
+        labelPart,
+      );
+      if (value === null) throw new Error(`No camera labelled like ${labelPart}`);
+      await page.selectOption('select[name="camera"]', value);
+    },
+    leave: () => page.click('button[data-action="leave"]'),
+    remotePlaceholder: () => page.getByTestId('remote-video-placeholder'),
+    endMessage: () => page.getByTestId('end-message'),
+    notice: () => page.getByTestId('notice'),
+    signalingStatus: () => page.getByTestId('signaling-status'),
+  };
+}

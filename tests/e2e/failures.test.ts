@@ -1,0 +1,78 @@
+/**
+ * What a person sees when something goes wrong: each failure is shown in the page
+ * with a way forward, and the call recovers where it can.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../signaling/config';
+import { type RunningSignalingServer, startSignalingServer } from '../../signaling/server';
+import { launchProfile, type Profile } from './support/browser';
+import { configure, openPopup } from './support/pages';
+import { liveConnectionCount } from './support/media-probes';
+
+let server: RunningSignalingServer;
+let profile: Profile;
+
+beforeAll(async () => {
+  server = await startSignalingServer(parseConfig({ PEERCALL_PORT: '0' }, []));
+  profile = await launchProfile();
+  await configure(profile, { signalingUrl: server.url });
+});
+
+afterAll(async () => {
+  await profile?.close();
+  await server?.close();
+});
+
+describe('when a call cannot go ahead', () => {
+  it('a malformed ID is refused in the popup with what an ID looks like, and no tab opens', async () => {
+    const popup = await openPopup(profile);
+    const pagesBefore = profile.context.pages().length;
+    expect(await popup.joinExpectingError('not-a-call-id')).toContain('7 groups of 4');
+    expect(await popup.joinExpectingError('   ')).toContain('Paste the call ID');
+    expect(profile.context.pages().length).toBe(pagesBefore);
+    await popup.page.close();
+  });
+
+  it('joining an ID nobody holds says the call has ended or the ID is wrong, and releases the camera', async () => {
+    const call = await (await openPopup(profile)).join('k3f9-x2ab-7mqz-0h1c-wv8e-5rt4-nd6p');
+    await call.endMessage().waitFor({ timeout: 10_000 });
+    expect(await call.endMessage().getAttribute('data-code')).toBe('peer-unavailable');
+    expect(await call.endMessage().innerText()).toContain('Nobody is waiting at this call ID');
+    expect(await call.state()).toBe('failed');
+    expect(await liveConnectionCount(call.page)).toBe(0);
+    await call.page.close();
+  });
+
+  it('a stopped signaling server is shown with retries, and the call registers once the server is back', async () => {
+    const port = server.port;
+    await server.close();
+    const call = await (await openPopup(profile)).start();
+    await call.page.locator('[data-testid="signaling-status"][data-status="retrying"]').waitFor({ timeout: 10_000 });
+    expect(await call.notice().getAttribute('data-code')).toBe('signaling-unreachable');
+    expect(await call.notice().innerText()).toContain('Cannot reach the PeerCall server');
+    expect(await call.signalingStatus().innerText()).toMatch(/Retry \d+ in \d+ s/);
+    expect(await call.state()).toBe('starting');
+
+    server = await startSignalingServer(parseConfig({ PEERCALL_PORT: String(port) }, []));
+    await call.waitForState('waiting', 40_000);
+    expect(await call.signalingStatus().getAttribute('data-status')).toBe('online');
+    expect(server.peerCount()).toBe(1);
+    await call.leave();
+    await call.page.close();
+  });
+
+  it('the popup brings back the running call instead of opening a second call tab', async () => {
+    const first = await openPopup(profile);
+    const call = await first.start();
+    await call.waitForState('waiting');
+    await first.page.close();
+    const tabsBefore = profile.context.pages().length;
+    const popup = await openPopup(profile);
+    await popup.page.click('button[data-action="start"]');
+    await popup.page.locator('[role="alert"]').waitFor();
+    expect(await popup.page.locator('[role="alert"]').innerText()).toContain('already in a call');
+    // The popup page itself is the only page added.
+    expect(profile.context.pages().length).toBe(tabsBefore + 1);
+    expect(await call.state()).toBe('waiting');
+  });
+});

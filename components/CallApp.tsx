@@ -5,6 +5,7 @@ import type { CallSession } from '../lib/call-session';
 import { describeSignaling } from '../lib/signaling-status';
 import { CallIdPanel } from './CallIdPanel';
 import { Controls } from './Controls';
+import { RemoteAudio } from './RemoteAudio';
 import { VideoTile } from './VideoTile';
 
 export interface CallAppProps {
@@ -76,9 +77,10 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall }: CallAppPro
           <section class="stage">
             <VideoTile
               testId="remote-video"
-              label="Other person"
+              label={remote.micMuted ? 'Other person (muted)' : 'Other person'}
               stream={session.remoteStream.value}
               placeholder={remotePlaceholder(state.kind, session.remoteStream.value !== null, remote.cameraOff)}
+              muted
             />
             <VideoTile
               testId="local-video"
@@ -89,6 +91,7 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall }: CallAppPro
               muted
             />
           </section>
+          <RemoteAudio stream={session.remoteStream.value} />
           <Controls session={session} />
         </>
       )}

@@ -7,7 +7,7 @@ import { parseConfig } from '../../signaling/config';
 import { type RunningSignalingServer, startSignalingServer } from '../../signaling/server';
 import { launchProfile, type Profile } from './support/browser';
 import { configure, openPopup } from './support/pages';
-import { liveConnectionCount } from './support/media-probes';
+import { inboundDuring, liveConnectionCount, liveLocalTracks } from './support/media-probes';
 
 let server: RunningSignalingServer;
 let profile: Profile;
@@ -74,5 +74,45 @@ describe('when a call cannot go ahead', () => {
     // The popup page itself is the only page added.
     expect(profile.context.pages().length).toBe(tabsBefore + 1);
     expect(await call.state()).toBe('waiting');
+    await call.leave();
+    await call.page.close();
+  });
+});
+
+describe('when camera or microphone cannot be used', () => {
+  it('blocked permission says how to allow it, and the call still opens for seeing and hearing the other person', async () => {
+    const blocked = await launchProfile({ denyMedia: true });
+    try {
+      await configure(blocked, { signalingUrl: server.url });
+      const call = await (await openPopup(blocked)).start();
+      await call.waitForState('waiting');
+      expect(await call.notice().getAttribute('data-code')).toBe('permission-denied');
+      expect(await call.notice().innerText()).toContain('allow');
+      expect(await call.page.locator('button[data-action="retry-media"]').isVisible()).toBe(true);
+      expect(await liveLocalTracks(call.page)).toBe(0);
+    } finally {
+      await blocked.close();
+    }
+  });
+
+  it('with no camera the call goes on audio-only and says so, and the other side hears it', async () => {
+    const cameraless = await launchProfile({ fakeDevices: 'device-count=0' });
+    try {
+      await configure(cameraless, { signalingUrl: server.url });
+      const host = await (await openPopup(cameraless)).start();
+      await host.waitForState('waiting');
+      expect(await host.notice().getAttribute('data-code')).toBe('no-camera');
+      expect(await host.page.getByTestId('local-video-placeholder').innerText()).toBe('No camera');
+
+      const guest = await (await openPopup(profile)).join(await host.callId());
+      await guest.waitForState('in-call');
+      await guest.remotePlaceholder().waitFor();
+      await expect.poll(async () => (await inboundDuring(guest.page, 1_000)).audioEnergy, { timeout: 10_000 }).toBeGreaterThan(0.001);
+      expect((await inboundDuring(guest.page, 1_000)).frames).toBe(0);
+      await guest.leave();
+      await guest.page.close();
+    } finally {
+      await cameraless.close();
+    }
   });
 });

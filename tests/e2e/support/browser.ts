@@ -48,7 +48,15 @@ function recordPeerConnectionsAndDevices(): void {
   };
 }
 
-export async function launchProfile(options: { locale?: string } = {}): Promise<Profile> {
+export interface ProfileOptions {
+  locale?: string;
+  /** Chromium's fake-device settings; device-count=3 gives cameras fake_device_0..2. */
+  fakeDevices?: string;
+  /** Answer every camera/microphone request with "blocked", as a person who clicked Block would. */
+  denyMedia?: boolean;
+}
+
+export async function launchProfile(options: ProfileOptions = {}): Promise<Profile> {
   const userDataDir = mkdtempSync(join(tmpdir(), 'peercall-profile-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: chromiumPath(),
@@ -58,8 +66,8 @@ export async function launchProfile(options: { locale?: string } = {}): Promise<
       '--no-sandbox',
       `--disable-extensions-except=${extensionDir}`,
       `--load-extension=${extensionDir}`,
-      '--use-fake-device-for-media-stream=device-count=3',
-      '--use-fake-ui-for-media-stream',
+      `--use-fake-device-for-media-stream=${options.fakeDevices ?? 'device-count=3'}`,
+      options.denyMedia ? '--deny-permission-prompts' : '--use-fake-ui-for-media-stream',
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',

@@ -1,0 +1,36 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+
+/**
+ * The other person's voice, in an element of its own: a hidden or paused video tile
+ * (camera off) must never silence them. If the browser blocks playback until the
+ * user interacts, offer the click that starts it.
+ */
+export function RemoteAudio({ stream }: { stream: MediaStream | null }) {
+  const audio = useRef<HTMLAudioElement>(null);
+  const [blocked, setBlocked] = useState(false);
+
+  const play = () => {
+    audio.current?.play().then(
+      () => setBlocked(false),
+      (error: unknown) => setBlocked(error instanceof DOMException && error.name === 'NotAllowedError'),
+    );
+  };
+
+  useEffect(() => {
+    const element = audio.current;
+    if (!element || element.srcObject === stream) return;
+    element.srcObject = stream;
+    if (stream) play();
+  }, [stream]);
+
+  return (
+    <>
+      <audio ref={audio} data-testid="remote-audio" autoplay />
+      {blocked && (
+        <button type="button" class="primary" data-action="enable-sound" onClick={play}>
+          Turn on sound
+        </button>
+      )}
+    </>
+  );
+}

@@ -5,6 +5,7 @@
  */
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
+import { parseCallId } from './call-id';
 import type { CallIntent } from './call-session';
 
 const intentItem = storage.defineItem<CallIntent>('session:callIntent');
@@ -31,11 +32,25 @@ export async function openCallTab(intent: CallIntent): Promise<CallTabReply> {
   return { accepted: true };
 }
 
-/** In the call tab: the intent it was opened for, once. */
-export async function takeCallIntent(): Promise<CallIntent | null> {
-  const intent = await intentItem.getValue();
+const reloadKey = 'peercall:intent';
+
+/**
+ * In the call tab: the intent it was opened for (once), else the one it had before a
+ * reload. A host gets a fresh call after a reload, since the server still holds the old ID.
+ */
+export async function takeCallIntent(): Promise<CallIntent> {
+  const opened = await intentItem.getValue();
   await intentItem.removeValue();
-  return intent;
+  return opened ?? recallIntent();
+}
+
+export function rememberIntent(intent: CallIntent): void {
+  sessionStorage.setItem(reloadKey, intent.role === 'guest' ? intent.callId : '');
+}
+
+function recallIntent(): CallIntent {
+  const callId = parseCallId(sessionStorage.getItem(reloadKey) ?? '');
+  return callId ? { role: 'guest', callId } : { role: 'host' };
 }
 
 /** In the call tab: answer the popup, take new intents when idle, and come to the front. */

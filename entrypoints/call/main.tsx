@@ -4,7 +4,7 @@ import '@preact/signals';
 import { CallApp } from '../../components/CallApp';
 import { isActive } from '../../lib/call-state';
 import { type CallIntent, CallSession } from '../../lib/call-session';
-import { serveCallTab, takeCallIntent } from '../../lib/call-tab';
+import { rememberIntent, serveCallTab, takeCallIntent } from '../../lib/call-tab';
 import { parseSignalingUrl } from '../../lib/settings';
 import { loadSettings } from '../../lib/settings-storage';
 import '../../components/style.css';
@@ -27,14 +27,11 @@ async function begin(intent: CallIntent): Promise<void> {
     />,
     root,
   );
-  // Survives a reload of this tab; a host gets a fresh ID since the old one is still held by the server.
-  sessionStorage.setItem('peercall:intent', JSON.stringify(intent.role === 'guest' ? intent : { role: 'host' }));
+  rememberIntent(intent);
   await current.start(intent);
 }
 
 serveCallTab(() => session === null || !isActive(session.state.value), (intent) => void begin(intent));
 window.addEventListener('pagehide', () => session?.leave());
 
-const reloaded = sessionStorage.getItem('peercall:intent');
-const intent = (await takeCallIntent()) ?? (reloaded ? (JSON.parse(reloaded) as CallIntent) : { role: 'host' as const });
-await begin(intent);
+await begin(await takeCallIntent());

@@ -1,0 +1,23 @@
+// @vitest-environment node
+import { beforeEach, describe, expect, it } from 'vitest';
+import { fakeBrowser } from 'wxt/testing';
+import { defaultSettings } from '../../lib/settings';
+import { loadSettings, saveSettings } from '../../lib/settings-storage';
+
+describe('stored settings', () => {
+  beforeEach(() => fakeBrowser.reset());
+
+  it('a new install gets the defaults: our local server and no third-party ICE servers', async () => {
+    expect(await loadSettings()).toEqual(defaultSettings);
+  });
+
+  it('saved settings come back as saved', async () => {
+    const settings = {
+      signalingUrl: 'https://signal.example.com:8443/peerjs',
+      signalingKey: 'team-key',
+      iceServers: [{ urls: 'turn:turn.example.com:3478', username: 'u', credential: 'c' }],
+    };
+    await saveSettings(settings);
+    expect(await loadSettings()).toEqual(settings);
+  });
+});

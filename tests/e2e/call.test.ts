@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSignalingServer, startSignalingServer } from '../../signaling/server';
 import { parseConfig } from '../../signaling/config';
 import { launchProfile, type Profile } from './support/browser';
-import { compareVideoSender, liveConnectionCount, liveLocalTracks, inboundDuring, keepVideoSender, pictureColour, remoteVideoProgress } from './support/media-probes';
+import { sentAudioTrack, compareVideoSender, liveConnectionCount, liveLocalTracks, inboundDuring, keepVideoSender, pictureColour, remoteVideoProgress } from './support/media-probes';
 import { type CallTab, configure, openPopup } from './support/pages';
 
 let server: RunningSignalingServer;
@@ -64,6 +64,7 @@ describe('a one-to-one call', () => {
     // Let audio already in flight drain before measuring.
     await bobCall.page.waitForTimeout(500);
     expect((await inboundDuring(bobCall.page, 1_500)).audioEnergy).toBeLessThan(0.0001);
+    expect(await sentAudioTrack(aliceCall.page)).toEqual({ readyState: 'live', enabled: false });
     await aliceCall.mute();
     await bobCall.page.waitForTimeout(500);
     expect((await inboundDuring(bobCall.page, 1_500)).audioEnergy).toBeGreaterThan(0.001);

@@ -1,0 +1,145 @@
+/**
+ * `npm run bench` (BENCH_RUNS=n or --runs n, default 10): times the real setup, two
+ * Chromium profiles with the built extension and a signaling server on loopback, and
+ * prints one JSON line on stdout; progress goes to stderr. It never passes or fails on
+ * time: it exits non-zero only when the setup itself breaks.
+ */
+import { execFileSync } from 'node:child_process';
+import { parseConfig } from '../signaling/config';
+import { type RunningSignalingServer, startSignalingServer } from '../signaling/server';
+import buildExtension from '../tests/e2e/global-setup';
+import { chromiumPath, launchProfile, type Profile } from '../tests/e2e/support/browser';
+import { configure } from '../tests/e2e/support/pages';
+import { installProbe, measureFloorMs } from './in-page';
+import { measureCall } from './one-call';
+import { median, roundTenth, summarize } from './stats';
+
+const defaultRuns = 10;
+const floorTimeoutMs = 15_000;
+/** A hung browser must not hang CI: give up after the build, the launch and this much per run. */
+const setupBudgetMs = 180_000;
+const runBudgetMs = 60_000;
+
+const note =
+  'ms, taken in the pages (Date.now(), performance.now()). join: click on Join in B\'s popup to B\'s first remote frame ' +
+  '(requestVideoFrameCallback) in the call tab it opens. cameraSwitch: A picks fake_device_2 to B\'s first frame with mean ' +
+  'green < 136. floor: two RTCPeerConnections in one extension page, createOffer to first remote frame, media opened ' +
+  'before the clock. joinSteps: medians of when each step of the join happened after the click. Headless Chromium, fake ' +
+  'devices, loopback signaling; a fresh call per run, floor measured in the same run.';
+
+function log(message: string): void {
+  process.stderr.write(`bench: ${message}\n`);
+}
+
+function runCount(argv: readonly string[], env: NodeJS.ProcessEnv): number {
+  const flag = argv.findIndex((arg) => arg === '--runs' || arg.startsWith('--runs='));
+  const text = flag === -1 ? env.BENCH_RUNS : argv[flag]!.includes('=') ? argv[flag]!.slice('--runs='.length) : argv[flag + 1];
+  if (text === undefined || text === '') return defaultRuns;
+  const runs = Number(text);
+  if (!Number.isInteger(runs) || runs < 1 || runs > 1_000) throw new Error(`--runs / BENCH_RUNS must be a whole number from 1 to 1000, not "${text}"`);
+  return runs;
+}
+
+async function preparedProfile(signalingUrl: string): Promise<Profile> {
+  const profile = await launchProfile();
+  try {
+    // tsx compiles with esbuild's keepNames, so functions sent into pages call its __name helper.
+    await profile.context.addInitScript({ content: 'globalThis.__name = (fn) => fn;' });
+    await profile.context.addInitScript(installProbe);
+    await configure(profile, { signalingUrl });
+    return profile;
+  } catch (error) {
+    await profile.close();
+    throw error;
+  }
+}
+
+async function measureFloor(profile: Profile): Promise<number> {
+  const page = await profile.context.newPage();
+  try {
+    await page.goto(profile.url('options.html'));
+    return await page.evaluate(measureFloorMs, floorTimeoutMs);
+  } finally {
+    await page.close();
+  }
+}
+
+function chromiumVersion(profile: Profile): string {
+  return profile.context.browser()?.version() ?? execFileSync(chromiumPath(), ['--version'], { encoding: 'utf8' }).trim();
+}
+
+/** Median of each join step over the runs that reached it. */
+function medianSteps(runs: readonly Record<string, number>[]): Record<string, number> {
+  const names = [...new Set(runs.flatMap((steps) => Object.keys(steps)))];
+  return Object.fromEntries(names.map((name) => [name, roundTenth(median(runs.flatMap((steps) => steps[name] ?? [])))]));
+}
+
+async function main(): Promise<void> {
+  const runs = runCount(process.argv.slice(2), process.env);
+  const watchdog = setTimeout(() => {
+    log('gave up: the setup hung past its time budget');
+    process.exit(2);
+  }, setupBudgetMs + runs * runBudgetMs);
+  watchdog.unref();
+
+  log('building the extension');
+  buildExtension();
+  let server: RunningSignalingServer | undefined;
+  const profiles: Profile[] = [];
+  try {
+    server = await startSignalingServer(parseConfig({ PEERCALL_PORT: '0' }, []));
+    const url = server.url;
+    const launched = await Promise.allSettled([preparedProfile(url), preparedProfile(url)]);
+    for (const outcome of launched) {
+      if (outcome.status === 'fulfilled') profiles.push(outcome.value);
+      else throw outcome.reason;
+    }
+    const [alice, bob] = profiles as [Profile, Profile];
+    const join: number[] = [];
+    const cameraSwitch: number[] = [];
+    const floor: number[] = [];
+    const steps: Record<string, number>[] = [];
+    let failedRuns = 0;
+    for (let run = 1; run <= runs; run++) {
+      try {
+        const call = await measureCall(alice, bob);
+        const floorMs = await measureFloor(alice);
+        join.push(call.joinMs);
+        cameraSwitch.push(call.cameraSwitchMs);
+        steps.push(call.joinSteps);
+        floor.push(floorMs);
+        log(`run ${run}/${runs}: join ${call.joinMs} ms, camera switch ${call.cameraSwitchMs} ms, floor ${floorMs.toFixed(1)} ms`);
+      } catch (error) {
+        failedRuns += 1;
+        log(`run ${run}/${runs} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    if (failedRuns === runs) throw new Error('every run failed');
+    const result = {
+      runs,
+      failedRuns,
+      joinToFirstFrameMs: summarize(join),
+      cameraSwitchToRemoteFrameMs: summarize(cameraSwitch),
+      floorMs: summarize(floor),
+      joinToFloorRatio: Math.round((median(join) / median(floor)) * 100) / 100,
+      joinStepsMs: medianSteps(steps),
+      chromium: chromiumVersion(alice),
+      node: process.version,
+      note,
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    await Promise.allSettled(profiles.map((profile) => profile.close()));
+    await server?.close();
+    clearTimeout(watchdog);
+  }
+}
+
+// PeerServer's own housekeeping timers outlive its close(), so end the process once everything is closed.
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    log(`setup broke: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  },
+);

@@ -8,7 +8,7 @@ import { type CallId, newCallId } from './call-id';
 import { type CallState, idle, isActive, transition, type CallEvent } from './call-state';
 import type { ControlMessage } from './control-protocol';
 import { LocalMedia, type MediaKind, silentPlaceholders } from './local-media';
-import { type IncomingCall, PeerTransport, type RemotePeer } from './peer-transport';
+import type { IncomingCall, PeerTransport, RemotePeer } from './peer-transport';
 import { parseSignalingUrl, type Settings } from './settings';
 import { retryDelayMs, type SignalingStatus } from './signaling-status';
 
@@ -33,6 +33,7 @@ export class CallSession {
 
   readonly #settings: Settings;
   #transport: PeerTransport | null = null;
+  #mediaReady: Promise<void> = Promise.resolve();
   #remote: RemotePeer | null = null;
   #remoteUnsubscribes: (() => void)[] = [];
   #senders: Partial<Record<MediaKind, RTCRtpSender>> = {};
@@ -57,8 +58,12 @@ export class CallSession {
     const endpoint = parseSignalingUrl(this.#settings.signalingUrl);
     if (!endpoint.ok) return this.#fail('signaling-rejected');
 
-    const problem = await this.media.start();
-    if (problem) this.#notify(problem);
+    // Camera and signaling start together; only placing or answering the call waits for media.
+    this.#mediaReady = this.media.start().then((problem) => {
+      if (problem) this.#notify(problem);
+    });
+    // PeerJS loads while the camera opens instead of before it.
+    const { PeerTransport } = await import('./peer-transport');
     if (!isActive(this.state.value)) return;
 
     const transport = new PeerTransport({
@@ -70,10 +75,10 @@ export class CallSession {
     });
     this.#transport = transport;
     this.signaling.value = { kind: 'connecting' };
-    transport.onOpen(() => this.#onSignalingOpen());
+    transport.onOpen(() => void this.#onSignalingOpen());
     transport.onSignalingLost(() => this.#scheduleReconnect());
     transport.onError((code) => this.#onTransportError(code));
-    transport.onIncomingCall((call) => this.#onIncomingCall(call));
+    transport.onIncomingCall((call) => void this.#onIncomingCall(call));
   }
 
   /** Retries camera and microphone after the user fixed permissions or closed the other app. */
@@ -121,12 +126,13 @@ export class CallSession {
       : callError(notice as CallErrorCode);
   }
 
-  #onSignalingOpen(): void {
+  async #onSignalingOpen(): Promise<void> {
     clearTimeout(this.#retryTimer);
     this.#retryAttempt = 0;
     this.signaling.value = { kind: 'online' };
     if (this.notice.value?.code === 'signaling-unreachable') this.notice.value = null;
     this.#dispatch({ type: 'signaling-open' });
+    await this.#mediaReady;
     const state = this.state.value;
     if (state.kind === 'dialing' && this.#remote === null) this.#dial(state.callId);
   }
@@ -158,7 +164,8 @@ export class CallSession {
     this.#withPlaceholders((stream) => this.#adoptRemote(transport.call(callId, stream)));
   }
 
-  #onIncomingCall(call: IncomingCall): void {
+  async #onIncomingCall(call: IncomingCall): Promise<void> {
+    await this.#mediaReady;
     // One-to-one: a second caller is turned away while someone is in the call.
     if (this.state.value.kind !== 'waiting' || this.#remote !== null) return call.reject();
     this.#withPlaceholders((stream) => this.#adoptRemote(call.answer(stream)));
@@ -169,9 +176,10 @@ export class CallSession {
    * senders exist from the start and every later change is a replaceTrack, never a renegotiation.
    */
   #withPlaceholders(connect: (stream: MediaStream) => void): void {
-    const placeholders = silentPlaceholders();
     const real = { audio: this.media.microphone.value, video: this.media.camera.value };
     const tracks = [real.audio, real.video].filter((t): t is MediaStreamTrack => t !== null);
+    if (tracks.length === 2) return connect(new MediaStream(tracks));
+    const placeholders = silentPlaceholders();
     const filler = placeholders.tracks.filter((t) => !tracks.some((r) => r.kind === t.kind));
     connect(new MediaStream([...tracks, ...filler]));
     for (const kind of ['audio', 'video'] as const) void this.#senders[kind]?.replaceTrack(real[kind]);

@@ -52,6 +52,11 @@ export class LocalMedia {
     let problem: CallErrorCode | null = null;
     try {
       const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: videoConstraints });
+      // The user may have left while the devices were opening.
+      if (this.#stopped) {
+        for (const track of stream.getTracks()) track.stop();
+        return null;
+      }
       await this.#adopt('audio', stream.getAudioTracks()[0] ?? null);
       await this.#adopt('video', stream.getVideoTracks()[0] ?? null);
     } catch (error) {

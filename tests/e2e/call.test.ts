@@ -16,6 +16,16 @@ let bob: Profile;
 let aliceCall: CallTab;
 let bobCall: CallTab;
 
+/** Marks the live connection's audio sender, or (mark = null) reads the mark of the one there now. */
+async function audioSenderMark(side: CallTab, mark: string | null): Promise<{ mark: string | null; senders: number }> {
+  return side.page.evaluate((newMark) => {
+    const pc = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.find((p) => p.connectionState !== 'closed')!;
+    const sender = pc.getSenders().find((s) => s.track?.kind === 'audio') as RTCRtpSender & { __mark?: string };
+    if (newMark !== null) sender.__mark = newMark;
+    return { mark: sender.__mark ?? null, senders: pc.getSenders().length };
+  }, mark);
+}
+
 async function meanGreen(side: CallTab, testId: 'remote-video' | 'local-video', samples = 5): Promise<number> {
   let total = 0;
   for (let i = 0; i < samples; i++) {
@@ -64,7 +74,7 @@ describe('a one-to-one call', () => {
     // Let audio already in flight drain before measuring.
     await bobCall.page.waitForTimeout(500);
     expect((await inboundDuring(bobCall.page, 1_500)).audioEnergy).toBeLessThan(0.0001);
-    expect(await sentAudioTrack(aliceCall.page)).toEqual({ readyState: 'live', enabled: false });
+    expect(await sentAudioTrack(aliceCall.page)).toMatchObject({ readyState: 'live', enabled: false });
     await aliceCall.mute();
     await bobCall.page.waitForTimeout(500);
     expect((await inboundDuring(bobCall.page, 1_500)).audioEnergy).toBeGreaterThan(0.001);
@@ -109,6 +119,18 @@ describe('a one-to-one call', () => {
     });
     expect(after.senderCount).toBe(after.keptSenderCount);
     expect(after.currentTrackLabel).toContain('fake_device_2');
+    expect(await aliceCall.selectedDevice('camera')).toBe('fake_device_2');
+  });
+
+  it("switching A's microphone keeps the same audio sender and B keeps hearing A", async () => {
+    expect(await aliceCall.selectedDevice('microphone')).toBe('Fake Default Audio Input');
+    const before = await audioSenderMark(aliceCall, 'before-mic-switch');
+    await aliceCall.chooseMicrophone('Fake Audio Input 1');
+    await expect.poll(async () => (await sentAudioTrack(aliceCall.page))?.label).toBe('Fake Audio Input 1');
+    expect(await audioSenderMark(aliceCall, null)).toEqual(before);
+    expect(await aliceCall.selectedDevice('microphone')).toBe('Fake Audio Input 1');
+    expect(await liveLocalTracks(aliceCall.page)).toBe(2);
+    await expect.poll(async () => (await inboundDuring(bobCall.page, 1_000)).audioEnergy, { timeout: 5_000 }).toBeGreaterThan(0.001);
   });
 
   it('leave on A: B shows that the call ended within 3 s', async () => {

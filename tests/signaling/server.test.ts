@@ -63,6 +63,16 @@ describe('signaling server', () => {
     expect(server.port).toBeGreaterThan(0);
   });
 
+  it('refuses to list connected peers, even to an allowed origin with peers online', async () => {
+    await joined('listed-if-discovery-were-on');
+    const response = await fetch(`http://127.0.0.1:${server.port}/peerjs/peercall/peers`, {
+      headers: { Origin: extensionOrigin },
+      signal: AbortSignal.timeout(waitLimitMs),
+    });
+    expect(response.status).toBe(401);
+    expect(await response.text()).not.toContain('listed-if-discovery-were-on');
+  });
+
   it('answers /health with the number of connected peers', async () => {
     const response = await health();
     expect(response.status).toBe(200);

@@ -122,10 +122,10 @@ export async function compareVideoSender(page: Page, name: string): Promise<Send
 }
 
 /** The microphone track the live connection sends: still there while muted, only disabled. */
-export async function sentAudioTrack(page: Page): Promise<{ readyState: string; enabled: boolean } | null> {
+export async function sentAudioTrack(page: Page): Promise<{ readyState: string; enabled: boolean; label: string } | null> {
   return page.evaluate(() => {
     const pc = (window as unknown as PcWindow).__pcs.find((p) => p.connectionState !== 'closed');
     const track = pc?.getSenders().find((s) => s.track?.kind === 'audio')?.track;
-    return track ? { readyState: track.readyState, enabled: track.enabled } : null;
+    return track ? { readyState: track.readyState, enabled: track.enabled, label: track.label } : null;
   });
 }

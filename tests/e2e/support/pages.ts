@@ -48,19 +48,25 @@ export function callTab(page: Page) {
     },
     mute: () => page.click('button[data-action="mute"]'),
     toggleCamera: () => page.click('button[data-action="camera"]'),
-    chooseCamera: async (labelPart: string) => {
-      const value = await page.$eval(
-        'select[name="camera"]',
-        (select, part) => [...(select as HTMLSelectElement).options].find((o) => o.text.includes(part))?.value ?? null,
-        labelPart,
-      );
-      if (value === null) throw new Error(`No camera labelled like ${labelPart}`);
-      await page.selectOption('select[name="camera"]', value);
-    },
+    chooseCamera: (labelPart: string) => chooseDevice(page, 'camera', labelPart),
+    chooseMicrophone: (labelPart: string) => chooseDevice(page, 'microphone', labelPart),
+    /** The label of the device the picker shows as in use. */
+    selectedDevice: (picker: 'camera' | 'microphone') =>
+      page.$eval(`select[name="${picker}"]`, (select) => (select as HTMLSelectElement).selectedOptions[0]?.text ?? null),
     leave: () => page.click('button[data-action="leave"]'),
     remotePlaceholder: () => page.getByTestId('remote-video-placeholder'),
     endMessage: () => page.getByTestId('end-message'),
     notice: () => page.getByTestId('notice'),
     signalingStatus: () => page.getByTestId('signaling-status'),
   };
+}
+
+async function chooseDevice(page: Page, picker: 'camera' | 'microphone', labelPart: string): Promise<void> {
+  const value = await page.$eval(
+    `select[name="${picker}"]`,
+    (select, part) => [...(select as HTMLSelectElement).options].find((o) => o.text.includes(part))?.value ?? null,
+    labelPart,
+  );
+  if (value === null) throw new Error(`No ${picker} labelled like ${labelPart}`);
+  await page.selectOption(`select[name="${picker}"]`, value);
 }

@@ -17,6 +17,8 @@ export interface SignalingConfig {
   readonly allowedOrigins: readonly string[];
   /** PeerServer drops a peer whose heartbeats stop for this long. */
   readonly aliveTimeoutMs: number;
+  /** The most people in one room; a full mesh gets heavy past a handful. */
+  readonly roomCapacity: number;
 }
 
 export class ConfigError extends Error {
@@ -40,12 +42,14 @@ const settings = {
     fallback: 'chrome-extension://*,moz-extension://*',
   },
   aliveTimeoutMs: { env: 'PEERCALL_ALIVE_TIMEOUT_MS', flag: '--alive-timeout-ms', fallback: '60000' },
+  roomCapacity: { env: 'PEERCALL_ROOM_CAPACITY', flag: '--room-capacity', fallback: '6' },
 } satisfies Record<keyof SignalingConfig, Setting>;
 
 type SettingName = keyof typeof settings;
 
 const minAliveTimeoutMs = 1_000;
 const maxAliveTimeoutMs = 86_400_000;
+const maxRoomCapacity = 50;
 
 export function parseConfig(env: Record<string, string | undefined>, argv: readonly string[]): SignalingConfig {
   const flags = parseFlags(argv);
@@ -65,6 +69,7 @@ export function parseConfig(env: Record<string, string | undefined>, argv: reado
     key: parseKey(read('key')),
     allowedOrigins: parseAllowedOrigins(read('allowedOrigins')),
     aliveTimeoutMs: parseInteger(read('aliveTimeoutMs'), minAliveTimeoutMs, maxAliveTimeoutMs),
+    roomCapacity: parseInteger(read('roomCapacity'), 1, maxRoomCapacity),
   };
 }
 

@@ -10,6 +10,7 @@ import { WebSocketServer } from 'ws';
 import type { SignalingConfig } from './config.js';
 import { allowListedCors } from './cors.js';
 import { logProblem } from './log.js';
+import { serveRooms } from './room-service.js';
 import { gateUpgrades } from './websocket-gate.js';
 
 export interface RunningSignalingServer {
@@ -18,6 +19,7 @@ export interface RunningSignalingServer {
   readonly url: string;
   close(): Promise<void>;
   peerCount(): number;
+  roomCount(): number;
 }
 
 /** Offers and ICE candidates are a few kilobytes; anything far larger is abuse. */
@@ -52,6 +54,7 @@ export async function startSignalingServer(config: SignalingConfig): Promise<Run
   });
   peerServer.on('connection', (client) => peers.add(client));
   peerServer.on('disconnect', (client) => peers.delete(client));
+  const rooms = serveRooms(peerServer, config.roomCapacity);
   // Malformed frames and broken client sockets surface here; without a listener
   // EventEmitter would throw and take the whole server down.
   peerServer.on('error', (error) => logProblem('warn', 'peer-client-error', error));
@@ -72,6 +75,7 @@ export async function startSignalingServer(config: SignalingConfig): Promise<Run
     port,
     url: `http://${urlHost}:${port}${config.path}`,
     peerCount: () => peers.size,
+    roomCount: rooms.roomCount,
     close: () => (closing ??= shutDown(httpServer, sockets)),
   };
 }

@@ -13,6 +13,7 @@ const baseConfig: SignalingConfig = {
   key: 'peercall',
   allowedOrigins: ['chrome-extension://*', 'moz-extension://*'],
   aliveTimeoutMs: 60_000,
+  roomCapacity: 6,
 };
 
 let server: RunningSignalingServer;

@@ -9,6 +9,7 @@ const defaults = {
   key: 'peercall',
   allowedOrigins: ['chrome-extension://*', 'moz-extension://*'],
   aliveTimeoutMs: 60_000,
+  roomCapacity: 6,
 };
 
 function configError(run: () => unknown): ConfigError {
@@ -47,6 +48,7 @@ describe('parseConfig', () => {
     ],
     ['PEERCALL_ALLOWED_ORIGINS', 'https://*.example.com', { allowedOrigins: ['https://*.example.com'] }],
     ['PEERCALL_ALIVE_TIMEOUT_MS', '5000', { aliveTimeoutMs: 5000 }],
+    ['PEERCALL_ROOM_CAPACITY', '3', { roomCapacity: 3 }],
   ])('reads %s=%j', (name, value, expected) => {
     expect(parseConfig({ [name]: value }, [])).toEqual({ ...defaults, ...expected });
   });
@@ -59,6 +61,7 @@ describe('parseConfig', () => {
     [['--key', 'other'], { key: 'other' }],
     [['--allowed-origins', 'https://a.example'], { allowedOrigins: ['https://a.example'] }],
     [['--alive-timeout-ms=2000'], { aliveTimeoutMs: 2000 }],
+    [['--room-capacity', '3'], { roomCapacity: 3 }],
     [['--port', '1', '--port', '2'], { port: 2 }],
   ])('flags %j win over the environment', (argv, expected) => {
     const env = {
@@ -68,6 +71,7 @@ describe('parseConfig', () => {
       PEERCALL_KEY: 'env-key',
       PEERCALL_ALLOWED_ORIGINS: 'https://env.example',
       PEERCALL_ALIVE_TIMEOUT_MS: '30000',
+      PEERCALL_ROOM_CAPACITY: '4',
     };
     const fromEnv = {
       host: '10.0.0.1',
@@ -76,6 +80,7 @@ describe('parseConfig', () => {
       key: 'env-key',
       allowedOrigins: ['https://env.example'],
       aliveTimeoutMs: 30_000,
+      roomCapacity: 4,
     };
     expect(parseConfig(env, argv)).toEqual({ ...fromEnv, ...expected });
   });
@@ -105,6 +110,8 @@ describe('parseConfig', () => {
     ['PEERCALL_ALLOWED_ORIGINS', 'http://localhost:*', 'is not an origin such as'],
     ['PEERCALL_ALIVE_TIMEOUT_MS', 'soon', 'must be an integer 1000-86400000'],
     ['PEERCALL_ALIVE_TIMEOUT_MS', '999', 'must be an integer 1000-86400000'],
+    ['PEERCALL_ROOM_CAPACITY', '0', 'must be an integer 1-50'],
+    ['PEERCALL_ROOM_CAPACITY', 'six', 'must be an integer 1-50'],
   ])('rejects %s=%j', (name, value, expected) => {
     const error = configError(() => parseConfig({ [name]: value }, []));
     expect(error.message).toContain(name);

@@ -1,0 +1,87 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest';
+import { parseRoomRequest } from '../../signaling/room-messages.js';
+import { RoomRegistry } from '../../signaling/rooms.js';
+
+const room = 'k3f9-x2ab-7mqz-0h1c-wv8e-5rt4-nd6p';
+const other = 'a1b2-c3d4-e5f6-g7h8-j9k0-m1n2-p3q4';
+
+describe('room registry', () => {
+  it('a joiner learns the current members, and each member learns of the joiner', () => {
+    const rooms = new RoomRegistry(6);
+    expect(rooms.create(room, 'ann')).toEqual({ ok: true, members: [], notices: [] });
+    expect(rooms.join(room, 'bob')).toEqual({
+      ok: true,
+      members: ['ann'],
+      notices: [{ to: 'ann', event: 'peer-joined', room, peer: 'bob' }],
+    });
+    const third = rooms.join(room, 'cat');
+    expect(third.ok && third.members).toEqual(['ann', 'bob']);
+    expect(third.notices.map((n) => n.to)).toEqual(['ann', 'bob']);
+  });
+
+  it.each([
+    ['joining a room nobody created', (r: RoomRegistry) => r.join(room, 'bob'), 'room-unknown'],
+    ['creating a room that exists', (r: RoomRegistry) => (r.create(room, 'ann'), r.create(room, 'bob')), 'room-exists'],
+    ['joining past capacity', (r: RoomRegistry) => (r.create(room, 'ann'), r.join(room, 'bob'), r.join(room, 'cat')), 'room-full'],
+  ])('refuses %s', (_name, act, refusal) => {
+    const outcome = act(new RoomRegistry(2));
+    expect(outcome).toEqual({ ok: false, refusal, notices: [] });
+  });
+
+  it('the room survives its creator leaving and ends with its last member', () => {
+    const rooms = new RoomRegistry(6);
+    rooms.create(room, 'ann');
+    rooms.join(room, 'bob');
+    expect(rooms.leave('ann')).toEqual([{ to: 'bob', event: 'peer-left', room, peer: 'ann' }]);
+    expect(rooms.join(room, 'cat').ok).toBe(true);
+    rooms.leave('bob');
+    rooms.leave('cat');
+    expect(rooms.roomCount).toBe(0);
+    expect(rooms.join(room, 'dan')).toMatchObject({ ok: false, refusal: 'room-unknown' });
+  });
+
+  it('a peer is in one room at a time: joining another leaves the first', () => {
+    const rooms = new RoomRegistry(6);
+    rooms.create(room, 'ann');
+    rooms.join(room, 'bob');
+    rooms.create(other, 'cat');
+    const moved = rooms.join(other, 'bob');
+    expect(moved.notices).toEqual([
+      { to: 'ann', event: 'peer-left', room, peer: 'bob' },
+      { to: 'cat', event: 'peer-joined', room: other, peer: 'bob' },
+    ]);
+    expect(rooms.roomOf('bob')).toBe(other);
+  });
+
+  it('joining again is harmless and notifies nobody', () => {
+    const rooms = new RoomRegistry(2);
+    rooms.create(room, 'ann');
+    rooms.join(room, 'bob');
+    expect(rooms.join(room, 'bob')).toEqual({ ok: true, members: ['ann'], notices: [] });
+  });
+
+  it('leaving when in no room does nothing', () => {
+    expect(new RoomRegistry(6).leave('nobody')).toEqual([]);
+  });
+});
+
+describe('room requests on the signaling socket', () => {
+  it.each([
+    ['an OFFER', { type: 'OFFER', payload: {} }, null],
+    ['a HEARTBEAT', { type: 'HEARTBEAT' }, null],
+    ['null', null, null],
+    ['a join', { type: 'ROOM-JOIN', payload: { room } }, { type: 'ROOM-JOIN', room }],
+    ['a create', { type: 'ROOM-CREATE', payload: { room } }, { type: 'ROOM-CREATE', room }],
+    ['a leave', { type: 'ROOM-LEAVE' }, { type: 'ROOM-LEAVE' }],
+    ['an unknown room type', { type: 'ROOM-LIST' }, { type: 'invalid' }],
+    ['a join without payload', { type: 'ROOM-JOIN' }, { type: 'invalid' }],
+    ['a join with a short room ID', { type: 'ROOM-JOIN', payload: { room: 'abcd' } }, { type: 'invalid' }],
+    ['a join with an uppercase room ID', { type: 'ROOM-JOIN', payload: { room: room.toUpperCase() } }, { type: 'invalid' }],
+    ['a join with a path trick', { type: 'ROOM-JOIN', payload: { room: '../../etc/passwd' } }, { type: 'invalid' }],
+    ['a join with a number', { type: 'ROOM-JOIN', payload: { room: 42 } }, { type: 'invalid' }],
+    ['a join with look-alike letters', { type: 'ROOM-JOIN', payload: { room: 'ilou-x2ab-7mqz-0h1c-wv8e-5rt4-nd6p' } }, { type: 'invalid' }],
+  ])('reads %s', (_name, message, expected) => {
+    expect(parseRoomRequest(message)).toEqual(expected);
+  });
+});

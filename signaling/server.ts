@@ -9,6 +9,7 @@ import { ExpressPeerServer, type IClient } from 'peer';
 import { WebSocketServer } from 'ws';
 import type { SignalingConfig } from './config.js';
 import { allowListedCors } from './cors.js';
+import { invitePage } from './invite-page.js';
 import { logProblem } from './log.js';
 import { serveRooms } from './room-service.js';
 import { gateUpgrades } from './websocket-gate.js';
@@ -33,6 +34,7 @@ export async function startSignalingServer(config: SignalingConfig): Promise<Run
   const peers = new Set<IClient>();
 
   app.use(allowListedCors(config.allowedOrigins));
+  app.get('/join', invitePage);
   app.get('/health', (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ status: 'ok', peers: peers.size });
   });

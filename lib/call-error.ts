@@ -11,6 +11,8 @@ export type CallErrorCode =
   | 'signaling-unreachable'
   | 'signaling-rejected'
   | 'peer-unavailable'
+  | 'room-unknown'
+  | 'room-full'
   | 'id-taken'
   | 'invalid-call-id'
   | 'remote-hung-up'
@@ -58,7 +60,15 @@ const messages: Record<CallErrorCode, { fatal: boolean; message: string }> = {
   },
   'peer-unavailable': {
     fatal: true,
-    message: 'Nobody is waiting at this call ID: the call has ended or the ID is wrong. Check the ID with the person who invited you and try again.',
+    message: 'The other person left before the call connected. Check with them, then join again.',
+  },
+  'room-unknown': {
+    fatal: true,
+    message: 'Nobody is in a call with this ID: the call has ended or the ID is wrong. Check the ID with the person who invited you and try again.',
+  },
+  'room-full': {
+    fatal: true,
+    message: 'This call is full. Ask the person who invited you to make room, or start a new call.',
   },
   'id-taken': {
     fatal: true,

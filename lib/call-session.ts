@@ -9,6 +9,7 @@ import { type CallState, idle, isActive, transition, type CallEvent } from './ca
 import type { ControlMessage } from './control-protocol';
 import { LocalMedia, type MediaKind, silentPlaceholders } from './local-media';
 import type { IncomingCall, PeerTransport, RemotePeer } from './peer-transport';
+import type { RoomEvent } from './room-signaling';
 import { parseSignalingUrl, type Settings } from './settings';
 import { retryDelayMs, type SignalingStatus } from './signaling-status';
 
@@ -40,6 +41,7 @@ export class CallSession {
   #controlSeq = 0;
   #lastRemoteSeq = -1;
   #retryAttempt = 0;
+  #roomRequested = false;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #dialTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -67,8 +69,9 @@ export class CallSession {
     if (!isActive(this.state.value)) return;
 
     const transport = new PeerTransport({
-      // A guest registers under a fresh random ID of its own; only the host's ID is shared.
-      id: intent.role === 'host' ? callId : newCallId(),
+      // Everyone registers under a random ID of their own; the shared call ID names the
+      // room on the server, which tells a joiner whom to call.
+      id: newCallId(),
       endpoint: endpoint.value,
       key: this.#settings.signalingKey,
       iceServers: this.#settings.iceServers,
@@ -79,6 +82,7 @@ export class CallSession {
     transport.onSignalingLost(() => this.#scheduleReconnect());
     transport.onError((code) => this.#onTransportError(code));
     transport.onIncomingCall((call) => void this.#onIncomingCall(call));
+    transport.onRoomEvent((event) => this.#onRoomEvent(event));
   }
 
   /** Retries camera and microphone after the user fixed permissions or closed the other app. */
@@ -134,7 +138,36 @@ export class CallSession {
     this.#dispatch({ type: 'signaling-open' });
     await this.#mediaReady;
     const state = this.state.value;
-    if (state.kind === 'dialing' && this.#remote === null) this.#dial(state.callId);
+    if (!isActive(state) || state.kind === 'idle') return;
+    // The server forgets a room member whose socket drops, so every (re)connect asks again.
+    const room = state.callId;
+    const firstTime = !this.#roomRequested;
+    this.#roomRequested = true;
+    this.#transport?.sendRoomRequest({ type: state.role === 'host' && firstTime ? 'ROOM-CREATE' : 'ROOM-JOIN', payload: { room } });
+  }
+
+  #onRoomEvent(event: RoomEvent): void {
+    const state = this.state.value;
+    if (event.type === 'refused') {
+      // A host back from a network drop finds its room gone once everyone left: open it again.
+      if (event.code === 'room-unknown' && state.kind === 'waiting') {
+        return this.#transport?.sendRoomRequest({ type: 'ROOM-CREATE', payload: { room: state.callId } });
+      }
+      if (state.kind === 'dialing' && (event.code === 'room-unknown' || event.code === 'room-full')) this.#fail(event.code);
+      if (state.kind === 'starting' && event.code === 'room-exists') this.#fail('id-taken');
+      return;
+    }
+    if (event.type !== 'members') return;
+    if (state.kind === 'starting' && state.role === 'host') return this.#dispatch({ type: 'room-open' });
+    if (state.kind !== 'dialing' || this.#remote !== null) return;
+    const [host, ...others] = event.members;
+    if (host === undefined) return this.#fail('room-unknown');
+    // One-to-one until group calls (issue 3): a third person is told the call is full.
+    if (others.length > 0) {
+      this.#transport?.sendRoomRequest({ type: 'ROOM-LEAVE' });
+      return this.#fail('room-full');
+    }
+    this.#dial(host);
   }
 
   #scheduleReconnect(): void {
@@ -157,11 +190,11 @@ export class CallSession {
     this.#fail(code);
   }
 
-  #dial(callId: CallId): void {
+  #dial(remoteId: string): void {
     const transport = this.#transport;
     if (!transport) return;
     this.#dialTimer = setTimeout(() => this.#fail('no-answer'), dialTimeoutMs);
-    this.#withPlaceholders((stream) => this.#adoptRemote(transport.call(callId, stream)));
+    this.#withPlaceholders((stream) => this.#adoptRemote(transport.call(remoteId, stream)));
   }
 
   async #onIncomingCall(call: IncomingCall): Promise<void> {

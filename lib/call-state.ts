@@ -23,6 +23,8 @@ export type CallState =
 export type CallEvent =
   | { type: 'start'; role: Role; callId: CallId }
   | { type: 'signaling-open' }
+  /** The server has our room: only now can someone with the ID find us. */
+  | { type: 'room-open' }
   | { type: 'remote-connected' }
   | { type: 'remote-left' }
   | { type: 'leave' }
@@ -40,11 +42,15 @@ export function transition(state: CallState, event: CallEvent): CallState {
       return isActive(state) ? state : { kind: 'starting', role: event.role, callId: event.callId };
 
     case 'signaling-open':
-      // Signaling also reopens mid-call after a network blip; only the first open moves us on.
-      if (state.kind !== 'starting') return state;
-      return state.role === 'host'
+      // Signaling also reopens mid-call after a network blip; only a starting guest moves on.
+      return state.kind === 'starting' && state.role === 'guest'
+        ? { kind: 'dialing', role: 'guest', callId: state.callId }
+        : state;
+
+    case 'room-open':
+      return state.kind === 'starting' && state.role === 'host'
         ? { kind: 'waiting', role: 'host', callId: state.callId }
-        : { kind: 'dialing', role: 'guest', callId: state.callId };
+        : state;
 
     case 'remote-connected':
       return state.kind === 'waiting' || state.kind === 'dialing'

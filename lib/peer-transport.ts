@@ -5,6 +5,7 @@
 import Peer, { type MediaConnection } from 'peerjs';
 import type { CallErrorCode } from './call-error';
 import { type ControlMessage, encodeControlMessage, parseControlMessage } from './control-protocol';
+import { parseRoomEvent, type RoomEvent, type RoomRequest } from './room-signaling';
 import type { SignalingEndpoint } from './settings';
 import { Emitter, type Unsubscribe } from './emitter';
 
@@ -61,6 +62,7 @@ export class PeerTransport {
   readonly #lost = new Emitter<void>();
   readonly #errors = new Emitter<CallErrorCode>();
   readonly #incoming = new Emitter<IncomingCall>();
+  readonly #roomEvents = new Emitter<RoomEvent>();
   #disposed = false;
 
   constructor(options: TransportOptions) {
@@ -80,6 +82,11 @@ export class PeerTransport {
     this.#peer.on('disconnected', () => this.#lost.emit());
     this.#peer.on('error', (error) => this.#errors.emit(peerErrorCode(String(error.type))));
     this.#peer.on('call', (call) => this.#incoming.emit(this.#incomingCall(call)));
+    // Room messages share the signaling socket; PeerJS ignores the types it does not know.
+    this.#peer.socket.on('message', (message: unknown) => {
+      const event = parseRoomEvent(message);
+      if (event) this.#roomEvents.emit(event);
+    });
   }
 
   onOpen(listener: () => void): Unsubscribe {
@@ -94,6 +101,13 @@ export class PeerTransport {
   }
   onIncomingCall(listener: (call: IncomingCall) => void): Unsubscribe {
     return this.#incoming.on(listener);
+  }
+  onRoomEvent(listener: (event: RoomEvent) => void): Unsubscribe {
+    return this.#roomEvents.on(listener);
+  }
+
+  sendRoomRequest(request: RoomRequest): void {
+    if (this.#peer.open) this.#peer.socket.send(request);
   }
 
   get isOpen(): boolean {
@@ -112,7 +126,8 @@ export class PeerTransport {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    for (const emitter of [this.#opened, this.#lost, this.#errors, this.#incoming]) emitter.clear();
+    this.sendRoomRequest({ type: 'ROOM-LEAVE' });
+    for (const emitter of [this.#opened, this.#lost, this.#errors, this.#incoming, this.#roomEvents]) emitter.clear();
     this.#peer.destroy();
   }
 

@@ -13,6 +13,8 @@ import { type CallTab, configure, openPopup } from './support/pages';
 let server: RunningSignalingServer;
 let alice: Profile;
 let bob: Profile;
+let carol: Profile;
+let sharedCallId: string;
 let aliceCall: CallTab;
 let bobCall: CallTab;
 
@@ -37,12 +39,12 @@ async function meanGreen(side: CallTab, testId: 'remote-video' | 'local-video', 
 
 beforeAll(async () => {
   server = await startSignalingServer(parseConfig({ PEERCALL_PORT: '0' }, []));
-  [alice, bob] = await Promise.all([launchProfile(), launchProfile()]);
-  await Promise.all([configure(alice, { signalingUrl: server.url }), configure(bob, { signalingUrl: server.url })]);
+  [alice, bob, carol] = await Promise.all([launchProfile(), launchProfile(), launchProfile()]);
+  await Promise.all([alice, bob, carol].map((profile) => configure(profile, { signalingUrl: server.url })));
 });
 
 afterAll(async () => {
-  await Promise.all([alice?.close(), bob?.close()]);
+  await Promise.all([alice?.close(), bob?.close(), carol?.close()]);
   await server?.close();
 });
 
@@ -51,12 +53,14 @@ describe('a one-to-one call', () => {
     aliceCall = await (await openPopup(alice)).start();
     expect(aliceCall.page.url()).toBe(alice.url('call.html'));
     await aliceCall.waitForState('waiting');
-    expect(await aliceCall.callId()).toMatch(/^([0-9a-z]{4}-){6}[0-9a-z]{4}$/);
+    sharedCallId = await aliceCall.callId();
+    expect(sharedCallId).toMatch(/^([0-9a-z]{4}-){6}[0-9a-z]{4}$/);
     expect(server.peerCount()).toBe(1);
+    expect(server.roomCount()).toBe(1);
   });
 
   it('the second profile joins by the ID and both sides reach the call', async () => {
-    bobCall = await (await openPopup(bob)).join(await aliceCall.callId());
+    bobCall = await (await openPopup(bob)).join(sharedCallId);
     await Promise.all([bobCall.waitForState('in-call'), aliceCall.waitForState('in-call')]);
   });
 
@@ -131,6 +135,16 @@ describe('a one-to-one call', () => {
     expect(await aliceCall.selectedDevice('microphone')).toBe('Fake Audio Input 1');
     expect(await liveLocalTracks(aliceCall.page)).toBe(2);
     await expect.poll(async () => (await inboundDuring(bobCall.page, 1_000)).audioEnergy, { timeout: 5_000 }).toBeGreaterThan(0.001);
+  });
+
+  it('a third person is told the call is full, and the call goes on', async () => {
+    const carolCall = await (await openPopup(carol)).join(sharedCallId);
+    await carolCall.endMessage().waitFor({ timeout: 10_000 });
+    expect(await carolCall.endMessage().getAttribute('data-code')).toBe('room-full');
+    expect(await carolCall.endMessage().innerText()).toContain('This call is full');
+    expect(await liveConnectionCount(carolCall.page)).toBe(0);
+    expect((await remoteVideoProgress(bobCall.page, 1_000)).frames).toBeGreaterThan(5);
+    expect(await liveConnectionCount(aliceCall.page)).toBe(1);
   });
 
   it('leave on A: B shows that the call ended within 3 s', async () => {

@@ -33,11 +33,11 @@ describe('when a call cannot go ahead', () => {
     await popup.page.close();
   });
 
-  it('joining an ID nobody holds says the call has ended or the ID is wrong, and releases the camera', async () => {
+  it('joining an ID no call has says the call has ended or the ID is wrong, and releases the camera', async () => {
     const call = await (await openPopup(profile)).join('k3f9-x2ab-7mqz-0h1c-wv8e-5rt4-nd6p');
     await call.endMessage().waitFor({ timeout: 10_000 });
-    expect(await call.endMessage().getAttribute('data-code')).toBe('peer-unavailable');
-    expect(await call.endMessage().innerText()).toContain('Nobody is waiting at this call ID');
+    expect(await call.endMessage().getAttribute('data-code')).toBe('room-unknown');
+    expect(await call.endMessage().innerText()).toContain('Nobody is in a call with this ID');
     expect(await call.state()).toBe('failed');
     expect(await liveConnectionCount(call.page)).toBe(0);
     await call.page.close();

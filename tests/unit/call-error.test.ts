@@ -12,6 +12,8 @@ const fatalByCode: Record<CallErrorCode, boolean> = {
   'signaling-unreachable': false,
   'signaling-rejected': true,
   'peer-unavailable': true,
+  'room-unknown': true,
+  'room-full': true,
   'id-taken': true,
   'invalid-call-id': true,
   'remote-hung-up': true,

@@ -46,17 +46,27 @@ describe('transition on start', () => {
 });
 
 describe('transition on signaling-open', () => {
-  it.each([
-    { name: 'a starting host waits for a guest', state: startingHost, next: waiting },
-    { name: 'a starting guest dials the host', state: startingGuest, next: dialing },
-  ])('$name', ({ state, next }) => {
-    expect(transition(state, { type: 'signaling-open' })).toEqual(next);
+  it('a starting guest dials the host', () => {
+    expect(transition(startingGuest, { type: 'signaling-open' })).toEqual(dialing);
   });
 
-  it.each(rows({ idle, waiting, dialing, inCallHost, inCallGuest, ...finishedStates }))(
+  it.each(rows({ idle, startingHost, waiting, dialing, inCallHost, inCallGuest, ...finishedStates }))(
     'a reopened signaling link changes nothing in $name',
     ({ state }) => {
       expect(transition(state, { type: 'signaling-open' })).toBe(state);
+    },
+  );
+});
+
+describe('transition on room-open', () => {
+  it('a starting host waits for a guest once the server has its room', () => {
+    expect(transition(startingHost, { type: 'room-open' })).toEqual(waiting);
+  });
+
+  it.each(rows({ idle, startingGuest, waiting, dialing, inCallHost, inCallGuest, ...finishedStates }))(
+    'an open room changes nothing in $name',
+    ({ state }) => {
+      expect(transition(state, { type: 'room-open' })).toBe(state);
     },
   );
 });
@@ -140,6 +150,7 @@ describe('a whole call', () => {
     const events: CallEvent[] = [
       { type: 'start', role: 'host', callId },
       { type: 'signaling-open' },
+      { type: 'room-open' },
       { type: 'remote-connected' },
       { type: 'remote-left' },
       { type: 'signaling-open' },
@@ -153,7 +164,7 @@ describe('a whole call', () => {
       },
       { state: idle, seen: [] },
     ).seen;
-    expect(kinds).toEqual(['starting', 'waiting', 'in-call', 'waiting', 'waiting', 'in-call', 'ended']);
+    expect(kinds).toEqual(['starting', 'starting', 'waiting', 'in-call', 'waiting', 'waiting', 'in-call', 'ended']);
   });
 });
 

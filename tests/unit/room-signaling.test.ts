@@ -1,0 +1,34 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest';
+import { parseRoomEvent } from '../../lib/room-signaling';
+
+const room = 'k3f9-x2ab-7mqz-0h1c-wv8e-5rt4-nd6p';
+
+describe("reading the server's room messages", () => {
+  it.each([
+    ['the member list', { type: 'ROOM-MEMBERS', payload: { room, members: ['a1', 'b2'] } }, { type: 'members', room, members: ['a1', 'b2'] }],
+    ['an empty member list', { type: 'ROOM-MEMBERS', payload: { room, members: [] } }, { type: 'members', room, members: [] }],
+    ['a join', { type: 'ROOM-PEER-JOINED', payload: { room, peer: 'a1' } }, { type: 'peer-joined', room, peer: 'a1' }],
+    ['a departure', { type: 'ROOM-PEER-LEFT', payload: { room, peer: 'a1' } }, { type: 'peer-left', room, peer: 'a1' }],
+    ['a full room', { type: 'ROOM-ERROR', payload: { code: 'room-full' } }, { type: 'refused', code: 'room-full' }],
+    ['an unknown room', { type: 'ROOM-ERROR', payload: { code: 'room-unknown' } }, { type: 'refused', code: 'room-unknown' }],
+  ])('accepts %s', (_name, message, expected) => {
+    expect(parseRoomEvent(message)).toEqual(expected);
+  });
+
+  it.each([
+    ["PeerJS's OPEN", { type: 'OPEN' }],
+    ['an OFFER', { type: 'OFFER', payload: { sdp: 'v=0' } }],
+    ['null', null],
+    ['a string', 'ROOM-MEMBERS'],
+    ['members that are not a list', { type: 'ROOM-MEMBERS', payload: { room, members: 'a1' } }],
+    ['a member ID with a script in it', { type: 'ROOM-MEMBERS', payload: { room, members: ['<script>'] } }],
+    ['a member that is a number', { type: 'ROOM-MEMBERS', payload: { room, members: [1] } }],
+    ['a thousand members', { type: 'ROOM-MEMBERS', payload: { room, members: Array.from({ length: 1000 }, (_, i) => `p${i}`) } }],
+    ['a departure without a peer', { type: 'ROOM-PEER-LEFT', payload: { room } }],
+    ['an unknown error code', { type: 'ROOM-ERROR', payload: { code: 'pwned' } }],
+    ['an error without payload', { type: 'ROOM-ERROR' }],
+  ])('ignores %s', (_name, message) => {
+    expect(parseRoomEvent(message)).toBeNull();
+  });
+});

@@ -19,8 +19,8 @@ export interface CallAppProps {
 const stateLabels = {
   idle: 'Getting ready…',
   starting: 'Starting camera and connecting…',
-  waiting: 'Waiting for someone to join',
-  dialing: 'Calling…',
+  waiting: 'Waiting for others to join',
+  dialing: 'Joining…',
   'in-call': 'In call',
   ended: 'Call ended',
   failed: 'Call failed',
@@ -29,7 +29,7 @@ const stateLabels = {
 export function CallApp({ session, inviteOrigin, onCopy, onNewCall }: CallAppProps) {
   const state = session.state.value;
   const notice = session.notice.value;
-  const remote = session.remoteMedia.value;
+  const participants = session.participants.value;
   const { camera, microphone, cameraOff } = session.media;
   const now = useSecondTicker(session.signaling.value.kind === 'retrying');
   const cameraTrack = camera.value;
@@ -71,17 +71,26 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall }: CallAppPro
         </section>
       ) : (
         <>
-          {state.kind === 'waiting' && (
+          {(state.kind === 'waiting' || state.kind === 'in-call') && (
             <CallIdPanel callId={state.callId} inviteText={inviteText(inviteOrigin, state.callId)} onCopy={onCopy} />
           )}
-          <section class="stage">
-            <VideoTile
-              testId="remote-video"
-              label={remote.micMuted ? 'Other person (muted)' : 'Other person'}
-              stream={session.remoteStream.value}
-              placeholder={remotePlaceholder(state.kind, session.remoteStream.value !== null, remote.cameraOff)}
-              muted
-            />
+          <section class={`stage tiles-${Math.max(participants.length, 1) + 1}`} aria-label="People in the call">
+            {participants.length === 0 && (
+              <div class="tile empty" data-testid="empty-stage">
+                {state.kind === 'dialing' ? 'Joining…' : 'Nobody else is here yet'}
+              </div>
+            )}
+            {participants.map((person, index) => (
+              <VideoTile
+                key={person.peerId}
+                testId="remote-video"
+                peerId={person.peerId}
+                label={`Person ${index + 1}${person.micMuted ? ' (muted)' : ''}`}
+                stream={person.stream}
+                placeholder={person.stream === null ? 'Connecting…' : person.cameraOff ? 'Camera is off' : null}
+                muted
+              />
+            ))}
             <VideoTile
               testId="local-video"
               label={microphone.value === null ? 'You (no microphone)' : 'You'}
@@ -91,17 +100,14 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall }: CallAppPro
               muted
             />
           </section>
-          <RemoteAudio stream={session.remoteStream.value} />
+          {participants.map((person) => (
+            <RemoteAudio key={person.peerId} stream={person.stream} />
+          ))}
           <Controls session={session} />
         </>
       )}
     </main>
   );
-}
-
-function remotePlaceholder(kind: string, hasStream: boolean, cameraOff: boolean): string | null {
-  if (!hasStream) return kind === 'dialing' ? 'Calling…' : 'Nobody here yet';
-  return cameraOff ? 'Camera is off' : null;
 }
 
 function inviteText(origin: string, callId: CallId): string {

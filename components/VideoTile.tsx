@@ -6,18 +6,20 @@ export interface VideoTileProps {
   placeholder: string | null;
   label: string;
   testId: string;
+  /** Which remote person this tile shows; tests and the grid key on it. */
+  peerId?: string;
   mirrored?: boolean;
   muted?: boolean;
 }
 
-export function VideoTile({ stream, placeholder, label, testId, mirrored = false, muted = false }: VideoTileProps) {
+export function VideoTile({ stream, placeholder, label, testId, peerId, mirrored = false, muted = false }: VideoTileProps) {
   const video = useRef<HTMLVideoElement>(null);
   useEffect(() => {
     if (video.current && video.current.srcObject !== stream) video.current.srcObject = stream;
   }, [stream]);
 
   return (
-    <figure class="tile" aria-label={label}>
+    <figure class="tile" aria-label={label} data-peer={peerId}>
       <video
         ref={video}
         data-testid={testId}

@@ -15,7 +15,6 @@ export type CallErrorCode =
   | 'room-full'
   | 'id-taken'
   | 'invalid-call-id'
-  | 'remote-hung-up'
   | 'no-answer'
   | 'connection-failed'
   | 'browser-incompatible'
@@ -77,10 +76,6 @@ const messages: Record<CallErrorCode, { fatal: boolean; message: string }> = {
   'invalid-call-id': {
     fatal: true,
     message: 'That is not a PeerCall ID or invite. An ID looks like k3f9-x2ab-… (7 groups of 4 letters and digits); paste the whole invite.',
-  },
-  'remote-hung-up': {
-    fatal: true,
-    message: 'The other person left, so the call has ended. Start a new call or join another.',
   },
   'no-answer': {
     fatal: true,

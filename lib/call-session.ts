@@ -6,8 +6,8 @@ import { signal } from '@preact/signals-core';
 import { type CallError, type CallErrorCode, callError } from './call-error';
 import { type CallId, newCallId } from './call-id';
 import { type CallState, idle, isActive, transition, type CallEvent } from './call-state';
-import type { ControlMessage } from './control-protocol';
 import { LocalMedia, type MediaKind, silentPlaceholders } from './local-media';
+import { PeerLink, type Participant } from './peer-link';
 import type { IncomingCall, PeerTransport, RemotePeer } from './peer-transport';
 import type { RoomEvent } from './room-signaling';
 import { parseSignalingUrl, type Settings } from './settings';
@@ -18,28 +18,20 @@ export type CallIntent = { role: 'host' } | { role: 'guest'; callId: CallId };
 /** How long a guest waits for the host's media before giving up. */
 export const dialTimeoutMs = 20_000;
 
-export interface RemoteMediaState {
-  readonly micMuted: boolean;
-  readonly cameraOff: boolean;
-}
-
 export class CallSession {
   readonly state = signal<CallState>(idle);
   /** The latest problem or notice for the user; null when there is nothing to say. */
   readonly notice = signal<CallError | { code: 'info'; fatal: false; message: string } | null>(null);
   readonly signaling = signal<SignalingStatus>({ kind: 'offline' });
-  readonly remoteStream = signal<MediaStream | null>(null);
-  readonly remoteMedia = signal<RemoteMediaState>({ micMuted: false, cameraOff: false });
+  /** Everyone else we are connected to, in the order they arrived. */
+  readonly participants = signal<readonly Participant[]>([]);
   readonly media = new LocalMedia();
 
   readonly #settings: Settings;
   #transport: PeerTransport | null = null;
   #mediaReady: Promise<void> = Promise.resolve();
-  #remote: RemotePeer | null = null;
-  #remoteUnsubscribes: (() => void)[] = [];
-  #senders: Partial<Record<MediaKind, RTCRtpSender>> = {};
+  readonly #links = new Map<string, PeerLink>();
   #controlSeq = 0;
-  #lastRemoteSeq = -1;
   #retryAttempt = 0;
   #roomRequested = false;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -49,7 +41,7 @@ export class CallSession {
     this.#settings = settings;
     this.media.setTrackSink(async ({ kind, track }) => {
       this.#sendMediaState();
-      await this.#senders[kind]?.replaceTrack(track);
+      await Promise.all([...this.#links.values()].map((link) => link.replaceTrack(kind, track)));
     });
     this.media.onNotice((notice) => this.#notify(notice));
   }
@@ -108,7 +100,7 @@ export class CallSession {
   }
 
   leave(): void {
-    this.#remote?.sendControl({ v: 1, type: 'bye' });
+    for (const link of this.#links.values()) link.remote.sendControl({ v: 1, type: 'bye' });
     this.#dispatch({ type: 'leave' });
   }
 
@@ -157,17 +149,14 @@ export class CallSession {
       if (state.kind === 'starting' && event.code === 'room-exists') this.#fail('id-taken');
       return;
     }
+    if (event.type === 'peer-left') return this.#onRemoteLeft(event.peer);
     if (event.type !== 'members') return;
     if (state.kind === 'starting' && state.role === 'host') return this.#dispatch({ type: 'room-open' });
-    if (state.kind !== 'dialing' || this.#remote !== null) return;
-    const [host, ...others] = event.members;
-    if (host === undefined) return this.#fail('room-unknown');
-    // One-to-one until group calls (issue 3): a third person is told the call is full.
-    if (others.length > 0) {
-      this.#transport?.sendRoomRequest({ type: 'ROOM-LEAVE' });
-      return this.#fail('room-full');
-    }
-    this.#dial(host);
+    if (state.kind !== 'dialing' || this.#links.size > 0) return;
+    if (event.members.length === 0) return this.#fail('room-unknown');
+    // Full mesh: the joiner calls everyone already in the room.
+    this.#dialTimer = setTimeout(() => this.#fail('no-answer'), dialTimeoutMs);
+    for (const member of event.members) this.#dial(member);
   }
 
   #scheduleReconnect(): void {
@@ -192,15 +181,15 @@ export class CallSession {
 
   #dial(remoteId: string): void {
     const transport = this.#transport;
-    if (!transport) return;
-    this.#dialTimer = setTimeout(() => this.#fail('no-answer'), dialTimeoutMs);
+    if (!transport || this.#links.has(remoteId)) return;
     this.#withPlaceholders((stream) => this.#adoptRemote(transport.call(remoteId, stream)));
   }
 
   async #onIncomingCall(call: IncomingCall): Promise<void> {
     await this.#mediaReady;
-    // One-to-one: a second caller is turned away while someone is in the call.
-    if (this.state.value.kind !== 'waiting' || this.#remote !== null) return call.reject();
+    // Newcomers call everyone in the room; the server has already checked the room's capacity.
+    const state = this.state.value.kind;
+    if ((state !== 'waiting' && state !== 'in-call' && state !== 'dialing') || this.#links.has(call.remoteId)) return call.reject();
     this.#withPlaceholders((stream) => this.#adoptRemote(call.answer(stream)));
   }
 
@@ -208,75 +197,77 @@ export class CallSession {
    * Negotiates with a track of each kind even when a device is missing or off, so both
    * senders exist from the start and every later change is a replaceTrack, never a renegotiation.
    */
-  #withPlaceholders(connect: (stream: MediaStream) => void): void {
+  #withPlaceholders(connect: (stream: MediaStream) => PeerLink): void {
     const real = { audio: this.media.microphone.value, video: this.media.camera.value };
     const tracks = [real.audio, real.video].filter((t): t is MediaStreamTrack => t !== null);
-    if (tracks.length === 2) return connect(new MediaStream(tracks));
+    if (tracks.length === 2) {
+      connect(new MediaStream(tracks));
+      return;
+    }
     const placeholders = silentPlaceholders();
     const filler = placeholders.tracks.filter((t) => !tracks.some((r) => r.kind === t.kind));
-    connect(new MediaStream([...tracks, ...filler]));
-    for (const kind of ['audio', 'video'] as const) void this.#senders[kind]?.replaceTrack(real[kind]);
+    const link = connect(new MediaStream([...tracks, ...filler]));
+    for (const kind of ['audio', 'video'] as const) void link.replaceTrack(kind, real[kind]);
     placeholders.release();
   }
 
-  #adoptRemote(remote: RemotePeer): void {
-    this.#remote = remote;
-    this.#lastRemoteSeq = -1;
-    const senders = remote.peerConnection.getSenders();
-    this.#senders = {
-      audio: senders.find((s) => s.track?.kind === 'audio'),
-      video: senders.find((s) => s.track?.kind === 'video'),
-    };
-    this.#remoteUnsubscribes = [
-      remote.onStream((stream) => {
-        clearTimeout(this.#dialTimer);
-        this.remoteStream.value = stream;
-        this.#dispatch({ type: 'remote-connected' });
-      }),
-      remote.onControl((message) => this.#onControl(message)),
-      remote.onEnded((why) => (why === 'left' ? this.#onRemoteLeft() : this.#fail('connection-failed'))),
-    ];
-    this.#sendMediaState();
+  #adoptRemote(remote: RemotePeer): PeerLink {
+    const link = new PeerLink(remote);
+    const id = remote.remoteId;
+    this.#links.set(id, link);
+    this.#publishParticipants();
+    remote.onStream((stream) => {
+      clearTimeout(this.#dialTimer);
+      link.participant = { ...link.participant, stream };
+      this.#publishParticipants();
+      this.#dispatch({ type: 'remote-connected' });
+    });
+    remote.onControl((message) => {
+      if (message.type === 'bye') return this.#onRemoteLeft(id);
+      if (link.applyMediaState(message)) this.#publishParticipants();
+    });
+    remote.onEnded((why) => {
+      this.#onRemoteLeft(id);
+      // Losing the only connection while joining means the join failed; later losses are departures.
+      if (why === 'failed' && this.state.value.kind === 'dialing') this.#fail('connection-failed');
+    });
+    this.#sendMediaState(link);
+    return link;
   }
 
-  #onControl(message: ControlMessage): void {
-    if (message.type === 'bye') return this.#onRemoteLeft();
-    if (message.seq <= this.#lastRemoteSeq) return;
-    this.#lastRemoteSeq = message.seq;
-    this.remoteMedia.value = { micMuted: message.micMuted, cameraOff: message.cameraOff };
+  #onRemoteLeft(peerId: string): void {
+    const link = this.#links.get(peerId);
+    if (!link) return;
+    this.#links.delete(peerId);
+    link.remote.close();
+    this.#publishParticipants();
+    this.#dispatch({ type: 'remote-left', remaining: this.#links.size });
+    if (this.state.value.kind === 'waiting') {
+      this.#notify('Everyone else left. The call stays open: share the ID to let someone join, or leave.');
+    }
   }
 
-  #onRemoteLeft(): void {
-    const wasHost = this.state.value.kind === 'in-call' && this.state.value.role === 'host';
-    this.#dropRemote();
-    this.#dispatch({ type: 'remote-left' });
-    if (wasHost) this.#notify('The other person left. Your call is still open: share the ID to let someone join.');
+  #publishParticipants(): void {
+    this.participants.value = [...this.#links.values()].map((link) => link.participant);
   }
 
-  #dropRemote(): void {
-    for (const unsubscribe of this.#remoteUnsubscribes) unsubscribe();
-    this.#remoteUnsubscribes = [];
-    this.#remote?.close();
-    this.#remote = null;
-    this.#senders = {};
-    this.remoteStream.value = null;
-    this.remoteMedia.value = { micMuted: false, cameraOff: false };
-  }
-
-  #sendMediaState(): void {
-    this.#remote?.sendControl({
+  #sendMediaState(only?: PeerLink): void {
+    const message = {
       v: 1,
       type: 'media-state',
       seq: this.#controlSeq++,
       micMuted: this.media.micMuted.value,
       cameraOff: this.media.cameraOff.value || this.media.camera.value === null,
-    });
+    } as const;
+    for (const link of only ? [only] : this.#links.values()) link.remote.sendControl(message);
   }
 
   #teardown(): void {
     clearTimeout(this.#retryTimer);
     clearTimeout(this.#dialTimer);
-    this.#dropRemote();
+    for (const id of [...this.#links.keys()]) this.#links.get(id)?.remote.close();
+    this.#links.clear();
+    this.#publishParticipants();
     this.media.stop();
     this.#transport?.dispose();
     this.#transport = null;

@@ -1,23 +1,24 @@
 /**
- * What a call is, as a pure transition. The controller feeds it events from media,
- * signaling and the peer; the UI renders whatever state comes out.
+ * What a call is, as a pure transition. A call is a room on the server: whoever starts
+ * it opens the room, others join it, and it lasts while anyone is in it. The session
+ * feeds events from media, signaling and peers; the UI renders whatever comes out.
  */
 import type { CallError } from './call-error';
-import { callError } from './call-error';
 import type { CallId } from './call-id';
 
+/** Who opened the room; it decides only how we enter it, not who may stay. */
 export type Role = 'host' | 'guest';
 
 export type CallState =
   | { kind: 'idle' }
   /** Acquiring media and registering with the signaling server. */
   | { kind: 'starting'; role: Role; callId: CallId }
-  /** Host is registered and waiting for someone to join. */
-  | { kind: 'waiting'; role: 'host'; callId: CallId }
-  /** Guest is ringing the host. */
+  /** In the room with nobody else connected. */
+  | { kind: 'waiting'; role: Role; callId: CallId }
+  /** A joiner connecting to the people already in the room. */
   | { kind: 'dialing'; role: 'guest'; callId: CallId }
   | { kind: 'in-call'; role: Role; callId: CallId }
-  | { kind: 'ended'; role: Role; callId: CallId; reason: 'left' | 'remote-left' }
+  | { kind: 'ended'; role: Role; callId: CallId }
   | { kind: 'failed'; role: Role; callId: CallId; error: CallError };
 
 export type CallEvent =
@@ -26,7 +27,8 @@ export type CallEvent =
   /** The server has our room: only now can someone with the ID find us. */
   | { type: 'room-open' }
   | { type: 'remote-connected' }
-  | { type: 'remote-left' }
+  /** Someone's connection ended; `remaining` is how many others we are still connected to. */
+  | { type: 'remote-left'; remaining: number }
   | { type: 'leave' }
   | { type: 'error'; error: CallError };
 
@@ -42,7 +44,7 @@ export function transition(state: CallState, event: CallEvent): CallState {
       return isActive(state) ? state : { kind: 'starting', role: event.role, callId: event.callId };
 
     case 'signaling-open':
-      // Signaling also reopens mid-call after a network blip; only a starting guest moves on.
+      // Signaling also reopens mid-call after a network blip; only a starting joiner moves on.
       return state.kind === 'starting' && state.role === 'guest'
         ? { kind: 'dialing', role: 'guest', callId: state.callId }
         : state;
@@ -58,16 +60,13 @@ export function transition(state: CallState, event: CallEvent): CallState {
         : state;
 
     case 'remote-left':
-      if (state.kind !== 'in-call') return state;
-      // The host keeps the call open so the guest (or someone else with the ID) can come back.
-      return state.role === 'host'
-        ? { kind: 'waiting', role: 'host', callId: state.callId }
-        : { kind: 'ended', role: state.role, callId: state.callId, reason: 'remote-left' };
+      // The room outlives any one person: the last one left waits in it for others.
+      return state.kind === 'in-call' && event.remaining === 0
+        ? { kind: 'waiting', role: state.role, callId: state.callId }
+        : state;
 
     case 'leave':
-      return isActive(state) && state.kind !== 'idle'
-        ? { kind: 'ended', role: state.role, callId: state.callId, reason: 'left' }
-        : state;
+      return isActive(state) && state.kind !== 'idle' ? { kind: 'ended', role: state.role, callId: state.callId } : state;
 
     case 'error':
       if (!event.error.fatal || !isActive(state) || state.kind === 'idle') return state;
@@ -78,6 +77,5 @@ export function transition(state: CallState, event: CallEvent): CallState {
 /** The message a person reads when the call is over, or null while it is not. */
 export function endMessage(state: CallState): string | null {
   if (state.kind === 'failed') return state.error.message;
-  if (state.kind !== 'ended') return null;
-  return state.reason === 'remote-left' ? callError('remote-hung-up').message : 'You left the call.';
+  return state.kind === 'ended' ? 'You left the call.' : null;
 }

@@ -7,13 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSignalingServer, startSignalingServer } from '../../signaling/server';
 import { parseConfig } from '../../signaling/config';
 import { launchProfile, type Profile } from './support/browser';
-import { sentAudioTrack, compareVideoSender, liveConnectionCount, liveLocalTracks, inboundDuring, keepVideoSender, pictureColour, remoteVideoProgress } from './support/media-probes';
+import { allRemoteVideosProgress, sentAudioTrack, compareVideoSender, liveConnectionCount, liveLocalTracks, inboundDuring, keepVideoSender, pictureColour, remoteVideoProgress } from './support/media-probes';
 import { type CallTab, configure, openPopup } from './support/pages';
 
 let server: RunningSignalingServer;
 let alice: Profile;
 let bob: Profile;
 let carol: Profile;
+let dave: Profile;
+let carolCall: CallTab;
 let sharedCallId: string;
 let aliceCall: CallTab;
 let bobCall: CallTab;
@@ -38,13 +40,14 @@ async function meanGreen(side: CallTab, testId: 'remote-video' | 'local-video', 
 }
 
 beforeAll(async () => {
-  server = await startSignalingServer(parseConfig({ PEERCALL_PORT: '0' }, []));
-  [alice, bob, carol] = await Promise.all([launchProfile(), launchProfile(), launchProfile()]);
-  await Promise.all([alice, bob, carol].map((profile) => configure(profile, { signalingUrl: server.url })));
+  // Capacity 3, so the fourth person can be turned away.
+  server = await startSignalingServer(parseConfig({ PEERCALL_PORT: '0', PEERCALL_ROOM_CAPACITY: '3' }, []));
+  [alice, bob, carol, dave] = await Promise.all([launchProfile(), launchProfile(), launchProfile(), launchProfile()]);
+  await Promise.all([alice, bob, carol, dave].map((profile) => configure(profile, { signalingUrl: server.url })));
 });
 
 afterAll(async () => {
-  await Promise.all([alice?.close(), bob?.close(), carol?.close()]);
+  await Promise.all([alice?.close(), bob?.close(), carol?.close(), dave?.close()]);
   await server?.close();
 });
 
@@ -137,23 +140,49 @@ describe('a one-to-one call', () => {
     await expect.poll(async () => (await inboundDuring(bobCall.page, 1_000)).audioEnergy, { timeout: 5_000 }).toBeGreaterThan(0.001);
   });
 
-  it('a third person is told the call is full, and the call goes on', async () => {
-    const carolCall = await (await openPopup(carol)).join(sharedCallId);
-    await carolCall.endMessage().waitFor({ timeout: 10_000 });
-    expect(await carolCall.endMessage().getAttribute('data-code')).toBe('room-full');
-    expect(await carolCall.endMessage().innerText()).toContain('This call is full');
-    expect(await liveConnectionCount(carolCall.page)).toBe(0);
-    expect((await remoteVideoProgress(bobCall.page, 1_000)).frames).toBeGreaterThan(5);
-    expect(await liveConnectionCount(aliceCall.page)).toBe(1);
+  it("a third person joins with the same ID and everyone receives everyone's moving video", async () => {
+    carolCall = await (await openPopup(carol)).join(sharedCallId);
+    await carolCall.waitForState('in-call');
+    for (const side of [aliceCall, bobCall, carolCall]) {
+      await expect.poll(async () => (await allRemoteVideosProgress(side.page, 500)).filter((v) => v.width > 0 && v.frames > 2).length, { timeout: 10_000 }).toBe(2);
+      expect(await liveConnectionCount(side.page)).toBe(2);
+    }
+    expect(server.roomCount()).toBe(1);
   });
 
-  it('leave on A: B shows that the call ended within 3 s', async () => {
+  it('with the room at capacity, the next person is told the call is full and the call goes on', async () => {
+    const daveCall = await (await openPopup(dave)).join(sharedCallId);
+    await daveCall.endMessage().waitFor({ timeout: 10_000 });
+    expect(await daveCall.endMessage().getAttribute('data-code')).toBe('room-full');
+    expect(await daveCall.endMessage().innerText()).toContain('This call is full');
+    expect(await liveConnectionCount(daveCall.page)).toBe(0);
+    expect((await allRemoteVideosProgress(bobCall.page, 1_000)).every((v) => v.frames > 2)).toBe(true);
+  });
+
+  it('a person closing their tab disappears from the others within 5 s while their own call stays up', async () => {
+    const closedAt = Date.now();
+    await carolCall.page.close();
+    await Promise.all(
+      [aliceCall, bobCall].map((side) =>
+        expect.poll(() => side.page.locator('video[data-testid="remote-video"]').count(), { timeout: 5_000, interval: 100 }).toBe(1),
+      ),
+    );
+    expect(Date.now() - closedAt).toBeLessThan(5_000);
+    for (const side of [aliceCall, bobCall]) {
+      expect(await liveConnectionCount(side.page)).toBe(1);
+      expect((await remoteVideoProgress(side.page, 1_000)).frames).toBeGreaterThan(5);
+      expect(await side.state()).toBe('in-call');
+    }
+  });
+
+  it('leave on A: B shows within 3 s that A left and stays in the room, which outlives A', async () => {
     const started = Date.now();
     await aliceCall.leave();
-    await bobCall.endMessage().waitFor({ timeout: 3_000 });
+    await bobCall.page.getByTestId('empty-stage').waitFor({ timeout: 3_000 });
     expect(Date.now() - started).toBeLessThan(3_000);
-    expect(await bobCall.endMessage().innerText()).toContain('The other person left');
-    expect(await bobCall.endMessage().getAttribute('data-code')).toBe('ended');
+    expect(await bobCall.notice().innerText()).toContain('Everyone else left');
+    expect(await bobCall.state()).toBe('waiting');
+    expect(await aliceCall.endMessage().innerText()).toContain('You left the call');
     expect(await liveConnectionCount(aliceCall.page)).toBe(0);
     expect(await liveConnectionCount(bobCall.page)).toBe(0);
     expect(await liveLocalTracks(aliceCall.page)).toBe(0);

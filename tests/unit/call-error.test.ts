@@ -16,7 +16,6 @@ const fatalByCode: Record<CallErrorCode, boolean> = {
   'room-full': true,
   'id-taken': true,
   'invalid-call-id': true,
-  'remote-hung-up': true,
   'no-answer': true,
   'connection-failed': true,
   'browser-incompatible': true,

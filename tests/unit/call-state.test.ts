@@ -13,8 +13,8 @@ const waiting: CallState = { kind: 'waiting', role: 'host', callId };
 const dialing: CallState = { kind: 'dialing', role: 'guest', callId };
 const inCallHost: CallState = { kind: 'in-call', role: 'host', callId };
 const inCallGuest: CallState = { kind: 'in-call', role: 'guest', callId };
-const endedHost: CallState = { kind: 'ended', role: 'host', callId, reason: 'left' };
-const endedGuest: CallState = { kind: 'ended', role: 'guest', callId, reason: 'remote-left' };
+const endedHost: CallState = { kind: 'ended', role: 'host', callId };
+const endedGuest: CallState = { kind: 'ended', role: 'guest', callId };
 const failedHost: CallState = { kind: 'failed', role: 'host', callId, error: callError('id-taken') };
 const failedGuest: CallState = { kind: 'failed', role: 'guest', callId, error: callError('peer-unavailable') };
 
@@ -88,23 +88,21 @@ describe('transition on remote-connected', () => {
 });
 
 describe('transition on remote-left', () => {
-  it('a host whose guest leaves waits for someone to join again', () => {
-    expect(transition(inCallHost, { type: 'remote-left' })).toEqual(waiting);
+  it.each([
+    { name: 'a host whose last guest leaves waits in the room', state: inCallHost, next: waiting },
+    { name: 'a joiner whose last peer leaves waits in the room it outlives', state: inCallGuest, next: { kind: 'waiting', role: 'guest', callId } },
+  ])('$name', ({ state, next }) => {
+    expect(transition(state, { type: 'remote-left', remaining: 0 })).toEqual(next);
   });
 
-  it('a guest whose host leaves sees the call end', () => {
-    expect(transition(inCallGuest, { type: 'remote-left' })).toEqual({
-      kind: 'ended',
-      role: 'guest',
-      callId,
-      reason: 'remote-left',
-    });
+  it.each(rows({ inCallHost, inCallGuest }))('$name stays in the call while others remain', ({ state }) => {
+    expect(transition(state, { type: 'remote-left', remaining: 2 })).toBe(state);
   });
 
   it.each(rows({ idle, startingHost, startingGuest, waiting, dialing, ...finishedStates }))(
     'a remote leaving is ignored in $name',
     ({ state }) => {
-      expect(transition(state, { type: 'remote-left' })).toBe(state);
+      expect(transition(state, { type: 'remote-left', remaining: 0 })).toBe(state);
     },
   );
 });
@@ -112,12 +110,7 @@ describe('transition on remote-left', () => {
 describe('transition on leave', () => {
   it.each(rows(activeStates))('leaving ends the call from $name', ({ state }) => {
     if (state.kind === 'idle') throw new Error('active states have a role');
-    expect(transition(state, { type: 'leave' })).toEqual({
-      kind: 'ended',
-      role: state.role,
-      callId,
-      reason: 'left',
-    });
+    expect(transition(state, { type: 'leave' })).toEqual({ kind: 'ended', role: state.role, callId });
   });
 
   it.each(rows({ idle, ...finishedStates }))('leaving changes nothing in $name', ({ state }) => {
@@ -152,7 +145,7 @@ describe('a whole call', () => {
       { type: 'signaling-open' },
       { type: 'room-open' },
       { type: 'remote-connected' },
-      { type: 'remote-left' },
+      { type: 'remote-left', remaining: 0 },
       { type: 'signaling-open' },
       { type: 'remote-connected' },
       { type: 'leave' },
@@ -180,7 +173,7 @@ describe('isActive', () => {
 describe('endMessage', () => {
   it.each([
     { name: 'someone who left is told so', state: endedHost, message: 'You left the call.' },
-    { name: 'a guest whose host left is told the call ended', state: endedGuest, message: callError('remote-hung-up').message },
+    { name: 'a joiner who left is told so too', state: endedGuest, message: 'You left the call.' },
     { name: 'a failed call shows its error', state: failedHost, message: callError('id-taken').message },
     { name: 'a failed guest call shows its error', state: failedGuest, message: callError('peer-unavailable').message },
   ])('$name', ({ state, message }) => {

@@ -60,6 +60,20 @@ export async function remoteVideoProgress(page: Page, ms: number): Promise<{ wid
   }, ms);
 }
 
+/** Each remote tile's size and frames presented during `ms`, keyed by the tile's peer. */
+export async function allRemoteVideosProgress(page: Page, ms: number): Promise<{ peer: string; width: number; frames: number }[]> {
+  return page.evaluate(async (windowMs) => {
+    const videos = [...document.querySelectorAll<HTMLVideoElement>('video[data-testid="remote-video"]')];
+    const start = videos.map((v) => v.getVideoPlaybackQuality().totalVideoFrames);
+    await new Promise((r) => setTimeout(r, windowMs));
+    return videos.map((v, i) => ({
+      peer: v.closest('[data-peer]')?.getAttribute('data-peer') ?? '',
+      width: v.videoWidth,
+      frames: v.getVideoPlaybackQuality().totalVideoFrames - start[i]!,
+    }));
+  }, ms);
+}
+
 /** Average colour of the picture a video element (remote-video or local-video) currently shows. */
 export async function pictureColour(page: Page, testId: 'remote-video' | 'local-video'): Promise<{ r: number; g: number; b: number }> {
   return page.evaluate((id) => {

@@ -1,6 +1,6 @@
 /**
  * One measured call between two profiles: A starts from its popup, B joins from its
- * popup, A switches camera, A leaves. Both call tabs are closed afterwards, so every
+ * popup, A switches camera, A and then B leave. Both call tabs are closed afterwards, so every
  * call opens fresh tabs as a person's first call of the day would.
  */
 import type { Page } from 'playwright-core';
@@ -77,7 +77,9 @@ export async function measureCall(alice: Profile, bob: Profile): Promise<CallTim
 
     const steps = await stepsAfter(clickAt, { alice: aliceCall.page, bob: bobCall.page });
     await aliceCall.leave();
-    await bobCall.endMessage().waitFor({ timeout: stepTimeoutMs });
+    // B stays in the room, which outlives A, and is shown alone in it.
+    await bobCall.page.getByTestId('empty-stage').waitFor({ timeout: stepTimeoutMs });
+    await bobCall.leave();
     return { joinMs: firstFrameAt - clickAt, cameraSwitchMs: arrivedAt - switchAt, joinSteps: steps };
   } finally {
     // Popups close themselves after Start and Join; closing a closed page is a no-op.

@@ -4,6 +4,7 @@ import { endMessage } from '../lib/call-state';
 import type { CallSession } from '../lib/call-session';
 import { describeSignaling } from '../lib/signaling-status';
 import { CallIdPanel } from './CallIdPanel';
+import { ChatPanel } from './ChatPanel';
 import { Controls } from './Controls';
 import { RemoteAudio } from './RemoteAudio';
 import { VideoTile } from './VideoTile';
@@ -85,7 +86,7 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall }: CallAppPro
                 key={person.peerId}
                 testId="remote-video"
                 peerId={person.peerId}
-                label={`Person ${index + 1}${person.micMuted ? ' (muted)' : ''}`}
+                label={`${person.name ?? `Person ${index + 1}`}${person.micMuted ? ' (muted)' : ''}`}
                 stream={person.stream}
                 placeholder={person.stream === null ? 'Connecting…' : person.cameraOff ? 'Camera is off' : null}
                 muted
@@ -104,6 +105,7 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall }: CallAppPro
             <RemoteAudio key={person.peerId} stream={person.stream} />
           ))}
           <Controls session={session} />
+          <ChatPanel entries={session.chat.value} onSend={(text) => session.sendChat(text)} />
         </>
       )}
     </main>

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { normalizeDisplayName } from '../lib/room-protocol';
 import { formatIceServers, parseIceServers, parseSignalingKey, parseSignalingUrl, type Settings } from '../lib/settings';
 
 export interface OptionsProps {
@@ -12,6 +13,7 @@ export function Options({ initial, onSave, onTest }: OptionsProps) {
   const [url, setUrl] = useState(initial.signalingUrl);
   const [key, setKey] = useState(initial.signalingKey);
   const [ice, setIce] = useState(formatIceServers(initial.iceServers));
+  const [name, setName] = useState(initial.displayName);
   const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
 
   const validate = (): Settings | string => {
@@ -21,7 +23,9 @@ export function Options({ initial, onSave, onTest }: OptionsProps) {
     if (!parsedKey.ok) return parsedKey.error;
     const parsedIce = parseIceServers(ice);
     if (!parsedIce.ok) return parsedIce.error;
-    return { signalingUrl: url.trim(), signalingKey: parsedKey.value, iceServers: parsedIce.value };
+    const displayName = name.trim() === '' ? '' : normalizeDisplayName(name);
+    if (displayName === null) return 'Your name is 1 to 40 characters, without control characters.';
+    return { signalingUrl: url.trim(), signalingKey: parsedKey.value, iceServers: parsedIce.value, displayName };
   };
 
   const save = async (event: Event) => {
@@ -36,6 +40,10 @@ export function Options({ initial, onSave, onTest }: OptionsProps) {
     <main class="options">
       <h1>PeerCall settings</h1>
       <form onSubmit={save}>
+        <label>
+          Your name, as others in a call see it
+          <input name="displayName" value={name} maxLength={40} onInput={(e) => setName(e.currentTarget.value)} />
+        </label>
         <label>
           Signaling server address
           <input name="signalingUrl" value={url} onInput={(e) => setUrl(e.currentTarget.value)} spellcheck={false} />

@@ -1,14 +1,17 @@
 import { useState } from 'preact/hooks';
 
 export interface PopupProps {
-  onStart(): Promise<string | null>;
+  /** The remembered display name; saved again with every Start or Join. */
+  initialName: string;
+  onStart(name: string): Promise<string | null>;
   /** Resolves to an error message for the user, or null when the call tab took over. */
-  onJoin(invite: string): Promise<string | null>;
+  onJoin(invite: string, name: string): Promise<string | null>;
   onOpenSettings(): void;
 }
 
-export function Popup({ onStart, onJoin, onOpenSettings }: PopupProps) {
+export function Popup({ initialName, onStart, onJoin, onOpenSettings }: PopupProps) {
   const [invite, setInvite] = useState('');
+  const [name, setName] = useState(initialName);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -21,14 +24,18 @@ export function Popup({ onStart, onJoin, onOpenSettings }: PopupProps) {
   return (
     <main class="popup">
       <h1>PeerCall</h1>
-      <button type="button" class="primary" data-action="start" disabled={busy} onClick={() => run(onStart)}>
+      <label class="name">
+        Your name
+        <input name="displayName" maxLength={40} autocomplete="nickname" placeholder="How others see you" value={name} onInput={(event) => setName(event.currentTarget.value)} />
+      </label>
+      <button type="button" class="primary" data-action="start" disabled={busy} onClick={() => run(() => onStart(name))}>
         Start a call
       </button>
       <form
         class="join"
         onSubmit={(event) => {
           event.preventDefault();
-          void run(() => onJoin(invite));
+          void run(() => onJoin(invite, name));
         }}
       >
         <label for="invite">Join a call</label>

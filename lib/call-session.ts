@@ -8,6 +8,7 @@ import { type CallId, newCallId } from './call-id';
 import { type CallState, idle, isActive, transition, type CallEvent } from './call-state';
 import { LocalMedia, type MediaKind, silentPlaceholders } from './local-media';
 import { PeerLink, type Participant } from './peer-link';
+import { newRoomItemId, normalizeChatText, normalizeDisplayName, type RoomMessage } from './room-protocol';
 import type { IncomingCall, PeerTransport, RemotePeer } from './peer-transport';
 import type { RoomEvent } from './room-signaling';
 import { parseSignalingUrl, type Settings } from './settings';
@@ -18,6 +19,17 @@ export type CallIntent = { role: 'host' } | { role: 'guest'; callId: CallId };
 /** How long a guest waits for the host's media before giving up. */
 export const dialTimeoutMs = 20_000;
 
+export interface ChatEntry {
+  readonly kind: 'chat';
+  readonly id: string;
+  readonly from: string;
+  readonly mine: boolean;
+  readonly text: string;
+  readonly sentAtMs: number;
+}
+
+const maxChatEntries = 500;
+
 export class CallSession {
   readonly state = signal<CallState>(idle);
   /** The latest problem or notice for the user; null when there is nothing to say. */
@@ -25,9 +37,13 @@ export class CallSession {
   readonly signaling = signal<SignalingStatus>({ kind: 'offline' });
   /** Everyone else we are connected to, in the order they arrived. */
   readonly participants = signal<readonly Participant[]>([]);
+  readonly chat = signal<readonly ChatEntry[]>([]);
+  /** Messages from peers that failed validation and were dropped. */
+  readonly droppedMessages = signal(0);
   readonly media = new LocalMedia();
 
   readonly #settings: Settings;
+  readonly #name: string;
   #transport: PeerTransport | null = null;
   #mediaReady: Promise<void> = Promise.resolve();
   readonly #links = new Map<string, PeerLink>();
@@ -39,6 +55,7 @@ export class CallSession {
 
   constructor(settings: Settings) {
     this.#settings = settings;
+    this.#name = normalizeDisplayName(settings.displayName) ?? 'Guest';
     this.media.setTrackSink(async ({ kind, track }) => {
       this.#sendMediaState();
       await Promise.all([...this.#links.values()].map((link) => link.replaceTrack(kind, track)));
@@ -97,6 +114,16 @@ export class CallSession {
   async selectDevice(kind: MediaKind, deviceId: string): Promise<void> {
     const problem = kind === 'video' ? await this.media.selectCamera(deviceId) : await this.media.selectMicrophone(deviceId);
     if (problem) this.#notify(problem);
+  }
+
+  /** Sends a chat message to everyone connected; returns false if the text is empty or too long. */
+  sendChat(text: string): boolean {
+    const normalized = normalizeChatText(text);
+    if (normalized === null) return false;
+    const message = { v: 1, type: 'chat', id: newRoomItemId(), text: normalized, sentAtMs: Date.now() } as const;
+    for (const link of this.#links.values()) link.remote.sendControl(message);
+    this.#addChat({ kind: 'chat', id: message.id, text: normalized, sentAtMs: message.sentAtMs, from: this.#name, mine: true });
+    return true;
   }
 
   leave(): void {
@@ -222,17 +249,34 @@ export class CallSession {
       this.#publishParticipants();
       this.#dispatch({ type: 'remote-connected' });
     });
-    remote.onControl((message) => {
-      if (message.type === 'bye') return this.#onRemoteLeft(id);
-      if (link.applyMediaState(message)) this.#publishParticipants();
-    });
+    remote.onControl((message) => this.#receive(link, message));
+    remote.onMalformed(() => (this.droppedMessages.value += 1));
     remote.onEnded((why) => {
       this.#onRemoteLeft(id);
       // Losing the only connection while joining means the join failed; later losses are departures.
       if (why === 'failed' && this.state.value.kind === 'dialing') this.#fail('connection-failed');
     });
+    remote.sendControl({ v: 1, type: 'hello', name: this.#name });
     this.#sendMediaState(link);
     return link;
+  }
+
+  #receive(link: PeerLink, message: RoomMessage): void {
+    const received = link.receive(message);
+    switch (received.kind) {
+      case 'bye':
+        return this.#onRemoteLeft(link.participant.peerId);
+      case 'participant-changed':
+        return this.#publishParticipants();
+      case 'chat':
+        return this.#addChat({ ...received, from: link.participant.name ?? 'Someone', mine: false });
+    }
+  }
+
+  #addChat(entry: ChatEntry): void {
+    // A message can reach us once per connection it was sent on; keep the first.
+    if (this.chat.value.some((e) => e.id === entry.id)) return;
+    this.chat.value = [...this.chat.value, entry].sort((a, b) => a.sentAtMs - b.sentAtMs).slice(-maxChatEntries);
   }
 
   #onRemoteLeft(peerId: string): void {

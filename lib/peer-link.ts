@@ -1,22 +1,30 @@
 /**
  * One other person in the call: their connection, the senders our tracks go out on,
- * and what they last told us about their microphone and camera.
+ * and what they told us about themselves (name, microphone, camera).
  */
-import type { ControlMessage } from './control-protocol';
 import type { MediaKind } from './local-media';
 import type { RemotePeer } from './peer-transport';
+import { isNewer, type RoomMessage } from './room-protocol';
 
 export interface Participant {
   readonly peerId: string;
+  /** Null until their hello arrives. */
+  readonly name: string | null;
   readonly stream: MediaStream | null;
   readonly micMuted: boolean;
   readonly cameraOff: boolean;
 }
 
+export type Received =
+  | { kind: 'participant-changed' }
+  | { kind: 'bye' }
+  | { kind: 'chat'; id: string; text: string; sentAtMs: number }
+  | { kind: 'ignored' };
+
 export class PeerLink {
   readonly remote: RemotePeer;
   readonly #senders: Partial<Record<MediaKind, RTCRtpSender>>;
-  #lastSeq = -1;
+  #lastSeq: number | undefined;
   participant: Participant;
 
   constructor(remote: RemotePeer) {
@@ -27,18 +35,31 @@ export class PeerLink {
       audio: senders.find((s) => s.track?.kind === 'audio'),
       video: senders.find((s) => s.track?.kind === 'video'),
     };
-    this.participant = { peerId: remote.remoteId, stream: null, micMuted: false, cameraOff: false };
+    this.participant = { peerId: remote.remoteId, name: null, stream: null, micMuted: false, cameraOff: false };
   }
 
   async replaceTrack(kind: MediaKind, track: MediaStreamTrack | null): Promise<void> {
     await this.#senders[kind]?.replaceTrack(track);
   }
 
-  /** Applies a media-state message unless an older one overtook it on the unordered channel. */
-  applyMediaState(message: Extract<ControlMessage, { type: 'media-state' }>): boolean {
-    if (message.seq <= this.#lastSeq) return false;
-    this.#lastSeq = message.seq;
-    this.participant = { ...this.participant, micMuted: message.micMuted, cameraOff: message.cameraOff };
-    return true;
+  /** Folds a validated message from this person into what we know of them. */
+  receive(message: RoomMessage): Received {
+    switch (message.type) {
+      case 'hello':
+        this.participant = { ...this.participant, name: message.name };
+        return { kind: 'participant-changed' };
+      case 'media-state':
+        // The channel is unordered: an older state may arrive after a newer one.
+        if (!isNewer(this.#lastSeq, message.seq)) return { kind: 'ignored' };
+        this.#lastSeq = message.seq;
+        this.participant = { ...this.participant, micMuted: message.micMuted, cameraOff: message.cameraOff };
+        return { kind: 'participant-changed' };
+      case 'bye':
+        return { kind: 'bye' };
+      case 'chat':
+        return { kind: 'chat', id: message.id, text: message.text, sentAtMs: message.sentAtMs };
+      default:
+        return { kind: 'ignored' };
+    }
   }
 }

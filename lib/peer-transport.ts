@@ -4,7 +4,7 @@
  */
 import Peer, { type MediaConnection } from 'peerjs';
 import type { CallErrorCode } from './call-error';
-import { type ControlMessage, encodeControlMessage, parseControlMessage } from './control-protocol';
+import { encodeRoomMessage, parseRoomMessage, type RoomMessage } from './room-protocol';
 import { parseRoomEvent, type RoomEvent, type RoomRequest } from './room-signaling';
 import type { SignalingEndpoint } from './settings';
 import { Emitter, type Unsubscribe } from './emitter';
@@ -23,9 +23,11 @@ export interface RemotePeer {
   /** The one RTCPeerConnection of this call; its senders are what replaceTrack acts on. */
   readonly peerConnection: RTCPeerConnection;
   onStream(listener: (stream: MediaStream) => void): Unsubscribe;
-  onControl(listener: (message: ControlMessage) => void): Unsubscribe;
+  onControl(listener: (message: RoomMessage) => void): Unsubscribe;
   onEnded(listener: (why: RemoteEnd) => void): Unsubscribe;
-  sendControl(message: ControlMessage): void;
+  /** A message from this peer failed validation and was dropped. */
+  onMalformed(listener: () => void): Unsubscribe;
+  sendControl(message: RoomMessage): void;
   close(): void;
 }
 
@@ -147,9 +149,10 @@ export class PeerTransport {
 class PeerJsRemote implements RemotePeer {
   readonly #call: MediaConnection;
   readonly #streams = new Emitter<MediaStream>();
-  readonly #control = new Emitter<ControlMessage>();
+  readonly #control = new Emitter<RoomMessage>();
+  readonly #dropped = new Emitter<void>();
   readonly #ended = new Emitter<RemoteEnd>();
-  #pendingControl: ControlMessage[] = [];
+  #pendingControl: RoomMessage[] = [];
   #closed = false;
 
   constructor(call: MediaConnection) {
@@ -179,16 +182,19 @@ class PeerJsRemote implements RemotePeer {
   onStream(listener: (stream: MediaStream) => void): Unsubscribe {
     return this.#streams.on(listener);
   }
-  onControl(listener: (message: ControlMessage) => void): Unsubscribe {
+  onControl(listener: (message: RoomMessage) => void): Unsubscribe {
     return this.#control.on(listener);
   }
   onEnded(listener: (why: RemoteEnd) => void): Unsubscribe {
     return this.#ended.on(listener);
   }
+  onMalformed(listener: () => void): Unsubscribe {
+    return this.#dropped.on(listener);
+  }
 
-  sendControl(message: ControlMessage): void {
+  sendControl(message: RoomMessage): void {
     const channel = this.#call.dataChannel as RTCDataChannel | undefined;
-    if (channel?.readyState === 'open') channel.send(encodeControlMessage(message));
+    if (channel?.readyState === 'open') channel.send(encodeRoomMessage(message));
     else this.#pendingControl.push(message);
   }
 
@@ -198,7 +204,7 @@ class PeerJsRemote implements RemotePeer {
     this.#call.close();
     // PeerJS leaves the RTCPeerConnection to the garbage collector; close it so media stops now.
     this.#call.peerConnection?.close();
-    for (const emitter of [this.#streams, this.#control, this.#ended]) emitter.clear();
+    for (const emitter of [this.#streams, this.#control, this.#ended, this.#dropped]) emitter.clear();
   }
 
   #attachControlChannel(): void {
@@ -206,12 +212,12 @@ class PeerJsRemote implements RemotePeer {
     // it is ours for control messages too, so a call needs no second connection.
     const channel = this.#call.dataChannel;
     channel.addEventListener('message', (event: MessageEvent) => {
-      const message = parseControlMessage(event.data);
+      const message = parseRoomMessage(event.data);
       if (message) this.#control.emit(message);
     });
     const pending = this.#pendingControl;
     this.#pendingControl = [];
-    for (const message of pending) channel.send(encodeControlMessage(message));
+    for (const message of pending) channel.send(encodeRoomMessage(message));
   }
 
   #watchIce(): void {

@@ -17,13 +17,19 @@ export const iceServersItem = storage.defineItem<RTCIceServer[]>('local:iceServe
   version: 1,
 });
 
+export const displayNameItem = storage.defineItem<string>('local:displayName', {
+  fallback: defaultSettings.displayName,
+  version: 1,
+});
+
 export async function loadSettings(): Promise<Settings> {
-  const [signalingUrl, signalingKey, iceServers] = await Promise.all([
+  const [signalingUrl, signalingKey, iceServers, displayName] = await Promise.all([
     signalingUrlItem.getValue(),
     signalingKeyItem.getValue(),
     iceServersItem.getValue(),
+    displayNameItem.getValue(),
   ]);
-  return { signalingUrl, signalingKey, iceServers };
+  return { signalingUrl, signalingKey, iceServers, displayName };
 }
 
 export async function saveSettings(settings: Settings): Promise<void> {
@@ -31,5 +37,6 @@ export async function saveSettings(settings: Settings): Promise<void> {
     signalingUrlItem.setValue(settings.signalingUrl),
     signalingKeyItem.setValue(settings.signalingKey),
     iceServersItem.setValue([...settings.iceServers]),
+    displayNameItem.setValue(settings.displayName),
   ]);
 }

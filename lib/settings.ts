@@ -8,12 +8,15 @@ export interface Settings {
   readonly signalingKey: string;
   /** Our own STUN/TURN list. Empty is valid (same machine or LAN); PeerJS's public default never is used. */
   readonly iceServers: readonly RTCIceServer[];
+  /** What others see on this person's tile and chat messages; empty until they choose one. */
+  readonly displayName: string;
 }
 
 export const defaultSettings: Settings = {
   signalingUrl: 'http://127.0.0.1:9000/peerjs',
   signalingKey: 'peercall',
   iceServers: [],
+  displayName: '',
 };
 
 export interface SignalingEndpoint {

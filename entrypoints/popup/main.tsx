@@ -5,9 +5,15 @@ import { callError } from '../../lib/call-error';
 import { parseInvite } from '../../lib/call-id';
 import { type CallIntent } from '../../lib/call-session';
 import { openCallTab } from '../../lib/call-tab';
+import { normalizeDisplayName } from '../../lib/room-protocol';
+import { displayNameItem } from '../../lib/settings-storage';
 import '../../components/style.css';
 
-async function go(intent: CallIntent): Promise<string | null> {
+async function go(intent: CallIntent, name: string): Promise<string | null> {
+  const trimmed = name.trim();
+  const displayName = trimmed === '' ? '' : normalizeDisplayName(trimmed);
+  if (displayName === null) return 'Your name is 1 to 40 characters, without control characters.';
+  await displayNameItem.setValue(displayName);
   const reply = await openCallTab(intent);
   if (!reply.accepted) return 'You are already in a call: it is in the PeerCall tab. Leave it there first.';
   window.close();
@@ -16,11 +22,12 @@ async function go(intent: CallIntent): Promise<string | null> {
 
 render(
   <Popup
-    onStart={() => go({ role: 'host' })}
-    onJoin={async (text) => {
+    initialName={await displayNameItem.getValue()}
+    onStart={(name) => go({ role: 'host' }, name)}
+    onJoin={async (text, name) => {
       const invite = parseInvite(text);
       if (!invite.ok) return invite.reason === 'empty' ? 'Paste the call ID or invite you were sent.' : callError('invalid-call-id').message;
-      return go({ role: 'guest', callId: invite.callId });
+      return go({ role: 'guest', callId: invite.callId }, name);
     }}
     onOpenSettings={() => void browser.runtime.openOptionsPage()}
   />,

@@ -53,7 +53,7 @@ afterAll(async () => {
 
 describe('a one-to-one call', () => {
   it('starting from the popup opens the call tab, which registers and shows the call ID', async () => {
-    aliceCall = await (await openPopup(alice)).start();
+    aliceCall = await (await openPopup(alice, { name: 'Alice' })).start();
     expect(aliceCall.page.url()).toBe(alice.url('call.html'));
     await aliceCall.waitForState('waiting');
     sharedCallId = await aliceCall.callId();
@@ -63,7 +63,7 @@ describe('a one-to-one call', () => {
   });
 
   it('the second profile joins by the ID and both sides reach the call', async () => {
-    bobCall = await (await openPopup(bob)).join(sharedCallId);
+    bobCall = await (await openPopup(bob, { name: 'Bob' })).join(sharedCallId);
     await Promise.all([bobCall.waitForState('in-call'), aliceCall.waitForState('in-call')]);
   });
 
@@ -141,13 +141,31 @@ describe('a one-to-one call', () => {
   });
 
   it("a third person joins with the same ID and everyone receives everyone's moving video", async () => {
-    carolCall = await (await openPopup(carol)).join(sharedCallId);
+    carolCall = await (await openPopup(carol, { name: 'Carol' })).join(sharedCallId);
     await carolCall.waitForState('in-call');
     for (const side of [aliceCall, bobCall, carolCall]) {
       await expect.poll(async () => (await allRemoteVideosProgress(side.page, 500)).filter((v) => v.width > 0 && v.frames > 2).length, { timeout: 10_000 }).toBe(2);
       expect(await liveConnectionCount(side.page)).toBe(2);
     }
     expect(server.roomCount()).toBe(1);
+  });
+
+  it('each tile shows the name its person chose, and a chat message reaches both others with the sender name', async () => {
+    for (const [side, others] of [[aliceCall, ['Bob', 'Carol']], [bobCall, ['Alice', 'Carol']], [carolCall, ['Alice', 'Bob']]] as const) {
+      await expect.poll(async () => (await side.tileLabels()).map((l) => l.replace(' (muted)', '')).sort()).toEqual([...others]);
+    }
+    await bobCall.sendChat('Hello <b>both</b>, notes at https://example.org/notes. javascript:alert(1)');
+    for (const side of [aliceCall, carolCall]) {
+      await expect.poll(() => side.chatMessages()).toEqual([
+        {
+          from: 'Bob',
+          text: 'Hello <b>both</b>, notes at https://example.org/notes. javascript:alert(1)',
+          links: [{ href: 'https://example.org/notes', rel: 'noopener noreferrer nofollow' }],
+        },
+      ]);
+      expect(await side.page.locator('[data-testid="chat-text"] b').count()).toBe(0);
+    }
+    expect((await bobCall.chatMessages())[0]?.from).toBe('You');
   });
 
   it('with the room at capacity, the next person is told the call is full and the call goes on', async () => {

@@ -16,6 +16,7 @@ describe('stored settings', () => {
       signalingUrl: 'https://signal.example.com:8443/peerjs',
       signalingKey: 'team-key',
       iceServers: [{ urls: 'turn:turn.example.com:3478', username: 'u', credential: 'c' }],
+      displayName: 'Ana',
     };
     await saveSettings(settings);
     expect(await loadSettings()).toEqual(settings);

@@ -12,9 +12,10 @@ export async function configure(profile: Profile, settings: { signalingUrl: stri
   await page.close();
 }
 
-export async function openPopup(profile: Profile) {
+export async function openPopup(profile: Profile, options: { name?: string } = {}) {
   const page = await profile.context.newPage();
   await page.goto(profile.url('popup.html'));
+  if (options.name !== undefined) await page.fill('input[name="displayName"]', options.name);
   return {
     page,
     /** Clicks Start and returns the call tab it opened. */
@@ -54,6 +55,20 @@ export function callTab(page: Page) {
     selectedDevice: (picker: 'camera' | 'microphone') =>
       page.$eval(`select[name="${picker}"]`, (select) => (select as HTMLSelectElement).selectedOptions[0]?.text ?? null),
     leave: () => page.click('button[data-action="leave"]'),
+    sendChat: async (text: string) => {
+      await page.fill('input[name="chat"]', text);
+      await page.click('button[data-action="send-chat"]');
+    },
+    /** Chat messages as shown: sender and text. */
+    chatMessages: () =>
+      page.$$eval('[data-testid="chat-message"]', (items) =>
+        items.map((item) => ({
+          from: item.querySelector('[data-testid="chat-from"]')?.textContent ?? '',
+          text: item.querySelector('[data-testid="chat-text"]')?.textContent ?? '',
+          links: [...item.querySelectorAll('a')].map((a) => ({ href: a.getAttribute('href'), rel: a.getAttribute('rel') })),
+        })),
+      ),
+    tileLabels: () => page.$$eval('figure.tile[data-peer] figcaption', (captions) => captions.map((c) => c.textContent ?? '')),
     remotePlaceholder: () => page.getByTestId('remote-video-placeholder'),
     endMessage: () => page.getByTestId('end-message'),
     notice: () => page.getByTestId('notice'),

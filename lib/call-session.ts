@@ -7,7 +7,7 @@ import { type CallError, type CallErrorCode, callError } from './call-error';
 import { type CallId, newCallId } from './call-id';
 import { type CallState, idle, isActive, transition, type CallEvent } from './call-state';
 import { LocalMedia, type MediaKind, silentPlaceholders } from './local-media';
-import { PeerLink, type Participant } from './peer-link';
+import { heartbeatIntervalMs, isSilent, PeerLink, type Participant } from './peer-link';
 import { newRoomItemId, normalizeChatText, normalizeDisplayName, type RoomMessage } from './room-protocol';
 import type { IncomingCall, PeerTransport, RemotePeer } from './peer-transport';
 import type { RoomEvent } from './room-signaling';
@@ -52,6 +52,7 @@ export class CallSession {
   #roomRequested = false;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #dialTimer: ReturnType<typeof setTimeout> | undefined;
+  #heartbeat: ReturnType<typeof setInterval> | undefined;
 
   constructor(settings: Settings) {
     this.#settings = settings;
@@ -250,6 +251,7 @@ export class CallSession {
       this.#dispatch({ type: 'remote-connected' });
     });
     remote.onControl((message) => this.#receive(link, message));
+    this.#startHeartbeat();
     remote.onMalformed(() => (this.droppedMessages.value += 1));
     remote.onEnded((why) => {
       this.#onRemoteLeft(id);
@@ -262,7 +264,7 @@ export class CallSession {
   }
 
   #receive(link: PeerLink, message: RoomMessage): void {
-    const received = link.receive(message);
+    const received = link.receive(message, Date.now());
     switch (received.kind) {
       case 'bye':
         return this.#onRemoteLeft(link.participant.peerId);
@@ -291,6 +293,16 @@ export class CallSession {
     }
   }
 
+  /** Sends our state to everyone each second and drops whoever has gone silent. */
+  #startHeartbeat(): void {
+    if (this.#heartbeat !== undefined) return;
+    this.#heartbeat = setInterval(() => {
+      const now = Date.now();
+      for (const link of [...this.#links.values()]) if (isSilent(link, now)) this.#onRemoteLeft(link.participant.peerId);
+      this.#sendMediaState();
+    }, heartbeatIntervalMs);
+  }
+
   #publishParticipants(): void {
     this.participants.value = [...this.#links.values()].map((link) => link.participant);
   }
@@ -309,6 +321,7 @@ export class CallSession {
   #teardown(): void {
     clearTimeout(this.#retryTimer);
     clearTimeout(this.#dialTimer);
+    clearInterval(this.#heartbeat);
     for (const id of [...this.#links.keys()]) this.#links.get(id)?.remote.close();
     this.#links.clear();
     this.#publishParticipants();

@@ -25,6 +25,8 @@ export class PeerLink {
   readonly remote: RemotePeer;
   readonly #senders: Partial<Record<MediaKind, RTCRtpSender>>;
   #lastSeq: number | undefined;
+  /** When this person last sent us anything; undefined until their first message. */
+  lastHeardMs: number | undefined;
   participant: Participant;
 
   constructor(remote: RemotePeer) {
@@ -43,7 +45,8 @@ export class PeerLink {
   }
 
   /** Folds a validated message from this person into what we know of them. */
-  receive(message: RoomMessage): Received {
+  receive(message: RoomMessage, nowMs: number): Received {
+    this.lastHeardMs = nowMs;
     switch (message.type) {
       case 'hello':
         this.participant = { ...this.participant, name: message.name };
@@ -62,4 +65,16 @@ export class PeerLink {
         return { kind: 'ignored' };
     }
   }
+}
+
+/** Everyone sends their media state this often, which doubles as a heartbeat. */
+export const heartbeatIntervalMs = 1_000;
+/**
+ * A person silent this long is gone (crashed, lost their network): a closed tab is
+ * noticed at once, but nothing tells us when packets simply stop arriving.
+ */
+export const silentPeerTimeoutMs = 4_000;
+
+export function isSilent(link: PeerLink, nowMs: number): boolean {
+  return link.lastHeardMs !== undefined && nowMs - link.lastHeardMs > silentPeerTimeoutMs;
 }

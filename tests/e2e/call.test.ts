@@ -175,6 +175,7 @@ describe('a one-to-one call', () => {
     expect(await daveCall.endMessage().innerText()).toContain('This call is full');
     expect(await liveConnectionCount(daveCall.page)).toBe(0);
     expect((await allRemoteVideosProgress(bobCall.page, 1_000)).every((v) => v.frames > 2)).toBe(true);
+    await daveCall.page.close();
   });
 
   it('a person closing their tab disappears from the others within 5 s while their own call stays up', async () => {
@@ -191,6 +192,23 @@ describe('a one-to-one call', () => {
       expect((await remoteVideoProgress(side.page, 1_000)).frames).toBeGreaterThan(5);
       expect(await side.state()).toBe('in-call');
     }
+  });
+
+  it('a person whose network drops without a word disappears from the others within 5 s', async () => {
+    const daveCall = await (await openPopup(dave, { name: 'Dave' })).join(sharedCallId);
+    await daveCall.waitForState('in-call');
+    for (const side of [aliceCall, bobCall]) {
+      await expect.poll(() => side.page.locator('video[data-testid="remote-video"]').count(), { timeout: 10_000 }).toBe(2);
+    }
+    const crashedAt = Date.now();
+    dave.freeze();
+    await Promise.all(
+      [aliceCall, bobCall].map((side) =>
+        expect.poll(() => side.page.locator('video[data-testid="remote-video"]').count(), { timeout: 5_000, interval: 100 }).toBe(1),
+      ),
+    );
+    expect(Date.now() - crashedAt).toBeLessThan(5_000);
+    for (const side of [aliceCall, bobCall]) expect(await side.state()).toBe('in-call');
   });
 
   it('leave on A: B shows within 3 s that A left and stays in the room, which outlives A', async () => {

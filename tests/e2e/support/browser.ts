@@ -3,6 +3,7 @@
  * fake cameras and microphones, and every RTCPeerConnection the pages make recorded
  * on `window.__pcs` so tests can observe media and network state directly.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -22,6 +23,11 @@ export interface Profile {
   readonly context: BrowserContext;
   readonly extensionId: string;
   url(path: string): string;
+  /**
+   * Freezes the whole browser (SIGSTOP), as a lost network or a hung machine looks from
+   * outside: its sockets stay open, so nothing closes and nobody is told.
+   */
+  freeze(): void;
   close(): Promise<void>;
 }
 
@@ -76,12 +82,19 @@ export async function launchProfile(options: ProfileOptions = {}): Promise<Profi
   });
   await context.addInitScript(recordPeerConnectionsAndDevices);
   const extensionId = await findExtensionId(context);
+  let frozen = false;
   return {
     context,
     extensionId,
     url: (path) => `chrome-extension://${extensionId}/${path}`,
+    freeze: () => {
+      frozen = true;
+      spawnSync('pkill', ['-STOP', '-f', `user-data-dir=${userDataDir}`]);
+    },
     close: async () => {
-      await context.close();
+      // A frozen browser cannot answer Playwright; end it the hard way.
+      if (frozen) spawnSync('pkill', ['-KILL', '-f', `user-data-dir=${userDataDir}`]);
+      await context.close().catch(() => undefined);
       rmSync(userDataDir, { recursive: true, force: true });
     },
   };

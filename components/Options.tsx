@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { normalizeDisplayName } from '../lib/room-protocol';
-import { formatIceServers, parseIceServers, parseSignalingKey, parseSignalingUrl, type Settings } from '../lib/settings';
+import { formatIceServers, parseIceServers, parseSignalingKey, parseSignalingUrl, parseUplinkBudgetKbps, type Settings } from '../lib/settings';
 
 export interface OptionsProps {
   initial: Settings;
@@ -14,6 +14,7 @@ export function Options({ initial, onSave, onTest }: OptionsProps) {
   const [key, setKey] = useState(initial.signalingKey);
   const [ice, setIce] = useState(formatIceServers(initial.iceServers));
   const [name, setName] = useState(initial.displayName);
+  const [budget, setBudget] = useState(String(initial.uplinkBudgetKbps));
   const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
 
   const validate = (): Settings | string => {
@@ -25,7 +26,9 @@ export function Options({ initial, onSave, onTest }: OptionsProps) {
     if (!parsedIce.ok) return parsedIce.error;
     const displayName = name.trim() === '' ? '' : normalizeDisplayName(name);
     if (displayName === null) return 'Your name is 1 to 40 characters, without control characters.';
-    return { signalingUrl: url.trim(), signalingKey: parsedKey.value, iceServers: parsedIce.value, displayName };
+    const parsedBudget = parseUplinkBudgetKbps(budget);
+    if (!parsedBudget.ok) return parsedBudget.error;
+    return { signalingUrl: url.trim(), signalingKey: parsedKey.value, iceServers: parsedIce.value, displayName, uplinkBudgetKbps: parsedBudget.value };
   };
 
   const save = async (event: Event) => {
@@ -55,6 +58,10 @@ export function Options({ initial, onSave, onTest }: OptionsProps) {
         <label>
           ICE servers (STUN/TURN), one per line: <code>stun:host:port</code> or <code>turn:host:port user credential</code>
           <textarea name="iceServers" rows={5} value={ice} onInput={(e) => setIce(e.currentTarget.value)} spellcheck={false} />
+        </label>
+        <label>
+          Upload budget for your video, in kbit/s (shared by everyone you send to)
+          <input name="uplinkBudgetKbps" inputMode="numeric" value={budget} onInput={(e) => setBudget(e.currentTarget.value)} />
         </label>
         <p class="hint">Leave ICE servers empty for calls on one machine or network. PeerCall never uses third-party servers unless you add them here.</p>
         <div class="row">

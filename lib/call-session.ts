@@ -7,12 +7,13 @@ import { type CallError, type CallErrorCode, callError } from './call-error';
 import { type CallId, newCallId } from './call-id';
 import { type CallState, idle, isActive, transition, type CallEvent } from './call-state';
 import { LocalMedia, type MediaKind, silentPlaceholders } from './local-media';
-import { heartbeatIntervalMs, isSilent, PeerLink, type Participant } from './peer-link';
+import { heartbeatIntervalMs, isSilent, PeerLink, type Participant, silenceCheckIntervalMs } from './peer-link';
 import { newRoomItemId, normalizeChatText, normalizeDisplayName, type RoomMessage } from './room-protocol';
 import type { IncomingCall, PeerTransport, RemotePeer } from './peer-transport';
 import type { RoomEvent } from './room-signaling';
 import { parseSignalingUrl, type Settings } from './settings';
 import { retryDelayMs, type SignalingStatus } from './signaling-status';
+import { videoCapPerPeer } from './uplink-budget';
 
 export type CallIntent = { role: 'host' } | { role: 'guest'; callId: CallId };
 
@@ -249,6 +250,7 @@ export class CallSession {
       link.participant = { ...link.participant, stream };
       this.#publishParticipants();
       this.#dispatch({ type: 'remote-connected' });
+      this.#applyUplinkBudget();
     });
     remote.onControl((message) => this.#receive(link, message));
     this.#startHeartbeat();
@@ -287,6 +289,7 @@ export class CallSession {
     this.#links.delete(peerId);
     link.remote.close();
     this.#publishParticipants();
+    this.#applyUplinkBudget();
     this.#dispatch({ type: 'remote-left', remaining: this.#links.size });
     if (this.state.value.kind === 'waiting') {
       this.#notify('Everyone else left. The call stays open: share the ID to let someone join, or leave.');
@@ -296,11 +299,23 @@ export class CallSession {
   /** Sends our state to everyone each second and drops whoever has gone silent. */
   #startHeartbeat(): void {
     if (this.#heartbeat !== undefined) return;
+    let lastSentMs = 0;
     this.#heartbeat = setInterval(() => {
       const now = Date.now();
       for (const link of [...this.#links.values()]) if (isSilent(link, now)) this.#onRemoteLeft(link.participant.peerId);
+      if (now - lastSentMs < heartbeatIntervalMs) return;
+      lastSentMs = now;
       this.#sendMediaState();
-    }, heartbeatIntervalMs);
+    }, silenceCheckIntervalMs);
+  }
+
+  /** Re-splits the uplink budget whenever someone arrives or leaves. */
+  #applyUplinkBudget(): void {
+    const cap = videoCapPerPeer(this.#settings.uplinkBudgetKbps, this.#links.size);
+    for (const link of this.#links.values()) {
+      // A refused cap leaves that copy uncapped; the call itself is unaffected.
+      link.capVideo(cap).catch((error: unknown) => console.warn('PeerCall: could not cap a video sender', error));
+    }
   }
 
   #publishParticipants(): void {

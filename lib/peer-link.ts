@@ -5,6 +5,7 @@
 import type { MediaKind } from './local-media';
 import type { RemotePeer } from './peer-transport';
 import { isNewer, type RoomMessage } from './room-protocol';
+import type { VideoCap } from './uplink-budget';
 
 export interface Participant {
   readonly peerId: string;
@@ -44,6 +45,20 @@ export class PeerLink {
     await this.#senders[kind]?.replaceTrack(track);
   }
 
+  /** Caps the copy of our video this person receives; a no-op until negotiation made encodings. */
+  async capVideo(cap: VideoCap): Promise<void> {
+    const sender = this.#senders.video;
+    if (!sender) return;
+    const parameters = sender.getParameters();
+    if (parameters.encodings.length === 0) return;
+    parameters.encodings = parameters.encodings.map((encoding) => ({
+      ...encoding,
+      maxBitrate: cap.maxBitrateBps,
+      scaleResolutionDownBy: cap.scaleResolutionDownBy,
+    }));
+    await sender.setParameters(parameters);
+  }
+
   /** Folds a validated message from this person into what we know of them. */
   receive(message: RoomMessage, nowMs: number): Received {
     this.lastHeardMs = nowMs;
@@ -73,7 +88,9 @@ export const heartbeatIntervalMs = 1_000;
  * A person silent this long is gone (crashed, lost their network): a closed tab is
  * noticed at once, but nothing tells us when packets simply stop arriving.
  */
-export const silentPeerTimeoutMs = 4_000;
+export const silentPeerTimeoutMs = 3_500;
+/** How often we look for silent people: often enough to stay well inside 5 s. */
+export const silenceCheckIntervalMs = 250;
 
 export function isSilent(link: PeerLink, nowMs: number): boolean {
   return link.lastHeardMs !== undefined && nowMs - link.lastHeardMs > silentPeerTimeoutMs;

@@ -22,14 +22,20 @@ export const displayNameItem = storage.defineItem<string>('local:displayName', {
   version: 1,
 });
 
+export const uplinkBudgetKbpsItem = storage.defineItem<number>('local:uplinkBudgetKbps', {
+  fallback: defaultSettings.uplinkBudgetKbps,
+  version: 1,
+});
+
 export async function loadSettings(): Promise<Settings> {
-  const [signalingUrl, signalingKey, iceServers, displayName] = await Promise.all([
+  const [signalingUrl, signalingKey, iceServers, displayName, uplinkBudgetKbps] = await Promise.all([
     signalingUrlItem.getValue(),
     signalingKeyItem.getValue(),
     iceServersItem.getValue(),
     displayNameItem.getValue(),
+    uplinkBudgetKbpsItem.getValue(),
   ]);
-  return { signalingUrl, signalingKey, iceServers, displayName };
+  return { signalingUrl, signalingKey, iceServers, displayName, uplinkBudgetKbps };
 }
 
 export async function saveSettings(settings: Settings): Promise<void> {
@@ -38,5 +44,6 @@ export async function saveSettings(settings: Settings): Promise<void> {
     signalingKeyItem.setValue(settings.signalingKey),
     iceServersItem.setValue([...settings.iceServers]),
     displayNameItem.setValue(settings.displayName),
+    uplinkBudgetKbpsItem.setValue(settings.uplinkBudgetKbps),
   ]);
 }

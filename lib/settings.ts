@@ -2,6 +2,8 @@
  * What a user can configure, and how typed text becomes a valid setting. Pure, so
  * the options page and the call tab share one validator and tests need no browser.
  */
+import { defaultUplinkBudgetKbps } from './uplink-budget';
+
 export interface Settings {
   /** Where the PeerServer lives, e.g. http://127.0.0.1:9000/peerjs */
   readonly signalingUrl: string;
@@ -10,6 +12,8 @@ export interface Settings {
   readonly iceServers: readonly RTCIceServer[];
   /** What others see on this person's tile and chat messages; empty until they choose one. */
   readonly displayName: string;
+  /** The most our video may send in total, split across everyone in the call. */
+  readonly uplinkBudgetKbps: number;
 }
 
 export const defaultSettings: Settings = {
@@ -17,7 +21,15 @@ export const defaultSettings: Settings = {
   signalingKey: 'peercall',
   iceServers: [],
   displayName: '',
+  uplinkBudgetKbps: defaultUplinkBudgetKbps,
 };
+
+export function parseUplinkBudgetKbps(text: string): Parsed<number> {
+  const value = /^\d{1,6}$/.test(text.trim()) ? Number(text.trim()) : NaN;
+  return value >= 100 && value <= 100_000
+    ? { ok: true, value }
+    : { ok: false, error: 'The upload budget is a whole number of kbit/s from 100 to 100000.' };
+}
 
 export interface SignalingEndpoint {
   readonly host: string;

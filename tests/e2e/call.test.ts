@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSignalingServer, startSignalingServer } from '../../signaling/server';
 import { parseConfig } from '../../signaling/config';
 import { launchProfile, type Profile } from './support/browser';
-import { allRemoteVideosProgress, sentAudioTrack, compareVideoSender, liveConnectionCount, liveLocalTracks, inboundDuring, keepVideoSender, pictureColour, remoteVideoProgress } from './support/media-probes';
+import { videoSenderCaps, allRemoteVideosProgress, sentAudioTrack, compareVideoSender, liveConnectionCount, liveLocalTracks, inboundDuring, keepVideoSender, pictureColour, remoteVideoProgress } from './support/media-probes';
 import { type CallTab, configure, openPopup } from './support/pages';
 
 let server: RunningSignalingServer;
@@ -146,6 +146,11 @@ describe('a one-to-one call', () => {
     for (const side of [aliceCall, bobCall, carolCall]) {
       await expect.poll(async () => (await allRemoteVideosProgress(side.page, 500)).filter((v) => v.width > 0 && v.frames > 2).length, { timeout: 10_000 }).toBe(2);
       expect(await liveConnectionCount(side.page)).toBe(2);
+      // The default 2,500 kbit/s upload budget is split between the two copies sent.
+      await expect.poll(() => videoSenderCaps(side.page)).toEqual([
+        { maxBitrate: 1_250_000, scale: 1 },
+        { maxBitrate: 1_250_000, scale: 1 },
+      ]);
     }
     expect(server.roomCount()).toBe(1);
   });
@@ -191,6 +196,8 @@ describe('a one-to-one call', () => {
       expect(await liveConnectionCount(side.page)).toBe(1);
       expect((await remoteVideoProgress(side.page, 1_000)).frames).toBeGreaterThan(5);
       expect(await side.state()).toBe('in-call');
+      // With one person left to send to, that copy gets the whole budget back.
+      await expect.poll(() => videoSenderCaps(side.page)).toEqual([{ maxBitrate: 2_500_000, scale: 1 }]);
     }
   });
 

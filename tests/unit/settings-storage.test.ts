@@ -17,6 +17,7 @@ describe('stored settings', () => {
       signalingKey: 'team-key',
       iceServers: [{ urls: 'turn:turn.example.com:3478', username: 'u', credential: 'c' }],
       displayName: 'Ana',
+      uplinkBudgetKbps: 1_000,
     };
     await saveSettings(settings);
     expect(await loadSettings()).toEqual(settings);

@@ -143,3 +143,16 @@ export async function sentAudioTrack(page: Page): Promise<{ readyState: string; 
     return track ? { readyState: track.readyState, enabled: track.enabled, label: track.label } : null;
   });
 }
+
+/** The cap on each copy of our video: maxBitrate and downscale of every live connection's video sender. */
+export async function videoSenderCaps(page: Page): Promise<{ maxBitrate: number | null; scale: number | null }[]> {
+  return page.evaluate(() =>
+    (window as unknown as PcWindow).__pcs
+      .filter((pc) => pc.connectionState !== 'closed')
+      .map((pc) => {
+        const sender = pc.getSenders().find((s) => s.track?.kind === 'video');
+        const encoding = sender?.getParameters().encodings[0];
+        return { maxBitrate: encoding?.maxBitrate ?? null, scale: encoding?.scaleResolutionDownBy ?? null };
+      }),
+  );
+}

@@ -241,7 +241,7 @@ export class CallSession {
   }
 
   #adoptRemote(remote: RemotePeer): PeerLink {
-    const link = new PeerLink(remote);
+    const link = new PeerLink(remote, Date.now());
     const id = remote.remoteId;
     this.#links.set(id, link);
     this.#publishParticipants();

@@ -28,10 +28,12 @@ export class PeerLink {
   #lastSeq: number | undefined;
   /** When this person last sent us anything; undefined until their first message. */
   lastHeardMs: number | undefined;
+  readonly createdAtMs: number;
   participant: Participant;
 
-  constructor(remote: RemotePeer) {
+  constructor(remote: RemotePeer, nowMs: number) {
     this.remote = remote;
+    this.createdAtMs = nowMs;
     // Taken at creation, while every sender still has a track to tell its kind by.
     const senders = remote.peerConnection.getSenders();
     this.#senders = {
@@ -92,6 +94,11 @@ export const silentPeerTimeoutMs = 3_500;
 /** How often we look for silent people: often enough to stay well inside 5 s. */
 export const silenceCheckIntervalMs = 250;
 
+/** Someone who never got a word through in this long never really connected. */
+export const firstWordTimeoutMs = 15_000;
+
 export function isSilent(link: PeerLink, nowMs: number): boolean {
-  return link.lastHeardMs !== undefined && nowMs - link.lastHeardMs > silentPeerTimeoutMs;
+  return link.lastHeardMs === undefined
+    ? nowMs - link.createdAtMs > firstWordTimeoutMs
+    : nowMs - link.lastHeardMs > silentPeerTimeoutMs;
 }

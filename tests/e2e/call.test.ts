@@ -204,8 +204,9 @@ describe('a one-to-one call', () => {
   it('a person whose network drops without a word disappears from the others within 5 s', async () => {
     const daveCall = await (await openPopup(dave, { name: 'Dave' })).join(sharedCallId);
     await daveCall.waitForState('in-call');
+    // Only once Dave's video flows both ways is his connection fully up.
     for (const side of [aliceCall, bobCall]) {
-      await expect.poll(() => side.page.locator('video[data-testid="remote-video"]').count(), { timeout: 10_000 }).toBe(2);
+      await expect.poll(async () => (await allRemoteVideosProgress(side.page, 500)).filter((v) => v.frames > 2).length, { timeout: 10_000 }).toBe(2);
     }
     const crashedAt = Date.now();
     dave.freeze();

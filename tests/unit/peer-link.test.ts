@@ -1,12 +1,12 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { isSilent, PeerLink, silentPeerTimeoutMs } from '../../lib/peer-link';
+import { firstWordTimeoutMs, isSilent, PeerLink, silentPeerTimeoutMs } from '../../lib/peer-link';
 import type { RemotePeer } from '../../lib/peer-transport';
 
 /** Just enough of a remote for the bookkeeping under test: no senders, no media. */
 function link(): PeerLink {
   const remote = { remoteId: 'peer-1', peerConnection: { getSenders: () => [] } } as unknown as RemotePeer;
-  return new PeerLink(remote);
+  return new PeerLink(remote, 0);
 }
 
 describe('what we know of another person', () => {
@@ -24,7 +24,8 @@ describe('what we know of another person', () => {
   });
 
   it.each([
-    ['who never spoke yet', undefined, 1_000_000, false],
+    ['who has not spoken yet while connecting', undefined, firstWordTimeoutMs, false],
+    ['who never got a word through', undefined, firstWordTimeoutMs + 1, true],
     ['quiet for exactly the limit', 0, silentPeerTimeoutMs, false],
     ['quiet past the limit', 0, silentPeerTimeoutMs + 1, true],
   ])('a person %s counts as gone: %s', (_name, heardAt, now, silent) => {

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { ChatEntry } from '../lib/call-session';
+import type { ChatEntry } from '../lib/chat-log';
 import { linkify } from '../lib/chat-links';
 
 export interface ChatPanelProps {

@@ -5,6 +5,7 @@
 import { signal } from '@preact/signals-core';
 import { type CallError, type CallErrorCode, callError } from './call-error';
 import { type CallId, newCallId } from './call-id';
+import { type ChatEntry, withChatEntry } from './chat-log';
 import { type CallState, idle, isActive, transition, type CallEvent } from './call-state';
 import { LocalMedia, type MediaKind, silentPlaceholders } from './local-media';
 import { heartbeatIntervalMs, isSilent, PeerLink, type Participant, silenceCheckIntervalMs } from './peer-link';
@@ -19,17 +20,6 @@ export type CallIntent = { role: 'host' } | { role: 'guest'; callId: CallId };
 
 /** How long a guest waits for the host's media before giving up. */
 export const dialTimeoutMs = 20_000;
-
-export interface ChatEntry {
-  readonly kind: 'chat';
-  readonly id: string;
-  readonly from: string;
-  readonly mine: boolean;
-  readonly text: string;
-  readonly sentAtMs: number;
-}
-
-const maxChatEntries = 500;
 
 export class CallSession {
   readonly state = signal<CallState>(idle);
@@ -202,9 +192,12 @@ export class CallSession {
   }
 
   #onTransportError(code: CallErrorCode): void {
-    // Losing the server is handled by the reconnect loop; everything else ends the attempt.
+    // Losing the server is handled by the reconnect loop.
     if (code === 'signaling-unreachable') return;
-    // An unanswered dial is reported by the server only for the ID we rang.
+    // In a mesh, one person gone or unreachable is their problem, not the call's: their
+    // link never speaks, and the silence check removes it.
+    const perPeer = code === 'peer-unavailable' || code === 'connection-failed';
+    if (perPeer && (this.state.value.kind === 'in-call' || this.#links.size > 1)) return;
     this.#fail(code);
   }
 
@@ -258,7 +251,7 @@ export class CallSession {
     remote.onEnded((why) => {
       this.#onRemoteLeft(id);
       // Losing the only connection while joining means the join failed; later losses are departures.
-      if (why === 'failed' && this.state.value.kind === 'dialing') this.#fail('connection-failed');
+      if (why === 'failed' && this.state.value.kind === 'dialing' && this.#links.size === 0) this.#fail('connection-failed');
     });
     remote.sendControl({ v: 1, type: 'hello', name: this.#name });
     this.#sendMediaState(link);
@@ -278,9 +271,7 @@ export class CallSession {
   }
 
   #addChat(entry: ChatEntry): void {
-    // A message can reach us once per connection it was sent on; keep the first.
-    if (this.chat.value.some((e) => e.id === entry.id)) return;
-    this.chat.value = [...this.chat.value, entry].sort((a, b) => a.sentAtMs - b.sentAtMs).slice(-maxChatEntries);
+    this.chat.value = withChatEntry(this.chat.value, entry);
   }
 
   #onRemoteLeft(peerId: string): void {

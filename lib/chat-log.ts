@@ -1,0 +1,21 @@
+/** The chat as shown: one entry per message, in the order they were written. */
+export interface ChatEntry {
+  readonly kind: 'chat';
+  readonly id: string;
+  readonly from: string;
+  readonly mine: boolean;
+  readonly text: string;
+  readonly sentAtMs: number;
+}
+
+/** Older messages scroll away past this many, so a chatty call cannot grow the tab without bound. */
+export const maxChatEntries = 500;
+
+/**
+ * Adds a message. The data channel is unordered, so entries are kept sorted by send
+ * time, and a message that arrives twice (same ID) is kept once.
+ */
+export function withChatEntry(entries: readonly ChatEntry[], entry: ChatEntry): readonly ChatEntry[] {
+  if (entries.some((e) => e.id === entry.id)) return entries;
+  return [...entries, entry].sort((a, b) => a.sentAtMs - b.sentAtMs).slice(-maxChatEntries);
+}

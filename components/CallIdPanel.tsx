@@ -12,7 +12,7 @@ export function CallIdPanel({ callId, inviteText, onCopy }: CallIdPanelProps) {
 
   return (
     <section class="call-id" aria-label="Call ID">
-      <p>Share this ID with the person you want to call:</p>
+      <p>Share this ID with the people you want in the call:</p>
       <output data-testid="call-id">{callId}</output>
       <div class="row">
         <button type="button" data-action="copy" onClick={() => copy('ID', callId)}>

@@ -112,10 +112,6 @@ export class PeerTransport {
     if (this.#peer.open) this.#peer.socket.send(request);
   }
 
-  get isOpen(): boolean {
-    return this.#peer.open;
-  }
-
   /** Retries the signaling link with the same ID and token, so the server hands our ID back. */
   reconnect(): void {
     if (!this.#disposed && this.#peer.disconnected) this.#peer.reconnect();

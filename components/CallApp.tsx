@@ -6,6 +6,7 @@ import { describeSignaling } from '../lib/signaling-status';
 import { CallIdPanel } from './CallIdPanel';
 import { ChatPanel } from './ChatPanel';
 import { Controls } from './Controls';
+import { FilePanel } from './FilePanel';
 import { RemoteAudio } from './RemoteAudio';
 import { VideoTile } from './VideoTile';
 
@@ -69,6 +70,7 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall }: CallAppPro
           <button type="button" class="primary" onClick={onNewCall}>
             Start a new call
           </button>
+          <FilePanel transfers={session.files.transfers.value} onSend={null} onCancel={(id) => session.files.cancel(id)} />
         </section>
       ) : (
         <>
@@ -106,6 +108,11 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall }: CallAppPro
           ))}
           <Controls session={session} />
           <ChatPanel entries={session.chat.value} onSend={(text) => session.sendChat(text)} />
+          <FilePanel
+            transfers={session.files.transfers.value}
+            onSend={(files) => files.forEach((file) => session.sendFile(file))}
+            onCancel={(id) => session.files.cancel(id)}
+          />
         </>
       )}
     </main>

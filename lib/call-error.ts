@@ -18,6 +18,8 @@ export type CallErrorCode =
   | 'no-answer'
   | 'connection-failed'
   | 'browser-incompatible'
+  | 'file-too-large'
+  | 'file-no-recipients'
   | 'internal';
 
 export interface CallError {
@@ -88,6 +90,14 @@ const messages: Record<CallErrorCode, { fatal: boolean; message: string }> = {
   'browser-incompatible': {
     fatal: true,
     message: 'This browser lacks the WebRTC features PeerCall needs. Update it, or use a current Chrome, Chromium or Firefox.',
+  },
+  'file-too-large': {
+    fatal: false,
+    message: 'That file is larger than 2 GB, the most PeerCall sends. Share it another way, or pick a smaller file.',
+  },
+  'file-no-recipients': {
+    fatal: false,
+    message: 'Nobody else is in the call yet, so there is no one to send the file to. Send it again once someone has joined.',
   },
   internal: {
     fatal: true,

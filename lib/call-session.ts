@@ -6,6 +6,7 @@ import { signal } from '@preact/signals-core';
 import { type CallError, type CallErrorCode, callError } from './call-error';
 import { type CallId, newCallId } from './call-id';
 import { type ChatEntry, withChatEntry } from './chat-log';
+import { FileTransfers } from './file-transfers';
 import { type CallState, idle, isActive, transition, type CallEvent } from './call-state';
 import { LocalMedia, type MediaKind, silentPlaceholders } from './local-media';
 import { heartbeatIntervalMs, isSilent, PeerLink, type Participant, silenceCheckIntervalMs } from './peer-link';
@@ -32,6 +33,7 @@ export class CallSession {
   /** Messages from peers that failed validation and were dropped. */
   readonly droppedMessages = signal(0);
   readonly media = new LocalMedia();
+  readonly files = new FileTransfers();
 
   readonly #settings: Settings;
   readonly #name: string;
@@ -116,6 +118,12 @@ export class CallSession {
     for (const link of this.#links.values()) link.remote.sendControl(message);
     this.#addChat({ kind: 'chat', id: message.id, text: normalized, sentAtMs: message.sentAtMs, from: this.#name, mine: true });
     return true;
+  }
+
+  /** Sends a file to everyone in the call now; problems reach the user as a notice. */
+  sendFile(file: File): void {
+    const problem = this.files.send(file);
+    if (problem) this.#notify(problem);
   }
 
   leave(): void {
@@ -246,6 +254,7 @@ export class CallSession {
       this.#applyUplinkBudget();
     });
     remote.onControl((message) => this.#receive(link, message));
+    this.files.addPerson(id, remote.files, () => link.participant.name ?? 'Someone');
     this.#startHeartbeat();
     remote.onMalformed(() => (this.droppedMessages.value += 1));
     remote.onEnded((why) => {
@@ -278,6 +287,7 @@ export class CallSession {
     const link = this.#links.get(peerId);
     if (!link) return;
     this.#links.delete(peerId);
+    this.files.removePerson(peerId);
     link.remote.close();
     this.#publishParticipants();
     this.#applyUplinkBudget();
@@ -328,7 +338,11 @@ export class CallSession {
     clearTimeout(this.#retryTimer);
     clearTimeout(this.#dialTimer);
     clearInterval(this.#heartbeat);
-    for (const id of [...this.#links.keys()]) this.#links.get(id)?.remote.close();
+    for (const id of [...this.#links.keys()]) {
+      // Files in flight fail with a reason; files already received stay downloadable.
+      this.files.removePerson(id);
+      this.#links.get(id)?.remote.close();
+    }
     this.#links.clear();
     this.#publishParticipants();
     this.media.stop();

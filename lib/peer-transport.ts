@@ -18,10 +18,27 @@ export interface TransportOptions {
 
 export type RemoteEnd = 'left' | 'failed';
 
+/**
+ * A reliable, ordered channel to one person for files: the offer, its chunks and its end
+ * must arrive in order, which the control channel (unordered, for fresh state) does not promise.
+ */
+export interface FileLane {
+  readonly open: boolean;
+  /** Bytes queued in the browser and not yet handed to the network. */
+  readonly bufferedBytes: number;
+  /** Queues a frame; false when the lane is not open. */
+  send(frame: string | Uint8Array): boolean;
+  /** Resolves once the queue has drained to `lowWaterBytes`, or the lane closed. */
+  drained(lowWaterBytes: number): Promise<void>;
+  /** Text frames are protocol messages, binary frames file chunks; both still unvalidated. */
+  onFrame(listener: (frame: string | ArrayBuffer) => void): Unsubscribe;
+}
+
 export interface RemotePeer {
   readonly remoteId: string;
   /** The one RTCPeerConnection of this call; its senders are what replaceTrack acts on. */
   readonly peerConnection: RTCPeerConnection;
+  readonly files: FileLane;
   onStream(listener: (stream: MediaStream) => void): Unsubscribe;
   onControl(listener: (message: RoomMessage) => void): Unsubscribe;
   onEnded(listener: (why: RemoteEnd) => void): Unsubscribe;
@@ -133,9 +150,9 @@ export class PeerTransport {
     return {
       remoteId: call.peer,
       answer: (stream) => {
-        const remote = new PeerJsRemote(call);
+        // PeerJS creates an answered call's RTCPeerConnection in answer(); the remote needs it.
         call.answer(stream);
-        return remote;
+        return new PeerJsRemote(call);
       },
       reject: () => call.close(),
     };
@@ -150,9 +167,11 @@ class PeerJsRemote implements RemotePeer {
   readonly #ended = new Emitter<RemoteEnd>();
   #pendingControl: RoomMessage[] = [];
   #closed = false;
+  readonly files: ChannelFileLane;
 
   constructor(call: MediaConnection) {
     this.#call = call;
+    this.files = new ChannelFileLane(call.peerConnection);
     // PeerJS emits `stream` once per track with the same MediaStream; listeners get it once.
     let seen: MediaStream | null = null;
     call.on('stream', (stream) => {
@@ -199,6 +218,7 @@ class PeerJsRemote implements RemotePeer {
     this.#closed = true;
     this.#call.close();
     // PeerJS leaves the RTCPeerConnection to the garbage collector; close it so media stops now.
+    this.files.close();
     this.#call.peerConnection?.close();
     for (const emitter of [this.#streams, this.#control, this.#ended, this.#dropped]) emitter.clear();
   }
@@ -227,5 +247,67 @@ class PeerJsRemote implements RemotePeer {
     if (this.#closed) return;
     this.#ended.emit(why);
     this.close();
+  }
+}
+
+/**
+ * The file lane is a data channel both sides create with the same fixed ID (negotiated),
+ * beside the one PeerJS opens, so it needs no extra offer and PeerJS never sees it.
+ */
+const fileChannelId = 100;
+
+class ChannelFileLane implements FileLane {
+  readonly #channel: RTCDataChannel;
+  readonly #frames = new Emitter<string | ArrayBuffer>();
+  readonly #waiters = new Set<() => void>();
+
+  constructor(pc: RTCPeerConnection) {
+    this.#channel = pc.createDataChannel('peercall-files', { negotiated: true, id: fileChannelId, ordered: true });
+    this.#channel.binaryType = 'arraybuffer';
+    this.#channel.addEventListener('message', (event: MessageEvent) => {
+      if (typeof event.data === 'string' || event.data instanceof ArrayBuffer) this.#frames.emit(event.data);
+    });
+    const wake = () => {
+      for (const waiter of [...this.#waiters]) waiter();
+    };
+    this.#channel.addEventListener('bufferedamountlow', wake);
+    this.#channel.addEventListener('close', wake);
+  }
+
+  get open(): boolean {
+    return this.#channel.readyState === 'open';
+  }
+  get bufferedBytes(): number {
+    return this.#channel.bufferedAmount;
+  }
+
+  send(frame: string | Uint8Array): boolean {
+    if (!this.open) return false;
+    if (typeof frame === 'string') this.#channel.send(frame);
+    else this.#channel.send(frame as Uint8Array<ArrayBuffer>);
+    return true;
+  }
+
+  drained(lowWaterBytes: number): Promise<void> {
+    if (!this.open || this.#channel.bufferedAmount <= lowWaterBytes) return Promise.resolve();
+    this.#channel.bufferedAmountLowThreshold = lowWaterBytes;
+    return new Promise((resolve) => {
+      const done = () => {
+        if (this.open && this.#channel.bufferedAmount > lowWaterBytes) return;
+        this.#waiters.delete(done);
+        resolve();
+      };
+      this.#waiters.add(done);
+    });
+  }
+
+  onFrame(listener: (frame: string | ArrayBuffer) => void): Unsubscribe {
+    return this.#frames.on(listener);
+  }
+
+  close(): void {
+    this.#frames.clear();
+    this.#channel.close();
+    for (const waiter of [...this.#waiters]) waiter();
   }
 }

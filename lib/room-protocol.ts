@@ -33,7 +33,13 @@ export type RoomMessage =
   /** Full state, not a delta, so a receiver only needs the newest; see `isNewer`. */
   | { v: 1; type: 'media-state'; seq: number; micMuted: boolean; cameraOff: boolean }
   | { v: 1; type: 'chat'; id: string; text: string; sentAtMs: number }
-  | { v: 1; type: 'file-offer'; transferId: string; name: string; size: number; mime: string; sha256: string; chunkBytes: number }
+  /** Announces a file; its chunks follow on the same ordered channel. */
+  | { v: 1; type: 'file-offer'; transferId: string; name: string; size: number; mime: string; chunkBytes: number }
+  /**
+   * After the last chunk: the whole file's SHA-256. The sender hashes as it reads, so
+   * a file is read once and never held whole; the receiver hashes as it receives.
+   */
+  | { v: 1; type: 'file-end'; transferId: string; sha256: string }
   | { v: 1; type: 'file-cancel'; transferId: string; reason: FileCancelReason }
   /** The receiver's SHA-256 matched the offer's: the sender can show "delivered". */
   | { v: 1; type: 'file-done'; transferId: string }
@@ -154,13 +160,17 @@ export function parseRoomMessage(data: unknown): RoomMessage | null {
       const name = safeFileName(text('name') ?? '');
       const size = field('size');
       const mime = text('mime');
-      const sha256 = text('sha256');
       const chunkBytes = field('chunkBytes');
       if (transferId === null || name === null || mime === null) return null;
       if (!isUint(size) || size > maxFileBytes) return null;
-      if (sha256 === null || !sha256Hex.test(sha256)) return null;
       if (!isUint(chunkBytes) || chunkBytes < minChunkBytes || chunkBytes > maxChunkBytes) return null;
-      return { v: 1, type: 'file-offer', transferId, name, size, mime: safeMime(mime), sha256, chunkBytes };
+      return { v: 1, type: 'file-offer', transferId, name, size, mime: safeMime(mime), chunkBytes };
+    }
+    case 'file-end': {
+      const transferId = id('transferId');
+      const sha256 = text('sha256');
+      if (transferId === null || sha256 === null || !sha256Hex.test(sha256)) return null;
+      return { v: 1, type: 'file-end', transferId, sha256 };
     }
     case 'file-cancel': {
       const transferId = id('transferId');

@@ -19,13 +19,15 @@ const fatalByCode: Record<CallErrorCode, boolean> = {
   'no-answer': true,
   'connection-failed': true,
   'browser-incompatible': true,
+  'file-too-large': false,
+  'file-no-recipients': false,
   internal: true,
 };
 
 const codes = Object.entries(fatalByCode).map(([code, fatal]) => ({ code: code as CallErrorCode, fatal }));
 
 /** Verbs that tell the user what to do; every message's last sentence should use one. */
-const nextStep = /\b(click|allow|press|plug|pick|close|check|start|join|paste|add|update|use|try)\b/i;
+const nextStep = /\b(click|allow|press|plug|pick|close|check|start|join|paste|add|update|use|try|send)\b/i;
 
 describe('callError', () => {
   it.each(codes)('$code carries its code and fatal: $fatal', ({ code, fatal }) => {

@@ -40,14 +40,14 @@ const fileOffer = {
   name: 'report.pdf',
   size: 1_500_000,
   mime: 'application/pdf',
-  sha256: hash,
   chunkBytes: 64 * 1024,
 } as const;
+const fileEnd = { v: 1, type: 'file-end', transferId, sha256: hash } as const;
 const fileCancel = { v: 1, type: 'file-cancel', transferId, reason: 'receiver-cancelled' } as const;
 const fileDone = { v: 1, type: 'file-done', transferId } as const;
 const fileFailed = { v: 1, type: 'file-failed', transferId, reason: 'hash-mismatch' } as const;
 const bye = { v: 1, type: 'bye' } as const;
-const everyMessage: RoomMessage[] = [hello, mediaState, chat, fileOffer, fileCancel, fileDone, fileFailed, bye];
+const everyMessage: RoomMessage[] = [hello, mediaState, chat, fileOffer, fileEnd, fileCancel, fileDone, fileFailed, bye];
 
 /** A valid bye padded with an ignored field until it is `length` characters long. */
 function paddedBye(length: number, padChar = ' '): string {
@@ -189,10 +189,10 @@ describe('parseRoomMessage', () => {
     { name: 'an offer of a fractional size', data: json({ ...fileOffer, size: 1.5 }) },
     { name: 'an offer one byte over 2 GiB', data: json({ ...fileOffer, size: maxFileBytes + 1 }) },
     { name: 'an offer of an infinite size', data: json(fileOffer).replace('1500000', '1e400') },
-    { name: 'an offer with an upper-case hash', data: json({ ...fileOffer, sha256: hash.toUpperCase() }) },
-    { name: 'an offer with a short hash', data: json({ ...fileOffer, sha256: hash.slice(1) }) },
-    { name: 'an offer with a long hash', data: json({ ...fileOffer, sha256: `${hash}0` }) },
-    { name: 'an offer with a non-hex hash', data: json({ ...fileOffer, sha256: 'g'.repeat(64) }) },
+    { name: 'an end with an upper-case hash', data: json({ ...fileEnd, sha256: hash.toUpperCase() }) },
+    { name: 'an end with a short hash', data: json({ ...fileEnd, sha256: hash.slice(1) }) },
+    { name: 'an end with a long hash', data: json({ ...fileEnd, sha256: `${hash}0` }) },
+    { name: 'an end with a non-hex hash', data: json({ ...fileEnd, sha256: 'g'.repeat(64) }) },
     { name: 'an offer with chunks below the minimum', data: json({ ...fileOffer, chunkBytes: minChunkBytes - 1 }) },
     { name: 'an offer with chunks above the maximum', data: json({ ...fileOffer, chunkBytes: maxChunkBytes + 1 }) },
     { name: 'an offer with fractional chunks', data: json({ ...fileOffer, chunkBytes: minChunkBytes + 0.5 }) },

@@ -69,6 +69,43 @@ export function callTab(page: Page) {
         })),
       ),
     tileLabels: () => page.$$eval('figure.tile[data-peer] figcaption', (captions) => captions.map((c) => c.textContent ?? '')),
+    /** Picks files from disk in the file picker, as a person would; they go to everyone. */
+    sendFiles: (paths: string[]) => page.setInputFiles('input[name="file"]', paths),
+    transfers: () =>
+      page.$$eval('[data-testid="file-transfer"]', (items) =>
+        items.map((item) => ({
+          id: item.getAttribute('data-transfer') ?? '',
+          direction: item.getAttribute('data-direction'),
+          status: item.getAttribute('data-status'),
+          detail: item.querySelector('[data-testid="file-detail"]')?.textContent ?? '',
+          saveAs: item.querySelector('a[data-action="save-file"]')?.getAttribute('download') ?? null,
+        })),
+      ),
+    /** Starts noting every fraction each file's progress bar shows, every 20 ms, to read with `progressSeen`. */
+    watchProgress: () =>
+      page.evaluate(() => {
+        const seen: Record<string, number[]> = {};
+        (window as unknown as { __progress: typeof seen }).__progress = seen;
+        setInterval(() => {
+          for (const item of document.querySelectorAll('[data-testid="file-transfer"]')) {
+            const bar = item.querySelector('progress');
+            const id = item.getAttribute('data-transfer') ?? '';
+            const fraction = bar ? bar.value / bar.max : 0;
+            const list = (seen[id] ??= []);
+            if (list.at(-1) !== fraction) list.push(fraction);
+          }
+        }, 20);
+      }),
+    progressSeen: () => page.evaluate(() => (window as unknown as { __progress: Record<string, number[]> }).__progress),
+    /** SHA-256 (hex) of the file behind a finished transfer's Save link, read back from its blob: URL. */
+    savedFileSha256: (transferId: string) =>
+      page.evaluate(async (id) => {
+        const link = document.querySelector<HTMLAnchorElement>(`[data-transfer="${id}"] a[data-action="save-file"]`);
+        if (!link) return null;
+        const bytes = await (await fetch(link.href)).arrayBuffer();
+        const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+        return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+      }, transferId),
     remotePlaceholder: () => page.getByTestId('remote-video-placeholder'),
     endMessage: () => page.getByTestId('end-message'),
     notice: () => page.getByTestId('notice'),

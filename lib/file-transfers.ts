@@ -1,0 +1,409 @@
+/**
+ * Files sent to and received from everyone in the room, over each person's file lane.
+ * A file is read one chunk at a time and hashed as it goes, sends wait on each lane's
+ * backpressure, and a receiver keeps chunks in Blobs (which the browser may page to
+ * disk), so neither side ever holds a whole file in its JS heap.
+ */
+import { signal } from '@preact/signals-core';
+import { acceptChunk, chunkCount, chunkRange, defaultChunkBytes, lowWaterBytes, type ReceiveProgress, shouldPause, startReceive } from './file-transfer-plan';
+import type { FileLane } from './peer-transport';
+import {
+  encodeChunk,
+  encodeRoomMessage,
+  type FileCancelReason,
+  maxFileBytes,
+  newRoomItemId,
+  parseChunk,
+  parseRoomMessage,
+  type RoomMessage,
+  safeFileName,
+  safeMime,
+} from './room-protocol';
+import { Sha256 } from './sha256';
+
+export type TransferStatus = 'active' | 'done' | 'cancelled' | 'failed';
+
+/** One transfer as the file list shows it. */
+export interface TransferView {
+  readonly id: string;
+  readonly direction: 'out' | 'in';
+  readonly name: string;
+  readonly size: number;
+  /** Out: bytes handed to the slowest lane still receiving; in: bytes received. */
+  readonly doneBytes: number;
+  readonly status: TransferStatus;
+  /** Who sent it (in) or how many it goes to (out), and how it ended, in words. */
+  readonly detail: string;
+  /** In, once the hash matched: a blob: URL offered as a download, never opened by us. */
+  readonly downloadUrl: string | null;
+}
+
+export type SendProblem = 'file-too-large' | 'file-no-recipients';
+
+interface Person {
+  readonly lane: FileLane;
+  name(): string;
+  readonly stop: () => void;
+}
+
+interface Recipient {
+  readonly peerId: string;
+  state: 'sending' | 'delivered' | 'failed' | 'cancelled';
+}
+
+interface Outgoing {
+  readonly id: string;
+  readonly file: Blob;
+  readonly name: string;
+  readonly recipients: Map<string, Recipient>;
+  sentBytes: number;
+  /** Every chunk and the hash went out; what remains is each receiver's verdict. */
+  ended: boolean;
+  cancelled: boolean;
+}
+
+interface Incoming {
+  readonly id: string;
+  readonly from: string;
+  readonly name: string;
+  readonly mime: string;
+  progress: ReceiveProgress;
+  readonly hash: Sha256;
+  /** Chunks not yet moved into a Blob, and the Blobs made so far. */
+  batch: Uint8Array[];
+  batchBytes: number;
+  parts: Blob[];
+}
+
+/** Received chunks move out of the JS heap into a Blob every this many bytes. */
+const blobBatchBytes = 4 * 1024 * 1024;
+/** The list re-renders at most this often while bytes flow. */
+const progressIntervalMs = 100;
+
+export interface FileTransferOptions {
+  readonly maxFileBytes?: number;
+  readonly chunkBytes?: number;
+  readonly now?: () => number;
+  readonly createUrl?: (blob: Blob) => string;
+  readonly revokeUrl?: (url: string) => void;
+}
+
+export class FileTransfers {
+  readonly transfers = signal<readonly TransferView[]>([]);
+  /** Frames from peers that failed validation or named no transfer of theirs. */
+  readonly dropped = signal(0);
+  readonly #people = new Map<string, Person>();
+  readonly #views = new Map<string, TransferView>();
+  readonly #outgoing = new Map<string, Outgoing>();
+  readonly #incoming = new Map<string, Incoming>();
+  readonly #maxFileBytes: number;
+  readonly #chunkBytes: number;
+  readonly #now: () => number;
+  readonly #createUrl: (blob: Blob) => string;
+  readonly #revokeUrl: (url: string) => void;
+  #lastPublishMs = 0;
+
+  constructor(options: FileTransferOptions = {}) {
+    this.#maxFileBytes = options.maxFileBytes ?? maxFileBytes;
+    this.#chunkBytes = options.chunkBytes ?? defaultChunkBytes;
+    this.#now = options.now ?? Date.now;
+    this.#createUrl = options.createUrl ?? ((blob) => URL.createObjectURL(blob));
+    this.#revokeUrl = options.revokeUrl ?? ((url) => URL.revokeObjectURL(url));
+  }
+
+  addPerson(peerId: string, lane: FileLane, name: () => string): void {
+    if (this.#people.has(peerId)) return;
+    const stop = lane.onFrame((frame) => this.#receive(peerId, frame));
+    this.#people.set(peerId, { lane, name, stop });
+  }
+
+  /** Someone left: what they were sending fails, and they drop out of what we send. */
+  removePerson(peerId: string): void {
+    const person = this.#people.get(peerId);
+    if (!person) return;
+    person.stop();
+    this.#people.delete(peerId);
+    for (const incoming of [...this.#incoming.values()]) {
+      if (incoming.from === peerId) this.#endIncoming(incoming, 'failed', `${person.name()} left before the file arrived.`);
+    }
+    for (const outgoing of this.#outgoing.values()) {
+      const recipient = outgoing.recipients.get(peerId);
+      if (recipient?.state === 'sending') recipient.state = 'failed';
+      this.#settleOutgoing(outgoing);
+    }
+    this.#publish(true);
+  }
+
+  /** Offers a file to everyone here now; returns why it cannot be sent, or null. */
+  send(file: Blob & { readonly name?: string }): SendProblem | null {
+    if (file.size > this.#maxFileBytes) return 'file-too-large';
+    const open = [...this.#people.entries()].filter(([, person]) => person.lane.open);
+    if (open.length === 0) return 'file-no-recipients';
+    const outgoing: Outgoing = {
+      id: newRoomItemId(),
+      file,
+      name: safeFileName(file.name ?? '') ?? 'file',
+      recipients: new Map(open.map(([peerId]) => [peerId, { peerId, state: 'sending' }])),
+      sentBytes: 0,
+      ended: false,
+      cancelled: false,
+    };
+    this.#outgoing.set(outgoing.id, outgoing);
+    this.#viewOutgoing(outgoing);
+    this.#publish(true);
+    void this.#pump(outgoing, safeMime(file.type));
+    return null;
+  }
+
+  /** The sender stops for everyone; a receiver stops receiving and tells the sender. */
+  cancel(id: string): void {
+    const outgoing = this.#outgoing.get(id);
+    if (outgoing && this.#views.get(id)?.status === 'active') {
+      outgoing.cancelled = true;
+      for (const recipient of outgoing.recipients.values()) {
+        if (recipient.state !== 'sending') continue;
+        recipient.state = 'cancelled';
+        this.#tell(recipient.peerId, { v: 1, type: 'file-cancel', transferId: id, reason: 'sender-cancelled' });
+      }
+      this.#setView(id, { status: 'cancelled', detail: 'You cancelled sending.' });
+      return this.#publish(true);
+    }
+    const incoming = this.#incoming.get(id);
+    if (incoming) {
+      this.#tell(incoming.from, { v: 1, type: 'file-cancel', transferId: id, reason: 'receiver-cancelled' });
+      this.#endIncoming(incoming, 'cancelled', 'You cancelled receiving.');
+    }
+  }
+
+  /** Stops everything and frees every download. */
+  dispose(): void {
+    for (const outgoing of this.#outgoing.values()) outgoing.cancelled = true;
+    for (const person of this.#people.values()) person.stop();
+    this.#people.clear();
+    this.#incoming.clear();
+    for (const view of this.#views.values()) if (view.downloadUrl) this.#revokeUrl(view.downloadUrl);
+    this.#views.clear();
+    this.transfers.value = [];
+  }
+
+  async #pump(outgoing: Outgoing, mime: string): Promise<void> {
+    const { id, file } = outgoing;
+    const chunkBytes = this.#chunkBytes;
+    const offer = { v: 1, type: 'file-offer', transferId: id, name: outgoing.name, size: file.size, mime, chunkBytes } as const;
+    for (const recipient of outgoing.recipients.values()) this.#tell(recipient.peerId, offer);
+    const hash = new Sha256();
+    const chunks = chunkCount(file.size, chunkBytes);
+    for (let index = 0; index < chunks; index++) {
+      if (!this.#stillSending(outgoing)) return;
+      const { start, end } = chunkRange(index, file.size, chunkBytes);
+      const bytes = new Uint8Array(await file.slice(start, end).arrayBuffer());
+      hash.update(bytes);
+      const frame = encodeChunk(id, index, bytes);
+      for (const recipient of outgoing.recipients.values()) {
+        const lane = this.#people.get(recipient.peerId)?.lane;
+        if (recipient.state !== 'sending' || !lane) continue;
+        // Wait for the browser's queue to drain rather than grow it: this is what keeps
+        // a large file out of memory. A slow receiver slows the send for everyone.
+        if (shouldPause(lane.bufferedBytes)) await lane.drained(lowWaterBytes);
+        if (recipient.state !== 'sending') continue;
+        if (!lane.send(frame)) recipient.state = 'failed';
+      }
+      outgoing.sentBytes = end;
+      this.#viewOutgoing(outgoing);
+      this.#settleOutgoing(outgoing);
+      this.#publish(false);
+    }
+    if (!this.#stillSending(outgoing)) return;
+    const sha256 = hash.hex();
+    for (const recipient of outgoing.recipients.values()) {
+      if (recipient.state === 'sending') this.#tell(recipient.peerId, { v: 1, type: 'file-end', transferId: id, sha256 });
+    }
+    outgoing.ended = true;
+    this.#viewOutgoing(outgoing);
+    this.#publish(true);
+  }
+
+  #stillSending(outgoing: Outgoing): boolean {
+    return !outgoing.cancelled && [...outgoing.recipients.values()].some((r) => r.state === 'sending');
+  }
+
+  #receive(peerId: string, frame: string | ArrayBuffer): void {
+    if (typeof frame !== 'string') return this.#receiveChunk(peerId, frame);
+    const message = parseRoomMessage(frame);
+    if (!message) return this.#drop();
+    switch (message.type) {
+      case 'file-offer': {
+        if (this.#incoming.has(message.transferId) || this.#views.has(message.transferId)) return this.#drop();
+        const incoming: Incoming = {
+          id: message.transferId,
+          from: peerId,
+          name: message.name,
+          mime: message.mime,
+          progress: startReceive(message),
+          hash: new Sha256(),
+          batch: [],
+          batchBytes: 0,
+          parts: [],
+        };
+        this.#incoming.set(incoming.id, incoming);
+        this.#setView(incoming.id, {
+          id: incoming.id,
+          direction: 'in',
+          name: incoming.name,
+          size: message.size,
+          doneBytes: 0,
+          status: 'active',
+          detail: `From ${this.#nameOf(peerId)}`,
+          downloadUrl: null,
+        });
+        return this.#publish(true);
+      }
+      case 'file-end':
+        return this.#finishIncoming(peerId, message.transferId, message.sha256);
+      case 'file-cancel':
+        return this.#onCancel(peerId, message.transferId, message.reason);
+      case 'file-done':
+      case 'file-failed': {
+        const recipient = this.#outgoing.get(message.transferId)?.recipients.get(peerId);
+        if (!recipient || recipient.state !== 'sending') return this.#drop();
+        recipient.state = message.type === 'file-done' ? 'delivered' : 'failed';
+        this.#settleOutgoing(this.#outgoing.get(message.transferId)!);
+        return this.#publish(true);
+      }
+      default:
+        // Chat and media state travel on the control channel, never here.
+        return this.#drop();
+    }
+  }
+
+  #receiveChunk(peerId: string, frame: ArrayBuffer): void {
+    const chunk = parseChunk(frame);
+    const incoming = chunk ? this.#incoming.get(chunk.transferId) : undefined;
+    if (!chunk || !incoming || incoming.from !== peerId) return this.#drop();
+    const verdict = acceptChunk(incoming.progress, chunk.index, chunk.payload.length);
+    if (!verdict.ok) {
+      this.#tell(peerId, { v: 1, type: 'file-failed', transferId: incoming.id, reason: 'size-mismatch' });
+      return this.#endIncoming(incoming, 'failed', `The file from ${this.#nameOf(peerId)} arrived damaged (${verdict.reason} chunk). Ask them to send it again.`);
+    }
+    incoming.progress = verdict.progress;
+    incoming.hash.update(chunk.payload);
+    incoming.batch.push(chunk.payload);
+    incoming.batchBytes += chunk.payload.length;
+    if (incoming.batchBytes >= blobBatchBytes) this.#flushBatch(incoming);
+    this.#setView(incoming.id, { doneBytes: verdict.progress.receivedBytes });
+    this.#publish(false);
+  }
+
+  #finishIncoming(peerId: string, id: string, sha256: string): void {
+    const incoming = this.#incoming.get(id);
+    if (!incoming || incoming.from !== peerId) return this.#drop();
+    if (!incoming.progress.complete) {
+      this.#tell(peerId, { v: 1, type: 'file-failed', transferId: id, reason: 'size-mismatch' });
+      return this.#endIncoming(incoming, 'failed', `The file from ${this.#nameOf(peerId)} ended early. Ask them to send it again.`);
+    }
+    if (incoming.hash.hex() !== sha256) {
+      this.#tell(peerId, { v: 1, type: 'file-failed', transferId: id, reason: 'hash-mismatch' });
+      return this.#endIncoming(incoming, 'failed', `The file from ${this.#nameOf(peerId)} did not match its checksum and was discarded. Ask them to send it again.`);
+    }
+    this.#flushBatch(incoming);
+    const url = this.#createUrl(new Blob(incoming.parts, { type: incoming.mime }));
+    this.#incoming.delete(id);
+    this.#tell(peerId, { v: 1, type: 'file-done', transferId: id });
+    this.#setView(id, { status: 'done', doneBytes: incoming.progress.size, detail: `From ${this.#nameOf(peerId)}, checksum verified`, downloadUrl: url });
+    this.#publish(true);
+  }
+
+  #onCancel(peerId: string, id: string, reason: FileCancelReason): void {
+    const incoming = this.#incoming.get(id);
+    if (incoming && incoming.from === peerId) {
+      return this.#endIncoming(incoming, 'cancelled', `${this.#nameOf(peerId)} stopped sending this file.`);
+    }
+    const outgoing = this.#outgoing.get(id);
+    const recipient = outgoing?.recipients.get(peerId);
+    if (!outgoing || !recipient || recipient.state !== 'sending') return this.#drop();
+    recipient.state = reason === 'failed' ? 'failed' : 'cancelled';
+    this.#settleOutgoing(outgoing);
+    this.#publish(true);
+  }
+
+  #endIncoming(incoming: Incoming, status: 'cancelled' | 'failed', detail: string): void {
+    this.#incoming.delete(incoming.id);
+    incoming.batch = [];
+    incoming.parts = [];
+    this.#setView(incoming.id, { status, detail });
+    this.#publish(true);
+  }
+
+  #flushBatch(incoming: Incoming): void {
+    if (incoming.batch.length === 0) return;
+    incoming.parts.push(new Blob(incoming.batch as Uint8Array<ArrayBuffer>[]));
+    incoming.batch = [];
+    incoming.batchBytes = 0;
+  }
+
+  /** An outgoing file is over once nobody is still waiting for bytes or a verdict. */
+  #settleOutgoing(outgoing: Outgoing): void {
+    const view = this.#views.get(outgoing.id);
+    if (!view || view.status !== 'active') return;
+    const states = [...outgoing.recipients.values()].map((r) => r.state);
+    if (states.includes('sending')) return this.#viewOutgoing(outgoing);
+    const delivered = states.filter((s) => s === 'delivered').length;
+    const missed = states.length - delivered;
+    if (delivered === 0) {
+      const allCancelled = states.every((s) => s === 'cancelled');
+      return this.#setView(outgoing.id, {
+        status: allCancelled ? 'cancelled' : 'failed',
+        detail: allCancelled ? 'Everyone declined the file.' : 'Nobody received the file. Try sending it again.',
+      });
+    }
+    this.#setView(outgoing.id, {
+      status: 'done',
+      doneBytes: outgoing.file.size,
+      detail: `Delivered to ${people(delivered)}, checksum verified${missed > 0 ? `; ${people(missed)} did not receive it` : ''}.`,
+    });
+  }
+
+  #viewOutgoing(outgoing: Outgoing): void {
+    const sending = [...outgoing.recipients.values()].filter((r) => r.state === 'sending').length;
+    const previous = this.#views.get(outgoing.id);
+    if (previous && previous.status !== 'active') return;
+    this.#views.set(outgoing.id, {
+      id: outgoing.id,
+      direction: 'out',
+      name: outgoing.name,
+      size: outgoing.file.size,
+      doneBytes: outgoing.sentBytes,
+      status: 'active',
+      detail: outgoing.ended ? `Waiting for ${people(sending)} to confirm` : `Sending to ${people(outgoing.recipients.size)}`,
+      downloadUrl: null,
+    });
+  }
+
+  #setView(id: string, change: Partial<TransferView>): void {
+    const previous = this.#views.get(id);
+    this.#views.set(id, { ...(previous as TransferView), ...change });
+  }
+
+  #tell(peerId: string, message: RoomMessage): void {
+    this.#people.get(peerId)?.lane.send(encodeRoomMessage(message));
+  }
+
+  #nameOf(peerId: string): string {
+    return this.#people.get(peerId)?.name() ?? 'Someone';
+  }
+
+  #drop(): void {
+    this.dropped.value += 1;
+  }
+
+  #publish(force: boolean): void {
+    const now = this.#now();
+    if (!force && now - this.#lastPublishMs < progressIntervalMs) return;
+    this.#lastPublishMs = now;
+    this.transfers.value = [...this.#views.values()];
+  }
+}
+
+function people(count: number): string {
+  return count === 1 ? '1 person' : `${count} people`;
+}

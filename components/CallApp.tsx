@@ -8,6 +8,7 @@ import { ChatPanel } from './ChatPanel';
 import { Controls } from './Controls';
 import { FilePanel } from './FilePanel';
 import { RemoteAudio } from './RemoteAudio';
+import { Roster } from './Roster';
 import { VideoTile } from './VideoTile';
 
 export interface CallAppProps {
@@ -32,7 +33,7 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall }: CallAppPro
   const state = session.state.value;
   const notice = session.notice.value;
   const participants = session.participants.value;
-  const { camera, microphone, cameraOff } = session.media;
+  const { camera, microphone, cameraOff, micMuted } = session.media;
   const now = useSecondTicker(session.signaling.value.kind === 'retrying');
   const cameraTrack = camera.value;
   const localStream = useMemo(() => (cameraTrack ? new MediaStream([cameraTrack]) : null), [cameraTrack]);
@@ -77,7 +78,7 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall }: CallAppPro
           {(state.kind === 'waiting' || state.kind === 'in-call') && (
             <CallIdPanel callId={state.callId} inviteText={inviteText(inviteOrigin, state.callId)} onCopy={onCopy} />
           )}
-          <section class={`stage tiles-${Math.max(participants.length, 1) + 1}`} aria-label="People in the call">
+          <section class={`stage tiles-${participants.length + 1}`} aria-label="People in the call">
             {participants.length === 0 && (
               <div class="tile empty" data-testid="empty-stage">
                 {state.kind === 'dialing' ? 'Joining…' : 'Nobody else is here yet'}
@@ -88,21 +89,27 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall }: CallAppPro
                 key={person.peerId}
                 testId="remote-video"
                 peerId={person.peerId}
-                label={`${person.name ?? `Person ${index + 1}`}${person.micMuted ? ' (muted)' : ''}`}
+                name={person.name ?? `Person ${index + 1}`}
+                micMuted={person.micMuted}
+                speaking={person.speaking}
                 stream={person.stream}
                 placeholder={person.stream === null ? 'Connecting…' : person.cameraOff ? 'Camera is off' : null}
-                muted
               />
             ))}
             <VideoTile
               testId="local-video"
-              label={microphone.value === null ? 'You (no microphone)' : 'You'}
+              name={microphone.value === null ? 'You (no microphone)' : 'You'}
+              micMuted={micMuted.value}
+              speaking={session.speaking.value}
               stream={localStream}
               placeholder={cameraOff.value ? 'Camera is off' : camera.value ? null : 'No camera'}
               mirrored
-              muted
             />
           </section>
+          <Roster
+            you={{ name: session.name, micMuted: micMuted.value, cameraOff: cameraOff.value || camera.value === null, speaking: session.speaking.value }}
+            others={participants}
+          />
           {participants.map((person) => (
             <RemoteAudio key={person.peerId} stream={person.stream} />
           ))}

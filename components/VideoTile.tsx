@@ -4,29 +4,32 @@ export interface VideoTileProps {
   stream: MediaStream | null;
   /** Shown instead of the picture: when the camera is off the last frame must not linger. */
   placeholder: string | null;
-  label: string;
+  name: string;
   testId: string;
   /** Which remote person this tile shows; tests and the grid key on it. */
   peerId?: string;
+  micMuted?: boolean;
+  speaking?: boolean;
   mirrored?: boolean;
-  muted?: boolean;
 }
 
-export function VideoTile({ stream, placeholder, label, testId, peerId, mirrored = false, muted = false }: VideoTileProps) {
+/** One person's picture with their name, a muted badge and a ring while they speak. Always silent: voices play elsewhere. */
+export function VideoTile({ stream, placeholder, name, testId, peerId, micMuted = false, speaking = false, mirrored = false }: VideoTileProps) {
   const video = useRef<HTMLVideoElement>(null);
   useEffect(() => {
     if (video.current && video.current.srcObject !== stream) video.current.srcObject = stream;
   }, [stream]);
+  const label = [name, micMuted && 'muted', speaking && 'speaking'].filter(Boolean).join(', ');
 
   return (
-    <figure class="tile" aria-label={label} data-peer={peerId}>
+    <figure class={speaking ? 'tile speaking' : 'tile'} aria-label={label} data-peer={peerId} data-speaking={speaking} data-muted={micMuted}>
       <video
         ref={video}
         data-testid={testId}
         class={mirrored ? 'mirrored' : undefined}
         autoplay
         playsInline
-        muted={muted}
+        muted
         hidden={placeholder !== null}
       />
       {placeholder !== null && (
@@ -34,7 +37,14 @@ export function VideoTile({ stream, placeholder, label, testId, peerId, mirrored
           {placeholder}
         </div>
       )}
-      <figcaption>{label}</figcaption>
+      <figcaption>
+        <span class="name">{name}</span>
+        {micMuted && (
+          <span class="badge" data-testid="tile-muted">
+            Muted
+          </span>
+        )}
+      </figcaption>
     </figure>
   );
 }

@@ -15,6 +15,7 @@ import type { IncomingCall, PeerTransport, RemotePeer } from './peer-transport';
 import type { RoomEvent } from './room-signaling';
 import { parseSignalingUrl, type Settings } from './settings';
 import { retryDelayMs, type SignalingStatus } from './signaling-status';
+import { audioLevels, nextSpeaking, notSpeaking, type SpeakingState } from './speaking';
 import { videoCapPerPeer } from './uplink-budget';
 
 export type CallIntent = { role: 'host' } | { role: 'guest'; callId: CallId };
@@ -30,13 +31,16 @@ export class CallSession {
   /** Everyone else we are connected to, in the order they arrived. */
   readonly participants = signal<readonly Participant[]>([]);
   readonly chat = signal<readonly ChatEntry[]>([]);
+  /** Whether our own microphone currently carries speech, as the others would hear it. */
+  readonly speaking = signal(false);
   /** Messages from peers that failed validation and were dropped. */
   readonly droppedMessages = signal(0);
   readonly media = new LocalMedia();
   readonly files = new FileTransfers();
 
   readonly #settings: Settings;
-  readonly #name: string;
+  /** Our display name, as the others see it. */
+  readonly name: string;
   #transport: PeerTransport | null = null;
   #mediaReady: Promise<void> = Promise.resolve();
   readonly #links = new Map<string, PeerLink>();
@@ -46,10 +50,12 @@ export class CallSession {
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #dialTimer: ReturnType<typeof setTimeout> | undefined;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
+  #ownSpeech: SpeakingState = notSpeaking;
+  #sampling = false;
 
   constructor(settings: Settings) {
     this.#settings = settings;
-    this.#name = normalizeDisplayName(settings.displayName) ?? 'Guest';
+    this.name = normalizeDisplayName(settings.displayName) ?? 'Guest';
     this.media.setTrackSink(async ({ kind, track }) => {
       this.#sendMediaState();
       await Promise.all([...this.#links.values()].map((link) => link.replaceTrack(kind, track)));
@@ -116,7 +122,7 @@ export class CallSession {
     if (normalized === null) return false;
     const message = { v: 1, type: 'chat', id: newRoomItemId(), text: normalized, sentAtMs: Date.now() } as const;
     for (const link of this.#links.values()) link.remote.sendControl(message);
-    this.#addChat({ kind: 'chat', id: message.id, text: normalized, sentAtMs: message.sentAtMs, from: this.#name, mine: true });
+    this.#addChat({ kind: 'chat', id: message.id, text: normalized, sentAtMs: message.sentAtMs, from: this.name, mine: true });
     return true;
   }
 
@@ -262,7 +268,7 @@ export class CallSession {
       // Losing the only connection while joining means the join failed; later losses are departures.
       if (why === 'failed' && this.state.value.kind === 'dialing' && this.#links.size === 0) this.#fail('connection-failed');
     });
-    remote.sendControl({ v: 1, type: 'hello', name: this.#name });
+    remote.sendControl({ v: 1, type: 'hello', name: this.name });
     this.#sendMediaState(link);
     return link;
   }
@@ -304,10 +310,36 @@ export class CallSession {
     this.#heartbeat = setInterval(() => {
       const now = Date.now();
       for (const link of [...this.#links.values()]) if (isSilent(link, now)) this.#onRemoteLeft(link.participant.peerId);
+      void this.#sampleAudioLevels();
       if (now - lastSentMs < heartbeatIntervalMs) return;
       lastSentMs = now;
       this.#sendMediaState();
     }, silenceCheckIntervalMs);
+  }
+
+  /** Who is speaking, from each connection's received audio level and our own sent level. */
+  async #sampleAudioLevels(): Promise<void> {
+    if (this.#sampling) return;
+    this.#sampling = true;
+    try {
+      const links = [...this.#links.values()];
+      const reports = await Promise.all(links.map((link) => link.remote.peerConnection.getStats().catch(() => null)));
+      const now = Date.now();
+      let changed = false;
+      let sent: number | null = null;
+      links.forEach((link, i) => {
+        const report = reports[i];
+        if (!report || !this.#links.has(link.participant.peerId)) return;
+        const levels = audioLevels(report.values() as Iterable<Record<string, unknown>>);
+        sent = sent ?? levels.sent;
+        changed = link.hearLevel(levels.received, now) || changed;
+      });
+      if (changed) this.#publishParticipants();
+      this.#ownSpeech = nextSpeaking(this.#ownSpeech, this.media.micMuted.value ? 0 : sent, now);
+      this.speaking.value = this.#ownSpeech.speaking;
+    } finally {
+      this.#sampling = false;
+    }
   }
 
   /** Re-splits the uplink budget whenever someone arrives or leaves. */

@@ -5,6 +5,7 @@
 import type { MediaKind } from './local-media';
 import type { RemotePeer } from './peer-transport';
 import { isNewer, type RoomMessage } from './room-protocol';
+import { nextSpeaking, notSpeaking, type SpeakingState } from './speaking';
 import type { VideoCap } from './uplink-budget';
 
 export interface Participant {
@@ -14,6 +15,8 @@ export interface Participant {
   readonly stream: MediaStream | null;
   readonly micMuted: boolean;
   readonly cameraOff: boolean;
+  /** From the level of the audio we receive from them. */
+  readonly speaking: boolean;
 }
 
 export type Received =
@@ -30,6 +33,7 @@ export class PeerLink {
   lastHeardMs: number | undefined;
   readonly createdAtMs: number;
   participant: Participant;
+  #speaking: SpeakingState = notSpeaking;
 
   constructor(remote: RemotePeer, nowMs: number) {
     this.remote = remote;
@@ -40,7 +44,16 @@ export class PeerLink {
       audio: senders.find((s) => s.track?.kind === 'audio'),
       video: senders.find((s) => s.track?.kind === 'video'),
     };
-    this.participant = { peerId: remote.remoteId, name: null, stream: null, micMuted: false, cameraOff: false };
+    this.participant = { peerId: remote.remoteId, name: null, stream: null, micMuted: false, cameraOff: false, speaking: false };
+  }
+
+  /** Folds in the level of their audio; true when that changed whether they are speaking. */
+  hearLevel(level: number | null, nowMs: number): boolean {
+    const next = nextSpeaking(this.#speaking, level, nowMs);
+    this.#speaking = next;
+    if (next.speaking === this.participant.speaking) return false;
+    this.participant = { ...this.participant, speaking: next.speaking };
+    return true;
   }
 
   async replaceTrack(kind: MediaKind, track: MediaStreamTrack | null): Promise<void> {

@@ -80,17 +80,27 @@ describe('a one-to-one call', () => {
     // Audio already in B's jitter buffer still plays out, longer on a busy machine, so
     // wait for a whole silent second rather than a fixed delay.
     const secondOfAudio = async () => (await inboundDuring(bobCall.page, 1_000)).audioEnergy;
+    // The fake microphone beeps: B's tile of A lights up while the beeps arrive.
+    await expect.poll(async () => (await bobCall.tileStates())[0]?.speaking, { timeout: 5_000, interval: 50 }).toBe(true);
     await aliceCall.mute();
     await expect.poll(secondOfAudio, { timeout: 8_000, interval: 0 }).toBeLessThan(0.0001);
     expect(await sentAudioTrack(aliceCall.page)).toMatchObject({ readyState: 'live', enabled: false });
+    // Silence in B's stats is what turns the ring off; the badge comes from A's media state.
+    expect(await bobCall.tileStates()).toEqual([{ name: 'Alice', muted: true, speaking: false }]);
+    expect(await bobCall.roster()).toEqual([
+      { name: 'Bob (you)', muted: false, cameraOff: false },
+      { name: 'Alice', muted: true, cameraOff: false },
+    ]);
     await aliceCall.mute();
     await expect.poll(secondOfAudio, { timeout: 8_000, interval: 0 }).toBeGreaterThan(0.001);
+    await expect.poll(async () => (await bobCall.tileStates())[0], { timeout: 5_000, interval: 50 }).toEqual({ name: 'Alice', muted: false, speaking: true });
   });
 
   it("camera off on A ends A's camera track and B stops receiving A's picture; camera on resumes it", async () => {
     await keepVideoSender(aliceCall.page, 'before-off');
     await aliceCall.toggleCamera();
     await bobCall.remotePlaceholder().waitFor({ timeout: 5_000 });
+    expect((await bobCall.roster())[1]).toEqual({ name: 'Alice', muted: false, cameraOff: true });
     // B hears "camera off" over the data channel while A's sender still lets go of the camera.
     await expect.poll(async () => (await compareVideoSender(aliceCall.page, 'before-off')).keptTrackState, { timeout: 5_000 }).toBe('ended');
     const off = await compareVideoSender(aliceCall.page, 'before-off');
@@ -158,7 +168,7 @@ describe('a one-to-one call', () => {
 
   it('each tile shows the name its person chose, and a chat message reaches both others with the sender name', async () => {
     for (const [side, others] of [[aliceCall, ['Bob', 'Carol']], [bobCall, ['Alice', 'Carol']], [carolCall, ['Alice', 'Bob']]] as const) {
-      await expect.poll(async () => (await side.tileLabels()).map((l) => l.replace(' (muted)', '')).sort(), { timeout: 5_000 }).toEqual([...others]);
+      await expect.poll(async () => (await side.tileLabels()).sort(), { timeout: 5_000 }).toEqual([...others]);
     }
     await bobCall.sendChat('Hello <b>both</b>, notes at https://example.org/notes. javascript:alert(1)');
     for (const side of [aliceCall, carolCall]) {

@@ -68,7 +68,25 @@ export function callTab(page: Page) {
           links: [...item.querySelectorAll('a')].map((a) => ({ href: a.getAttribute('href'), rel: a.getAttribute('rel') })),
         })),
       ),
-    tileLabels: () => page.$$eval('figure.tile[data-peer] figcaption', (captions) => captions.map((c) => c.textContent ?? '')),
+    /** The name on each other person's tile. */
+    tileLabels: () => page.$$eval('figure.tile[data-peer] figcaption .name', (names) => names.map((n) => n.textContent ?? '')),
+    /** Each other person's tile: whether it shows them muted and speaking right now. */
+    tileStates: () =>
+      page.$$eval('figure.tile[data-peer]', (tiles) =>
+        tiles.map((tile) => ({
+          name: tile.querySelector('figcaption .name')?.textContent ?? '',
+          muted: tile.querySelector('[data-testid="tile-muted"]') !== null,
+          speaking: tile.getAttribute('data-speaking') === 'true',
+        })),
+      ),
+    roster: () =>
+      page.$$eval('[data-testid="roster-person"]', (items) =>
+        items.map((item) => ({
+          name: item.querySelector('.name')?.textContent ?? '',
+          muted: item.getAttribute('data-muted') === 'true',
+          cameraOff: item.getAttribute('data-camera-off') === 'true',
+        })),
+      ),
     /** Picks files from disk in the file picker, as a person would; they go to everyone. */
     sendFiles: (paths: string[]) => page.setInputFiles('input[name="file"]', paths),
     transfers: () =>

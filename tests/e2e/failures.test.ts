@@ -43,6 +43,23 @@ describe('when a call cannot go ahead', () => {
     await call.page.close();
   });
 
+  it('an invite link to a call nobody is in says so, and a link with a damaged ID is refused in the popup', async () => {
+    const origin = new URL(server.url).origin;
+    const call = await (await openPopup(profile)).join(`Join my PeerCall: ${origin}/join#q7m2-k9dx-0a4e-zz81-h6pc-3rtw-b5nf.`);
+    await call.endMessage().waitFor({ timeout: 10_000 });
+    expect(await call.endMessage().getAttribute('data-code')).toBe('room-unknown');
+    expect(await call.endMessage().innerText()).toContain('Nobody is in a call with this ID');
+    expect(await liveConnectionCount(call.page)).toBe(0);
+    await call.page.close();
+
+    const popup = await openPopup(profile);
+    const pagesBefore = profile.context.pages().length;
+    expect(await popup.joinExpectingError(`${origin}/join#q7m2-k9dx-0a4e`)).toContain('7 groups of 4');
+    expect(await popup.joinExpectingError(`${origin}/elsewhere#q7m2-k9dx-0a4e-zz81-h6pc-3rtw-b5nf`)).toContain('7 groups of 4');
+    expect(profile.context.pages().length).toBe(pagesBefore);
+    await popup.page.close();
+  });
+
   it('a stopped signaling server is shown with retries, and the call registers once the server is back', async () => {
     const port = server.port;
     await server.close();

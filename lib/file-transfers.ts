@@ -77,6 +77,8 @@ interface Incoming {
 
 /** Received chunks move out of the JS heap into a Blob every this many bytes. */
 const blobBatchBytes = 4 * 1024 * 1024;
+/** How many chunks the sender reads from the file at once. */
+const readAheadChunks = 16;
 /** The list re-renders at most this often while bytes flow. */
 const progressIntervalMs = 100;
 
@@ -193,10 +195,17 @@ export class FileTransfers {
     for (const recipient of outgoing.recipients.values()) this.#tell(recipient.peerId, offer);
     const hash = new Sha256();
     const chunks = chunkCount(file.size, chunkBytes);
+    // Each read of a Blob is a round trip to the browser's blob store: read a few chunks at a time.
+    let window = new Uint8Array(0);
+    let windowStart = 0;
     for (let index = 0; index < chunks; index++) {
       if (!this.#stillSending(outgoing)) return;
       const { start, end } = chunkRange(index, file.size, chunkBytes);
-      const bytes = new Uint8Array(await file.slice(start, end).arrayBuffer());
+      if (end > windowStart + window.length) {
+        windowStart = start;
+        window = new Uint8Array(await file.slice(start, Math.min(start + readAheadChunks * chunkBytes, file.size)).arrayBuffer());
+      }
+      const bytes = window.subarray(start - windowStart, end - windowStart);
       hash.update(bytes);
       const frame = encodeChunk(id, index, bytes);
       for (const recipient of outgoing.recipients.values()) {

@@ -19,6 +19,22 @@ export interface SignalingConfig {
   readonly aliveTimeoutMs: number;
   /** The most people in one room; a full mesh gets heavy past a handful. */
   readonly roomCapacity: number;
+  /** Signs peer tokens; null: a random secret for this process (one node only). */
+  readonly tokenSecret: string | null;
+  readonly tokenTtlMs: number;
+  readonly maxFrameBytes: number;
+  readonly messagesPerSecond: number;
+  readonly messageBurst: number;
+  readonly maxConnectionsPerIp: number;
+  /** Messages held for a room member whose socket is momentarily gone. */
+  readonly maxQueuedPerPeer: number;
+  readonly stunUrls: readonly string[];
+  readonly turnUrls: readonly string[];
+  /** coturn's static-auth-secret; required when turnUrls is set. */
+  readonly turnSecret: string | null;
+  readonly turnTtlMs: number;
+  /** Set: nodes share presence, rooms and routing through this Redis. */
+  readonly redisUrl: string | null;
 }
 
 export class ConfigError extends Error {
@@ -43,6 +59,18 @@ const settings = {
   },
   aliveTimeoutMs: { env: 'PEERCALL_ALIVE_TIMEOUT_MS', flag: '--alive-timeout-ms', fallback: '60000' },
   roomCapacity: { env: 'PEERCALL_ROOM_CAPACITY', flag: '--room-capacity', fallback: '6' },
+  tokenSecret: { env: 'PEERCALL_TOKEN_SECRET', flag: '--token-secret', fallback: '' },
+  tokenTtlMs: { env: 'PEERCALL_TOKEN_TTL_MS', flag: '--token-ttl-ms', fallback: '600000' },
+  maxFrameBytes: { env: 'PEERCALL_MAX_FRAME_BYTES', flag: '--max-frame-bytes', fallback: '65536' },
+  messagesPerSecond: { env: 'PEERCALL_MESSAGES_PER_SECOND', flag: '--messages-per-second', fallback: '100' },
+  messageBurst: { env: 'PEERCALL_MESSAGE_BURST', flag: '--message-burst', fallback: '300' },
+  maxConnectionsPerIp: { env: 'PEERCALL_MAX_CONNECTIONS_PER_IP', flag: '--max-connections-per-ip', fallback: '50' },
+  maxQueuedPerPeer: { env: 'PEERCALL_MAX_QUEUED_PER_PEER', flag: '--max-queued-per-peer', fallback: '32' },
+  stunUrls: { env: 'PEERCALL_STUN_URLS', flag: '--stun-urls', fallback: '' },
+  turnUrls: { env: 'PEERCALL_TURN_URLS', flag: '--turn-urls', fallback: '' },
+  turnSecret: { env: 'PEERCALL_TURN_SECRET', flag: '--turn-secret', fallback: '' },
+  turnTtlMs: { env: 'PEERCALL_TURN_TTL_MS', flag: '--turn-ttl-ms', fallback: '3600000' },
+  redisUrl: { env: 'REDIS_URL', flag: '--redis-url', fallback: '' },
 } satisfies Record<keyof SignalingConfig, Setting>;
 
 type SettingName = keyof typeof settings;
@@ -62,6 +90,16 @@ export function parseConfig(env: Record<string, string | undefined>, argv: reado
     if (fromEnv !== undefined && fromEnv !== '') return { value: fromEnv, source: setting.env };
     return { value: setting.fallback, source: setting.env };
   };
+  const turnUrls = parseIceUrls(read('turnUrls'), /^turns?:/);
+  const turnSecret = parseSecret(read('turnSecret'));
+  if (turnUrls.length > 0 && turnSecret === null) {
+    throw new ConfigError(`${settings.turnSecret.env} must be set when ${settings.turnUrls.env} is (coturn's static-auth-secret)`);
+  }
+  const redisUrl = parseRedisUrl(read('redisUrl'));
+  const tokenSecret = parseSecret(read('tokenSecret'));
+  if (redisUrl !== null && tokenSecret === null) {
+    throw new ConfigError(`${settings.tokenSecret.env} must be set when ${settings.redisUrl.env} is: every node must check the same tokens`);
+  }
   return {
     host: parseHost(read('host')),
     port: parseInteger(read('port'), 0, 65_535),
@@ -70,6 +108,18 @@ export function parseConfig(env: Record<string, string | undefined>, argv: reado
     allowedOrigins: parseAllowedOrigins(read('allowedOrigins')),
     aliveTimeoutMs: parseInteger(read('aliveTimeoutMs'), minAliveTimeoutMs, maxAliveTimeoutMs),
     roomCapacity: parseInteger(read('roomCapacity'), 1, maxRoomCapacity),
+    tokenSecret,
+    tokenTtlMs: parseInteger(read('tokenTtlMs'), 1_000, maxAliveTimeoutMs),
+    maxFrameBytes: parseInteger(read('maxFrameBytes'), 1_024, 1_048_576),
+    messagesPerSecond: parseInteger(read('messagesPerSecond'), 1, 100_000),
+    messageBurst: parseInteger(read('messageBurst'), 1, 100_000),
+    maxConnectionsPerIp: parseInteger(read('maxConnectionsPerIp'), 1, 1_000_000),
+    maxQueuedPerPeer: parseInteger(read('maxQueuedPerPeer'), 0, 10_000),
+    stunUrls: parseIceUrls(read('stunUrls'), /^stuns?:/),
+    turnUrls,
+    turnSecret,
+    turnTtlMs: parseInteger(read('turnTtlMs'), 1_000, maxAliveTimeoutMs),
+    redisUrl,
   };
 }
 
@@ -133,6 +183,36 @@ function parsePath(raw: Raw): string {
 
 function parseKey(raw: Raw): string {
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(raw.value)) reject(raw, '1 to 64 letters, digits, dashes or underscores');
+  return raw.value;
+}
+
+/** Empty means unset; otherwise at least 32 characters, so it cannot be guessed. */
+function parseSecret(raw: Raw): string | null {
+  if (raw.value === '') return null;
+  if (raw.value.length < 32 || /\s/.test(raw.value)) reject({ ...raw, value: '[hidden]' }, 'at least 32 characters without spaces');
+  return raw.value;
+}
+
+function parseIceUrls(raw: Raw, scheme: RegExp): string[] {
+  if (raw.value.trim() === '') return [];
+  const urls = raw.value.split(',').map((url) => url.trim());
+  for (const url of urls) {
+    if (!scheme.test(url) || !/^[a-z]+:[A-Za-z0-9.:[\]_-]+(\?transport=(udp|tcp))?$/.test(url)) {
+      reject(raw, `a comma-separated list of ${scheme.source.slice(1, -1).replace('s?', '')} URLs such as ${scheme.source.includes('turn') ? 'turn:turn.example.com:3478' : 'stun:stun.example.com:3478'}`);
+    }
+  }
+  return urls;
+}
+
+function parseRedisUrl(raw: Raw): string | null {
+  if (raw.value === '') return null;
+  let url: URL;
+  try {
+    url = new URL(raw.value);
+  } catch {
+    return reject({ ...raw, value: '[hidden]' }, 'a URL such as redis://127.0.0.1:6379');
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') reject({ ...raw, value: url.protocol }, 'a redis:// or rediss:// URL');
   return raw.value;
 }
 

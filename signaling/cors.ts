@@ -16,7 +16,8 @@ export function allowListedCors(allowedOrigins: readonly string[]): RequestHandl
     if (origin !== undefined && isOriginAllowed(origin, allowedOrigins)) {
       res.setHeader('Access-Control-Allow-Origin', origin);
       if (req.method === 'OPTIONS') {
-        res.setHeader('Access-Control-Allow-Methods', 'GET');
+        res.setHeader('Access-Control-Allow-Methods', 'GET, POST');
+        res.setHeader('Access-Control-Allow-Headers', 'Content-Type');
         res.setHeader('Access-Control-Max-Age', String(preflightCacheSeconds));
       }
     }

@@ -23,3 +23,9 @@ export function logProblem(level: LogLevel, event: string, error: unknown): void
 function withoutSecrets(text: string): string {
   return text.replace(/\?\S*/g, '?[query removed]').replace(/token=\S*/gi, 'token=[removed]');
 }
+
+/** A structured event with a few plain fields; callers never pass tokens, SDP or room IDs. */
+export function logEvent(level: LogLevel | 'info', event: string, fields: Record<string, string | number> = {}): void {
+  const safe = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, typeof v === 'string' ? withoutSecrets(v).slice(0, maxMessageChars) : v]));
+  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, event, ...safe })}\n`);
+}

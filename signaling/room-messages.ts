@@ -6,14 +6,15 @@
 import type { Notice, RoomRefusal } from './rooms.js';
 
 /** Room IDs are 7 groups of 4 base32 characters: 140 random bits. */
-const roomIdPattern = /^[0-9a-hjkmnp-tv-z]{4}(?:-[0-9a-hjkmnp-tv-z]{4}){6}$/;
+export const roomIdPattern = /^[0-9a-hjkmnp-tv-z]{4}(?:-[0-9a-hjkmnp-tv-z]{4}){6}$/;
 
 export type RoomRequest =
   | { type: 'ROOM-CREATE'; room: string }
   | { type: 'ROOM-JOIN'; room: string }
   | { type: 'ROOM-LEAVE' };
 
-export type RoomErrorCode = RoomRefusal | 'bad-request';
+/** `not-allowed`: the peer's token was issued for another room. */
+export type RoomErrorCode = RoomRefusal | 'bad-request' | 'not-allowed';
 
 /** Returns null for messages that are not room messages at all (PeerServer's own). */
 export function parseRoomRequest(message: unknown): RoomRequest | { type: 'invalid' } | null {

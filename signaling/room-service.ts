@@ -1,45 +1,27 @@
 /**
- * Rooms on top of PeerServer: listens to its connection, message and disconnect
- * events, keeps the registry, and answers each room request on the sender's socket.
+ * Answers a peer's room requests. A peer's token names the one room it may enter
+ * (by hash), so an ID issued for one room cannot be walked into another.
  */
-import type { IClient, PeerServerEvents } from 'peer';
-import { membersMessage, noticeMessage, parseRoomRequest, roomErrorMessage } from './room-messages.js';
-import { type Notice, RoomRegistry } from './rooms.js';
+import type { Hub } from './hub.js';
+import { membersMessage, roomErrorMessage, type RoomRequest } from './room-messages.js';
+import { roomTag } from './tokens.js';
 
-export interface RoomService {
-  readonly roomCount: () => number;
-}
-
-export function serveRooms(peerServer: PeerServerEvents, capacity: number): RoomService {
-  const registry = new RoomRegistry(capacity);
-  const clients = new Map<string, IClient>();
-  const deliver = (notices: readonly Notice[]) => {
-    for (const notice of notices) clients.get(notice.to)?.send(noticeMessage(notice));
-  };
-
-  peerServer.on('connection', (client) => clients.set(client.getId(), client));
-  peerServer.on('disconnect', (client) => {
-    // A reconnect under the same ID may already have replaced this client.
-    if (clients.get(client.getId()) !== client) return;
-    clients.delete(client.getId());
-    deliver(registry.leave(client.getId()));
-  });
-  peerServer.on('message', (client, message) => {
-    const request = parseRoomRequest(message);
-    if (request === null) return;
-    const peer = client.getId();
-    switch (request.type) {
-      case 'invalid':
-        return client.send(roomErrorMessage('bad-request'));
-      case 'ROOM-LEAVE':
-        return deliver(registry.leave(peer));
-      case 'ROOM-CREATE':
-      case 'ROOM-JOIN': {
-        const outcome = request.type === 'ROOM-CREATE' ? registry.create(request.room, peer) : registry.join(request.room, peer);
-        deliver(outcome.notices);
-        client.send(outcome.ok ? membersMessage(request.room, outcome.members) : roomErrorMessage(outcome.refusal));
-      }
+export async function handleRoomRequest(
+  hub: Hub,
+  who: { readonly id: string; readonly roomTag: string },
+  request: RoomRequest | { type: 'invalid' },
+  reply: (message: object) => void,
+): Promise<void> {
+  switch (request.type) {
+    case 'invalid':
+      return reply(roomErrorMessage('bad-request'));
+    case 'ROOM-LEAVE':
+      return hub.leave(who.id);
+    case 'ROOM-CREATE':
+    case 'ROOM-JOIN': {
+      if (roomTag(request.room) !== who.roomTag) return reply(roomErrorMessage('not-allowed'));
+      const outcome = request.type === 'ROOM-CREATE' ? await hub.create(request.room, who.id) : await hub.join(request.room, who.id);
+      reply(outcome.ok ? membersMessage(request.room, outcome.members) : roomErrorMessage(outcome.refusal));
     }
-  });
-  return { roomCount: () => registry.roomCount };
+  }
 }

@@ -1,7 +1,10 @@
 /**
- * PeerServer behind our own guards: an Origin allow-list on HTTP and WebSockets, a
- * health route for monitors, and a close() that really lets go of every socket.
+ * PeerServer behind our own guards: an Origin allow-list and a per-address cap on
+ * sockets, signed tokens for peer IDs, a gate on every frame that keeps relaying
+ * inside rooms, /session for IDs and ICE servers, /health and /metrics, and a
+ * graceful close that tells peers to reconnect elsewhere.
  */
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler } from 'express';
@@ -9,35 +12,64 @@ import { ExpressPeerServer, type IClient } from 'peer';
 import { WebSocketServer } from 'ws';
 import type { SignalingConfig } from './config.js';
 import { allowListedCors } from './cors.js';
+import { MemoryHub } from './hub.js';
 import { invitePage } from './invite-page.js';
-import { logProblem } from './log.js';
-import { serveRooms } from './room-service.js';
+import { logEvent, logProblem } from './log.js';
+import { Metrics } from './metrics.js';
+import { RedisHub } from './redis-hub.js';
+import { admit, gateFrames, PendingMessages } from './relay-gate.js';
+import { sessionRoute } from './session-route.js';
 import { gateUpgrades } from './websocket-gate.js';
 
 export interface RunningSignalingServer {
   readonly port: number;
   /** What a user types into PeerCall's settings, e.g. http://127.0.0.1:9000/peerjs */
   readonly url: string;
+  readonly metrics: Metrics;
+  /** Stops taking sockets, asks every peer to reconnect (elsewhere), then closes. */
   close(): Promise<void>;
+  /** Peers connected to this node. */
   peerCount(): number;
-  roomCount(): number;
+  roomCount(): Promise<number>;
 }
 
-/** Offers and ICE candidates are a few kilobytes; anything far larger is abuse. */
-const maxSignalingFrameBytes = 64 * 1024;
+/** ws drops the connection outright past this; frames between maxFrameBytes and this get an error answer. */
+const hardFrameLimitFactor = 4;
+/** How long peers get to close their sockets after being told the server is going. */
+const goodbyeGraceMs = 1_000;
 
 export async function startSignalingServer(config: SignalingConfig): Promise<RunningSignalingServer> {
+  const secret = config.tokenSecret === null ? randomBytes(32) : Buffer.from(config.tokenSecret);
+  const metrics = new Metrics();
+  const hub =
+    config.redisUrl === null
+      ? new MemoryHub(config.roomCapacity)
+      : await RedisHub.connect({ url: config.redisUrl, capacity: config.roomCapacity, aliveTimeoutMs: config.aliveTimeoutMs });
+  const pending = new PendingMessages(config.maxQueuedPerPeer);
+  // The PeerServer client holding each ID; a reconnect under the same ID reuses the object.
+  const clients = new Map<string, IClient>();
+  let accepting = true;
+
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
-  // Keyed by client object, not ID: a reconnect with the same ID reuses the object.
-  const peers = new Set<IClient>();
 
   app.use(allowListedCors(config.allowedOrigins));
   app.get('/join', invitePage);
   app.get('/health', (_req, res) => {
-    res.set('Cache-Control', 'no-store').json({ status: 'ok', peers: peers.size });
+    void hub.ready().then((ready) => {
+      res.set('Cache-Control', 'no-store').status(ready && accepting ? 200 : 503);
+      res.json({ status: ready && accepting ? 'ok' : 'unavailable', live: true, ready: ready && accepting, peers: hub.localPeerCount() });
+    });
   });
+  metrics.gauge('peercall_peers_connected', 'Peers with an open signaling socket on this node.', () => hub.localPeerCount());
+  metrics.gauge('peercall_rooms', 'Rooms with at least one member (all nodes when sharing Redis).', () => hub.roomCount());
+  metrics.gauge('peercall_messages_queued', 'Messages held for a room member that is reconnecting.', () => pending.size);
+  metrics.gauge('peercall_redis_round_trip_ms', 'Last round trip to Redis in ms (-1 without Redis).', () => hub.lastRoundTripMs() ?? -1);
+  app.get('/metrics', (_req, res) => {
+    void metrics.render().then((text) => res.set('Content-Type', 'text/plain; version=0.0.4').set('Cache-Control', 'no-store').send(text));
+  });
+  app.use(config.path, sessionRoute(config, secret, metrics));
 
   let peerSockets: WebSocketServer | undefined;
   const peerServer = ExpressPeerServer(httpServer, {
@@ -47,24 +79,48 @@ export async function startSignalingServer(config: SignalingConfig): Promise<Run
     key: config.key,
     alive_timeout: config.aliveTimeoutMs,
     allow_discovery: false,
+    concurrent_limit: Number.MAX_SAFE_INTEGER,
     corsOptions: { origin: false },
     // noServer keeps ws off the http server's 'upgrade' event, which gateUpgrades owns.
     createWebSocketServer: (options) => {
-      peerSockets = new WebSocketServer({ noServer: true, path: options.path, maxPayload: maxSignalingFrameBytes });
+      peerSockets = new WebSocketServer({ noServer: true, path: options.path, maxPayload: config.maxFrameBytes * hardFrameLimitFactor });
       return peerSockets;
     },
   });
-  peerServer.on('connection', (client) => peers.add(client));
-  peerServer.on('disconnect', (client) => peers.delete(client));
-  const rooms = serveRooms(peerServer, config.roomCapacity);
-  // Malformed frames and broken client sockets surface here; without a listener
-  // EventEmitter would throw and take the whole server down.
+  peerServer.on('connection', (client) => {
+    const id = client.getId();
+    clients.set(id, client);
+    void hub.attach(id, (message) => client.send(message)).then(() => {
+      for (const message of pending.take(id, Date.now())) client.send(message);
+    });
+  });
+  peerServer.on('disconnect', (client) => {
+    // A reconnect under the same ID may already have replaced this client.
+    const id = client.getId();
+    if (clients.get(id) !== client) return;
+    clients.delete(id);
+    void hub.detach(id).catch((error: unknown) => logProblem('error', 'hub-detach-failed', error));
+  });
+  // Broken client sockets surface here; without a listener EventEmitter would throw and take the whole server down.
   peerServer.on('error', (error) => logProblem('warn', 'peer-client-error', error));
   // PeerServer builds its WebSocket server on the 'mount' event fired by this call.
   app.use(config.path, peerServer);
   if (peerSockets === undefined) throw new Error('PeerServer did not create its WebSocket server when mounted');
   app.use(answerErrorsQuietly);
-  gateUpgrades(httpServer, peerSockets, config.allowedOrigins);
+
+  const sockets = peerSockets;
+  gateUpgrades(httpServer, sockets, {
+    allowedOrigins: config.allowedOrigins,
+    maxConnectionsPerIp: config.maxConnectionsPerIp,
+    metrics,
+    accepting: () => accepting,
+    onSocket: (ws, req) => {
+      const who = admit(ws, req, secret, metrics);
+      if (!who) return;
+      gateFrames(ws, who, config, hub, pending, metrics, () => clients.get(who.id)?.getSocket() === ws);
+      sockets.emit('connection', ws, req);
+    },
+  });
 
   await listen(httpServer, config.port, config.host);
   httpServer.on('error', (error) => logProblem('error', 'http-server-error', error));
@@ -72,13 +128,19 @@ export async function startSignalingServer(config: SignalingConfig): Promise<Run
   const urlHost = config.host.includes(':') ? `[${config.host}]` : config.host;
 
   let closing: Promise<void> | undefined;
-  const sockets = peerSockets;
   return {
     port,
     url: `http://${urlHost}:${port}${config.path}`,
-    peerCount: () => peers.size,
-    roomCount: rooms.roomCount,
-    close: () => (closing ??= shutDown(httpServer, sockets)),
+    metrics,
+    peerCount: () => hub.localPeerCount(),
+    roomCount: () => hub.roomCount(),
+    close: () =>
+      (closing ??= (async () => {
+        accepting = false;
+        logEvent('info', 'shutting-down', { peers: hub.localPeerCount() });
+        await shutDown(httpServer, sockets);
+        await hub.close();
+      })()),
   };
 }
 
@@ -93,10 +155,19 @@ function listen(server: http.Server, port: number, host: string): Promise<void> 
 }
 
 async function shutDown(httpServer: http.Server, peerSockets: WebSocketServer): Promise<void> {
-  // terminate, not close: a polite close waits on peers that may never answer.
+  const closed = new Promise<void>((resolve, reject) => httpServer.close((error) => (error ? reject(error) : resolve())));
+  // 1012 "service restart": PeerJS sees its socket close and our client reconnects, to another node behind the same address.
+  const goodbyes = [...peerSockets.clients].map(
+    (socket) =>
+      new Promise<void>((resolve) => {
+        socket.once('close', () => resolve());
+        socket.close(1012, 'server restarting');
+      }),
+  );
+  await Promise.race([Promise.all(goodbyes), new Promise((resolve) => setTimeout(resolve, goodbyeGraceMs).unref())]);
+  // Whoever did not answer is cut off: a polite close waits on peers that may never answer.
   for (const socket of peerSockets.clients) socket.terminate();
   await new Promise<void>((resolve) => peerSockets.close(() => resolve()));
-  const closed = new Promise<void>((resolve, reject) => httpServer.close((error) => (error ? reject(error) : resolve())));
   // Idle keep-alive connections would otherwise hold close() open for seconds.
   httpServer.closeAllConnections();
   await closed;

@@ -58,7 +58,7 @@ describe('peercall-signaling command', () => {
       );
       const url = new URL(line.split(' ')[4] ?? '');
       const health = await fetch(`${url.origin}/health`, { signal: AbortSignal.timeout(3_000) });
-      expect(await health.json()).toEqual({ status: 'ok', peers: 0 });
+      expect(await health.json()).toEqual({ status: 'ok', live: true, ready: true, peers: 0 });
       child.kill('SIGTERM');
       expect((await exited).code).toBe(0);
     },

@@ -3,6 +3,8 @@
  * wire protocol without a browser. Every wait is bounded.
  */
 import WebSocket from 'ws';
+import { parseConfig, type SignalingConfig } from '../../signaling/config.js';
+import { issueToken } from '../../signaling/tokens.js';
 
 export const waitLimitMs = 3_000;
 
@@ -18,7 +20,7 @@ export function withTimeout<T>(promise: Promise<T>, label: string, ms = waitLimi
  * The URL PeerJS 1.5 builds from `{ host, port, path, key }`: it appends "/" to the
  * path, then "peerjs?key=…&id=…&token=…&version=…".
  */
-export function peerjsSocketUrl(port: number, path: string, key: string, id: string, token = 'test-token'): string {
+export function peerjsSocketUrl(port: number, path: string, key: string, id: string, token: string): string {
   const base = path.endsWith('/') ? path : `${path}/`;
   return `ws://127.0.0.1:${port}${base}peerjs?key=${key}&id=${id}&token=${token}&version=1.5.5`;
 }
@@ -70,4 +72,25 @@ export class PeerSocket {
   close(): void {
     this.ws.terminate();
   }
+}
+
+export const testSecret = 'test-secret-0123456789abcdef-0123456789';
+export const extensionOrigin = 'chrome-extension://abc';
+export const testRoom = 'k3f9-x2ab-7mqz-0h1c-wv8e-5rt4-nd6p';
+
+/** A server config for tests: any free port, a known token secret, overrides on top. */
+export function testConfig(env: Record<string, string> = {}): SignalingConfig {
+  return parseConfig({ PEERCALL_PORT: '0', PEERCALL_TOKEN_SECRET: testSecret, ...env }, []);
+}
+
+/** The token the server would issue for `id` in `room` (tests pick readable IDs). */
+export function tokenFor(id: string, room = testRoom, ttlMs = 60_000, nowMs = Date.now()): string {
+  return issueToken(Buffer.from(testSecret), id, room, nowMs, ttlMs).token;
+}
+
+/** Opens a socket as `id` with a valid token for `room`. */
+export function connectAs(port: number, id: string, options: { room?: string; token?: string; origin?: string; path?: string; key?: string } = {}): PeerSocket {
+  const token = options.token ?? tokenFor(id, options.room ?? testRoom);
+  const url = peerjsSocketUrl(port, options.path ?? '/peerjs', options.key ?? 'peercall', id, token);
+  return new PeerSocket(url, 'origin' in options ? options.origin : extensionOrigin);
 }

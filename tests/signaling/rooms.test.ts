@@ -1,23 +1,21 @@
 // @vitest-environment node
 /** Rooms through the real server and real WebSockets, as PeerJS clients would use them. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../signaling/config.js';
 import { startSignalingServer, type RunningSignalingServer } from '../../signaling/server.js';
-import { PeerSocket, peerjsSocketUrl, withTimeout } from './peer-socket.js';
+import { connectAs, PeerSocket, testConfig, testRoom as room, withTimeout } from './peer-socket.js';
 
-const room = 'k3f9-x2ab-7mqz-0h1c-wv8e-5rt4-nd6p';
 let server: RunningSignalingServer;
 const sockets: PeerSocket[] = [];
 
-async function peer(id: string): Promise<PeerSocket> {
-  const socket = new PeerSocket(peerjsSocketUrl(server.port, '/peerjs', 'peercall', id), 'chrome-extension://abc');
+async function peer(id: string, tokenRoom = room): Promise<PeerSocket> {
+  const socket = connectAs(server.port, id, { room: tokenRoom });
   sockets.push(socket);
   expect(await socket.nextMessage()).toEqual({ type: 'OPEN' });
   return socket;
 }
 
 beforeEach(async () => {
-  server = await startSignalingServer(parseConfig({ PEERCALL_PORT: '0', PEERCALL_ROOM_CAPACITY: '3' }, []));
+  server = await startSignalingServer(testConfig({ PEERCALL_ROOM_CAPACITY: '3' }));
 });
 
 afterEach(async () => {
@@ -34,11 +32,11 @@ describe('rooms on the signaling server', () => {
     bob.send({ type: 'ROOM-JOIN', payload: { room } });
     expect(await bob.nextMessage()).toEqual({ type: 'ROOM-MEMBERS', payload: { room, members: ['ann'] } });
     expect(await ann.nextMessage()).toEqual({ type: 'ROOM-PEER-JOINED', payload: { room, peer: 'bob' } });
-    expect(server.roomCount()).toBe(1);
+    expect(await server.roomCount()).toBe(1);
   });
 
   it('refuses the joiner past capacity with room-full, and an unknown room with room-unknown', async () => {
-    const members = await Promise.all(['ann', 'bob', 'cat'].map(peer));
+    const members = await Promise.all(['ann', 'bob', 'cat'].map((id) => peer(id)));
     members[0]!.send({ type: 'ROOM-CREATE', payload: { room } });
     await members[0]!.nextMessage();
     for (const member of members.slice(1)) {
@@ -48,8 +46,21 @@ describe('rooms on the signaling server', () => {
     const dan = await peer('dan');
     dan.send({ type: 'ROOM-JOIN', payload: { room } });
     expect(await dan.nextMessage()).toEqual({ type: 'ROOM-ERROR', payload: { code: 'room-full' } });
-    dan.send({ type: 'ROOM-JOIN', payload: { room: 'a1b2-c3d4-e5f6-g7h8-j9k0-m1n2-p3q4' } });
-    expect(await dan.nextMessage()).toEqual({ type: 'ROOM-ERROR', payload: { code: 'room-unknown' } });
+    const elsewhere = 'a1b2-c3d4-e5f6-g7h8-j9k0-m1n2-p3q4';
+    const eve = await peer('eve', elsewhere);
+    eve.send({ type: 'ROOM-JOIN', payload: { room: elsewhere } });
+    expect(await eve.nextMessage()).toEqual({ type: 'ROOM-ERROR', payload: { code: 'room-unknown' } });
+  });
+
+  it('a token issued for one room does not open or enter another', async () => {
+    const ann = await peer('ann');
+    ann.send({ type: 'ROOM-CREATE', payload: { room } });
+    await ann.nextMessage();
+    const eve = await peer('eve', 'a1b2-c3d4-e5f6-g7h8-j9k0-m1n2-p3q4');
+    eve.send({ type: 'ROOM-JOIN', payload: { room } });
+    expect(await eve.nextMessage()).toEqual({ type: 'ROOM-ERROR', payload: { code: 'not-allowed' } });
+    eve.send({ type: 'ROOM-CREATE', payload: { room: 'q7m2-k9dx-0a4e-zz81-h6pc-3rtw-b5nf' } });
+    expect(await eve.nextMessage()).toEqual({ type: 'ROOM-ERROR', payload: { code: 'not-allowed' } });
   });
 
   it('a member whose socket closes leaves the room, which survives its creator', async () => {

@@ -10,6 +10,18 @@ const defaults = {
   allowedOrigins: ['chrome-extension://*', 'moz-extension://*'],
   aliveTimeoutMs: 60_000,
   roomCapacity: 6,
+  tokenSecret: null,
+  tokenTtlMs: 600_000,
+  maxFrameBytes: 65_536,
+  messagesPerSecond: 100,
+  messageBurst: 300,
+  maxConnectionsPerIp: 50,
+  maxQueuedPerPeer: 32,
+  stunUrls: [],
+  turnUrls: [],
+  turnSecret: null,
+  turnTtlMs: 3_600_000,
+  redisUrl: null,
 };
 
 function configError(run: () => unknown): ConfigError {
@@ -23,6 +35,30 @@ function configError(run: () => unknown): ConfigError {
 }
 
 describe('parseConfig', () => {
+  it('reads TURN with its secret, and Redis with a shared token secret', () => {
+    const secret = 's'.repeat(40);
+    expect(
+      parseConfig({ PEERCALL_TURN_URLS: 'turn:127.0.0.1:3478?transport=udp', PEERCALL_TURN_SECRET: secret, REDIS_URL: 'redis://127.0.0.1:6390', PEERCALL_TOKEN_SECRET: secret }, []),
+    ).toMatchObject({ turnUrls: ['turn:127.0.0.1:3478?transport=udp'], turnSecret: secret, redisUrl: 'redis://127.0.0.1:6390', tokenSecret: secret });
+  });
+
+  it.each([
+    [{ PEERCALL_TURN_URLS: 'turn:127.0.0.1:3478' }, 'PEERCALL_TURN_SECRET must be set'],
+    [{ REDIS_URL: 'redis://127.0.0.1:6379' }, 'PEERCALL_TOKEN_SECRET must be set'],
+    [{ REDIS_URL: 'http://127.0.0.1:6379', PEERCALL_TOKEN_SECRET: 'x'.repeat(32) }, 'REDIS_URL must be a redis://'],
+    [{ PEERCALL_TOKEN_SECRET: 'short' }, 'PEERCALL_TOKEN_SECRET must be at least 32 characters'],
+    [{ PEERCALL_TURN_URLS: 'http://turn.example.com', PEERCALL_TURN_SECRET: 'x'.repeat(32) }, 'PEERCALL_TURN_URLS must be'],
+    [{ PEERCALL_STUN_URLS: 'turn:x:1' }, 'PEERCALL_STUN_URLS must be'],
+    [{ PEERCALL_MAX_FRAME_BYTES: '10' }, 'PEERCALL_MAX_FRAME_BYTES must be an integer 1024-1048576'],
+    [{ PEERCALL_MESSAGES_PER_SECOND: '0' }, 'PEERCALL_MESSAGES_PER_SECOND must be an integer'],
+  ])('stops on %j with a message naming the setting', (env, message) => {
+    expect(configError(() => parseConfig(env, [])).message).toContain(message);
+  });
+
+  it('never repeats a secret in its message', () => {
+    expect(configError(() => parseConfig({ PEERCALL_TOKEN_SECRET: 'hunter2 hunter2' }, [])).message).not.toContain('hunter2');
+  });
+
   it('serves loopback on 9000 at /peerjs for extension pages when nothing is set', () => {
     expect(parseConfig({}, [])).toEqual(defaults);
   });
@@ -49,6 +85,13 @@ describe('parseConfig', () => {
     ['PEERCALL_ALLOWED_ORIGINS', 'https://*.example.com', { allowedOrigins: ['https://*.example.com'] }],
     ['PEERCALL_ALIVE_TIMEOUT_MS', '5000', { aliveTimeoutMs: 5000 }],
     ['PEERCALL_ROOM_CAPACITY', '3', { roomCapacity: 3 }],
+    ['PEERCALL_TOKEN_SECRET', 'x'.repeat(32), { tokenSecret: 'x'.repeat(32) }],
+    ['PEERCALL_MAX_FRAME_BYTES', '16384', { maxFrameBytes: 16_384 }],
+    ['PEERCALL_MESSAGES_PER_SECOND', '20', { messagesPerSecond: 20 }],
+    ['PEERCALL_MAX_CONNECTIONS_PER_IP', '20000', { maxConnectionsPerIp: 20_000 }],
+    ['PEERCALL_MAX_QUEUED_PER_PEER', '0', { maxQueuedPerPeer: 0 }],
+    ['PEERCALL_STUN_URLS', 'stun:127.0.0.1:3478, stun:stun.example.com:3478', { stunUrls: ['stun:127.0.0.1:3478', 'stun:stun.example.com:3478'] }],
+    ['PEERCALL_TURN_TTL_MS', '5000', { turnTtlMs: 5000 }],
   ])('reads %s=%j', (name, value, expected) => {
     expect(parseConfig({ [name]: value }, [])).toEqual({ ...defaults, ...expected });
   });
@@ -82,7 +125,7 @@ describe('parseConfig', () => {
       aliveTimeoutMs: 30_000,
       roomCapacity: 4,
     };
-    expect(parseConfig(env, argv)).toEqual({ ...fromEnv, ...expected });
+    expect(parseConfig(env, argv)).toEqual({ ...defaults, ...fromEnv, ...expected });
   });
 
   it.each([

@@ -1,0 +1,157 @@
+/**
+ * What stands between a signaling socket and everyone else. Each socket presents a
+ * token for its peer ID; each frame is size-checked, rate-limited and validated; a
+ * relayed OFFER, ANSWER, CANDIDATE or LEAVE goes only to a peer in the sender's room.
+ * PeerServer still registers IDs and tracks heartbeats; the relaying is ours, so no
+ * frame reaches a peer that these checks did not pass.
+ */
+import type { IncomingMessage } from 'node:http';
+import type WebSocket from 'ws';
+import { parseClientFrame, type RelayType } from './client-frames.js';
+import type { Hub } from './hub.js';
+import { logEvent } from './log.js';
+import type { Metrics } from './metrics.js';
+import { RateLimit } from './rate-limit.js';
+import { handleRoomRequest } from './room-service.js';
+import { checkToken, idOwnerKey } from './tokens.js';
+
+export interface GateSettings {
+  readonly maxFrameBytes: number;
+  readonly messagesPerSecond: number;
+  readonly messageBurst: number;
+  readonly maxQueuedPerPeer: number;
+}
+
+/** Messages held for a room member whose socket is momentarily gone, by peer. */
+export class PendingMessages {
+  readonly #byPeer = new Map<string, { message: object; atMs: number }[]>();
+  static readonly holdMs = 10_000;
+
+  constructor(readonly maxPerPeer: number) {}
+
+  add(to: string, message: object, nowMs: number): boolean {
+    const list = (this.#byPeer.get(to) ?? []).filter((m) => nowMs - m.atMs < PendingMessages.holdMs);
+    if (list.length >= this.maxPerPeer) return false;
+    list.push({ message, atMs: nowMs });
+    this.#byPeer.set(to, list);
+    return true;
+  }
+
+  take(peer: string, nowMs: number): object[] {
+    const list = this.#byPeer.get(peer) ?? [];
+    this.#byPeer.delete(peer);
+    return list.filter((m) => nowMs - m.atMs < PendingMessages.holdMs).map((m) => m.message);
+  }
+
+  get size(): number {
+    let total = 0;
+    for (const list of this.#byPeer.values()) total += list.length;
+    return total;
+  }
+}
+
+/** After this many frames refused in a row for flooding, the socket is closed. */
+const floodCloseAfter = 500;
+
+export interface Admission {
+  readonly id: string;
+  readonly roomTag: string;
+}
+
+/**
+ * Checks the token a new socket presents. Returns who it is, or answers the socket
+ * with an ERROR and closes it. PeerServer then sees, instead of our token, a key
+ * derived from the ID alone: a client that renewed its token (tokens are short-lived)
+ * still owns its ID when PeerJS's reconnect() presents the newer one.
+ */
+export function admit(ws: WebSocket, req: IncomingMessage, secret: Buffer, metrics: Metrics): Admission | null {
+  const url = new URL(req.url ?? '', 'http://peercall');
+  const id = url.searchParams.get('id') ?? '';
+  const check = checkToken(secret, id, url.searchParams.get('token') ?? '', Date.now());
+  if (!check.ok) {
+    metrics.refused(`token-${check.reason}`);
+    logEvent('warn', 'connection-refused', { reason: `token-${check.reason}` });
+    answerError(ws, check.reason === 'expired' ? 'token-expired: start or join the call again' : 'token-invalid: get a session from POST /session first');
+    ws.close(1008, 'invalid token');
+    return null;
+  }
+  url.searchParams.set('token', idOwnerKey(secret, id));
+  req.url = `${url.pathname}${url.search}`;
+  return { id, roomTag: check.roomTag };
+}
+
+export function answerError(ws: WebSocket, msg: string): void {
+  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'ERROR', payload: { msg } }));
+}
+
+/**
+ * Takes over a socket's incoming frames: heartbeats go on to PeerServer (`toPeerServer`),
+ * everything else is handled here, in order, one frame at a time.
+ */
+export function gateFrames(
+  ws: WebSocket,
+  who: Admission,
+  settings: GateSettings,
+  hub: Hub,
+  pending: PendingMessages,
+  metrics: Metrics,
+  isRegistered: () => boolean,
+): void {
+  const original = ws.emit.bind(ws);
+  const limit = new RateLimit(settings.messagesPerSecond, settings.messageBurst, Date.now());
+  let floodRun = 0;
+  let chain = Promise.resolve();
+  const refuse = (reason: Parameters<Metrics['dropped']>[0], detail: string) => {
+    metrics.dropped(reason);
+    answerError(ws, `${reason}: ${detail}`);
+  };
+
+  ws.emit = ((event: string | symbol, ...args: unknown[]): boolean => {
+    if (event !== 'message') return original(event, ...args);
+    const [data, isBinary] = args as [Buffer, boolean];
+    if (!limit.take(Date.now())) {
+      metrics.dropped('rate-limited');
+      // One answer per run of refusals, so a flood is not echoed back at the same rate.
+      if (floodRun++ === 0) answerError(ws, `rate-limited: at most ${settings.messagesPerSecond} messages a second`);
+      if (floodRun >= floodCloseAfter) ws.close(1008, 'flooding');
+      return true;
+    }
+    floodRun = 0;
+    const frame = parseClientFrame(data, isBinary, settings.maxFrameBytes);
+    if (frame.kind === 'heartbeat') return original('message', data, isBinary);
+    if (frame.kind === 'refused') {
+      refuse(frame.reason, frame.detail);
+      return true;
+    }
+    if (!isRegistered()) {
+      refuse('malformed', 'wait for OPEN before sending');
+      return true;
+    }
+    chain = chain
+      .then(() =>
+        frame.kind === 'room'
+          ? handleRoomRequest(hub, who, frame.request, (message) => ws.send(JSON.stringify(message)))
+          : relay(who.id, frame.type, frame.dst, frame.payload, ws, hub, pending, metrics),
+      )
+      .catch((error: unknown) => {
+        logEvent('error', 'relay-failed', { message: error instanceof Error ? error.message : String(error) });
+        answerError(ws, 'server-busy: try again');
+      });
+    return true;
+  }) as typeof ws.emit;
+}
+
+async function relay(src: string, type: RelayType, dst: string, payload: unknown, ws: WebSocket, hub: Hub, pending: PendingMessages, metrics: Metrics): Promise<void> {
+  const [srcRoom, dstRoom] = await Promise.all([hub.roomOf(src), hub.roomOf(dst)]);
+  // Knowing a peer's ID is not enough to ring it: only room-mates hear from each other.
+  if (srcRoom === undefined || srcRoom !== dstRoom) {
+    metrics.dropped('not-in-room');
+    if (type !== 'LEAVE' && ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'EXPIRE', src: dst, dst: src }));
+    return;
+  }
+  const message = payload === undefined ? { type, src, dst } : { type, src, dst, payload };
+  if (await hub.send(dst, message)) return metrics.relayed();
+  if (pending.add(dst, message, Date.now())) return;
+  metrics.dropped('queue-full');
+  if (type !== 'LEAVE' && ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'EXPIRE', src: dst, dst: src }));
+}

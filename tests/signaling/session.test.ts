@@ -1,0 +1,118 @@
+// @vitest-environment node
+/** POST /session: where a client gets its peer ID, token and ICE servers before a call. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startSignalingServer, type RunningSignalingServer } from '../../signaling/server.js';
+import { turnCredential } from '../../signaling/turn-credentials.js';
+import { extensionOrigin, PeerSocket, peerjsSocketUrl, testConfig, testRoom, waitLimitMs, withTimeout } from './peer-socket.js';
+
+const turnSecret = 'turn-secret-0123456789abcdef-0123456789';
+let server: RunningSignalingServer;
+const sockets: PeerSocket[] = [];
+
+interface Session {
+  peerId: string;
+  token: string;
+  expiresAtMs: number;
+  iceServers: { urls: string[]; username?: string; credential?: string }[];
+}
+
+function post(body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`http://127.0.0.1:${server.port}/peerjs/session`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: extensionOrigin, ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    signal: AbortSignal.timeout(waitLimitMs),
+  });
+}
+
+async function session(body: unknown = { room: testRoom }): Promise<Session> {
+  const response = await post(body);
+  expect(response.status).toBe(200);
+  return (await response.json()) as Session;
+}
+
+async function register(s: Session): Promise<PeerSocket> {
+  const socket = new PeerSocket(peerjsSocketUrl(server.port, '/peerjs', 'peercall', s.peerId, s.token), extensionOrigin);
+  sockets.push(socket);
+  expect(await socket.nextMessage()).toEqual({ type: 'OPEN' });
+  return socket;
+}
+
+beforeEach(async () => {
+  server = await startSignalingServer(
+    testConfig({ PEERCALL_TURN_URLS: 'turn:127.0.0.1:3478?transport=udp', PEERCALL_TURN_SECRET: turnSecret, PEERCALL_STUN_URLS: 'stun:127.0.0.1:3478' }),
+  );
+});
+
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.close();
+  await withTimeout(server.close(), 'server.close()');
+});
+
+describe('POST /session', () => {
+  it('hands out a random peer ID with a token that registers it, and ICE servers with fresh TURN credentials', async () => {
+    const before = Date.now();
+    const s = await session();
+    expect(s.peerId).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(s.expiresAtMs).toBeGreaterThan(before);
+    expect(s.token).not.toContain(testRoom);
+    const [stun, turn] = s.iceServers;
+    expect(stun).toEqual({ urls: ['stun:127.0.0.1:3478'] });
+    expect(turn!.urls).toEqual(['turn:127.0.0.1:3478?transport=udp']);
+    const expiry = Number(turn!.username!.split(':')[0]) * 1000;
+    expect(turn!.username).toBe(`${expiry / 1000}:${s.peerId}`);
+    expect(expiry - before).toBeGreaterThan(3_500_000);
+    expect(turn!.credential).toBe(turnCredential(turnSecret, s.peerId, expiry - 3_600_000, 3_600_000).credential);
+    await register(s);
+    expect((await session()).peerId).not.toBe(s.peerId);
+  });
+
+  it('renews a live token for the same ID, and the renewed token registers it', async () => {
+    const first = await session();
+    const renewed = await session({ room: testRoom, renew: { peerId: first.peerId, token: first.token } });
+    expect(renewed.peerId).toBe(first.peerId);
+    await register(renewed);
+  });
+
+  it.each([
+    ['a token for another ID', (s: Session) => ({ room: testRoom, renew: { peerId: 'someone-else', token: s.token } })],
+    ['a token for another room', (s: Session) => ({ room: 'q7m2-k9dx-0a4e-zz81-h6pc-3rtw-b5nf', renew: { peerId: s.peerId, token: s.token } })],
+    ['a forged token', (s: Session) => ({ room: testRoom, renew: { peerId: s.peerId, token: `${s.token.slice(0, -2)}AA` } })],
+    ['a renewal without fields', () => ({ room: testRoom, renew: 'please' })],
+  ])('refuses to renew %s with 403', async (_name, body) => {
+    const response = await post(body(await session()));
+    expect(response.status).toBe(403);
+    expect(await response.json()).toMatchObject({ code: 'renew-refused' });
+  });
+
+  it.each([
+    ['no room', {}],
+    ['a malformed room', { room: '../../etc' }],
+    ['a room that is a number', { room: 42 }],
+    ['not JSON', '{room:'],
+    ['a JSON array', '[]'],
+  ])('answers %s with 400 and no stack trace', async (_name, body) => {
+    const response = await post(body);
+    expect(response.status).toBe(400);
+    expect(await response.text()).not.toMatch(/at .*\.js/);
+  });
+
+  it('refuses an oversized body with 413', async () => {
+    const response = await post({ room: testRoom, pad: 'x'.repeat(10_000) });
+    expect(response.status).toBe(413);
+  });
+
+  it('lets an allowed extension origin POST across origins, and no other', async () => {
+    const preflight = (origin: string) =>
+      fetch(`http://127.0.0.1:${server.port}/peerjs/session`, {
+        method: 'OPTIONS',
+        headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+        signal: AbortSignal.timeout(waitLimitMs),
+      });
+    const allowed = await preflight(extensionOrigin);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe(extensionOrigin);
+    expect(allowed.headers.get('access-control-allow-methods')).toContain('POST');
+    expect(allowed.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('content-type');
+    expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
+  });
+});

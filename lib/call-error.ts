@@ -10,6 +10,7 @@ export type CallErrorCode =
   | 'device-busy'
   | 'signaling-unreachable'
   | 'signaling-rejected'
+  | 'session-ended'
   | 'peer-unavailable'
   | 'room-unknown'
   | 'room-full'
@@ -58,6 +59,10 @@ const messages: Record<CallErrorCode, { fatal: boolean; message: string }> = {
   'signaling-rejected': {
     fatal: true,
     message: 'The PeerCall server refused this extension (wrong server key?). Check the server address and key in Settings, then start again.',
+  },
+  'session-ended': {
+    fatal: true,
+    message: 'The PeerCall server ended this session: it was offline too long, or the server restarted. Join the call again with the same ID.',
   },
   'peer-unavailable': {
     fatal: true,

@@ -13,7 +13,8 @@ import { heartbeatIntervalMs, isSilent, PeerLink, type Participant, silenceCheck
 import { newRoomItemId, normalizeChatText, normalizeDisplayName, type RoomMessage } from './room-protocol';
 import type { IncomingCall, PeerTransport, RemotePeer } from './peer-transport';
 import type { RoomEvent } from './room-signaling';
-import { parseSignalingUrl, type Settings } from './settings';
+import { parseSignalingUrl, type Settings, type SignalingEndpoint } from './settings';
+import { renewDelayMs, requestSession, type SignalingSession } from './signaling-session';
 import { retryDelayMs, type SignalingStatus } from './signaling-status';
 import { audioLevels, nextSpeaking, notSpeaking, type SpeakingState } from './speaking';
 import { videoCapPerPeer } from './uplink-budget';
@@ -42,6 +43,10 @@ export class CallSession {
   /** Our display name, as the others see it. */
   readonly name: string;
   #transport: PeerTransport | null = null;
+  #transportModule: typeof import('./peer-transport') | null = null;
+  #endpoint: SignalingEndpoint | null = null;
+  #session: SignalingSession | null = null;
+  #renewTimer: ReturnType<typeof setTimeout> | undefined;
   #mediaReady: Promise<void> = Promise.resolve();
   readonly #links = new Map<string, PeerLink>();
   #controlSeq = 0;
@@ -73,17 +78,61 @@ export class CallSession {
     this.#mediaReady = this.media.start().then((problem) => {
       if (problem) this.#notify(problem);
     });
-    // PeerJS loads while the camera opens instead of before it.
-    const { PeerTransport } = await import('./peer-transport');
-    if (!isActive(this.state.value)) return;
+    this.#endpoint = endpoint.value;
+    // PeerJS loads while the camera opens and the session is fetched, instead of before them.
+    const [module] = await Promise.all([import('./peer-transport'), this.#openSignaling(callId)]);
+    this.#transportModule = module;
+    this.#connectTransport();
+  }
 
-    const transport = new PeerTransport({
-      // Everyone registers under a random ID of their own; the shared call ID names the
-      // room on the server, which tells a joiner whom to call.
-      id: newCallId(),
-      endpoint: endpoint.value,
+  /**
+   * Asks the server for a session: the random peer ID we register under (the shared
+   * call ID names the room, which tells a joiner whom to call), its token, and the
+   * ICE servers with fresh TURN credentials. Retries while the server is unreachable.
+   */
+  async #openSignaling(callId: CallId): Promise<void> {
+    if (!this.#endpoint || !isActive(this.state.value)) return;
+    this.signaling.value = { kind: 'connecting' };
+    const result = await requestSession(this.#endpoint, callId);
+    if (!isActive(this.state.value)) return;
+    if (!result.ok) {
+      if (result.problem === 'refused') return this.#fail('signaling-rejected');
+      return this.#scheduleReconnect();
+    }
+    this.#session = result.session;
+    this.#scheduleRenewal(callId);
+    this.#connectTransport();
+  }
+
+  /** Trades the token for a fresh one for the same ID before it expires, so a later reconnect keeps our ID. */
+  #scheduleRenewal(callId: CallId): void {
+    clearTimeout(this.#renewTimer);
+    const session = this.#session;
+    if (!session) return;
+    this.#renewTimer = setTimeout(async () => {
+      if (!this.#endpoint || !isActive(this.state.value)) return;
+      const result = await requestSession(this.#endpoint, callId, { peerId: session.peerId, token: session.token });
+      if (!isActive(this.state.value) || this.#session !== session) return;
+      if (result.ok) {
+        this.#session = result.session;
+        this.#transport?.renewToken(result.session.token);
+      }
+      // Unreachable: try again soon, while the current token still holds. Refused: a reconnect will say so.
+      if (result.ok || result.problem === 'unreachable') this.#scheduleRenewal(callId);
+    }, renewDelayMs(session, Date.now()));
+  }
+
+  /** Once both the session and PeerJS are here, registers with the signaling server. */
+  #connectTransport(): void {
+    const session = this.#session;
+    const module = this.#transportModule;
+    if (!session || !module || !this.#endpoint || this.#transport || !isActive(this.state.value)) return;
+    const transport = new module.PeerTransport({
+      id: session.peerId,
+      token: session.token,
+      endpoint: this.#endpoint,
       key: this.#settings.signalingKey,
-      iceServers: this.#settings.iceServers,
+      iceServers: [...this.#settings.iceServers, ...session.iceServers],
     });
     this.#transport = transport;
     this.signaling.value = { kind: 'connecting' };
@@ -180,9 +229,14 @@ export class CallSession {
       }
       if (state.kind === 'dialing' && (event.code === 'room-unknown' || event.code === 'room-full')) this.#fail(event.code);
       if (state.kind === 'starting' && event.code === 'room-exists') this.#fail('id-taken');
+      if (event.code === 'not-allowed') this.#fail('signaling-rejected');
       return;
     }
-    if (event.type === 'peer-left') return this.#onRemoteLeft(event.peer);
+    // The server sees only signaling sockets: someone whose socket blips is still on the
+    // call with us. Our heartbeat decides for anyone we have heard from; the server's
+    // word drops only those who never got through.
+    if (event.type === 'peer-left' && this.#links.get(event.peer)?.lastHeardMs === undefined) return this.#onRemoteLeft(event.peer);
+    if (event.type === 'peer-left') return;
     if (event.type !== 'members') return;
     if (state.kind === 'starting' && state.role === 'host') return this.#dispatch({ type: 'room-open' });
     if (state.kind !== 'dialing' || this.#links.size > 0) return;
@@ -200,6 +254,8 @@ export class CallSession {
     this.signaling.value = { kind: 'retrying', attempt: this.#retryAttempt, retryAtMs: Date.now() + delay };
     this.#notify('signaling-unreachable');
     this.#retryTimer = setTimeout(() => {
+      const state = this.state.value;
+      if (!this.#session && isActive(state) && state.kind !== 'idle') return void this.#openSignaling(state.callId);
       this.signaling.value = { kind: 'connecting' };
       this.#transport?.reconnect();
     }, delay);
@@ -261,6 +317,8 @@ export class CallSession {
     });
     remote.onControl((message) => this.#receive(link, message));
     this.files.addPerson(id, remote.files, () => link.participant.name ?? 'Someone');
+    // A big file can hold their heartbeats up behind its chunks; its bytes prove they are there too.
+    remote.files.onFrame(() => (link.lastHeardMs = Date.now()));
     this.#startHeartbeat();
     remote.onMalformed(() => (this.droppedMessages.value += 1));
     remote.onEnded((why) => {
@@ -368,6 +426,7 @@ export class CallSession {
 
   #teardown(): void {
     clearTimeout(this.#retryTimer);
+    clearTimeout(this.#renewTimer);
     clearTimeout(this.#dialTimer);
     clearInterval(this.#heartbeat);
     for (const id of [...this.#links.keys()]) {

@@ -11,6 +11,8 @@ import { Emitter, type Unsubscribe } from './emitter';
 
 export interface TransportOptions {
   readonly id: string;
+  /** Signed by the server for this ID; PeerJS presents it when it registers and reconnects. */
+  readonly token: string;
   readonly endpoint: SignalingEndpoint;
   readonly key: string;
   readonly iceServers: readonly RTCIceServer[];
@@ -66,11 +68,14 @@ function peerErrorCode(type: string): CallErrorCode {
       return 'signaling-rejected';
     case 'browser-incompatible':
       return 'browser-incompatible';
+    case 'server-error':
+      // The server answered with an ERROR (an expired or refused session) and PeerJS gave up.
+      return 'session-ended';
     case 'webrtc':
     case 'negotiation-failed':
       return 'connection-failed';
     default:
-      // network, server-error, socket-error, socket-closed, ssl-unavailable, disconnected
+      // network, socket-error, socket-closed, ssl-unavailable, disconnected
       return 'signaling-unreachable';
   }
 }
@@ -93,6 +98,7 @@ export class PeerTransport {
       // PeerJS guesses `secure` from the page, and a chrome-extension: page looks insecure to it.
       secure: endpoint.secure,
       key: options.key,
+      token: options.token,
       // Always our own list: PeerJS's default names public servers we never want to leak to.
       config: { iceServers: [...options.iceServers] },
       debug: 0,
@@ -127,6 +133,11 @@ export class PeerTransport {
 
   sendRoomRequest(request: RoomRequest): void {
     if (this.#peer.open) this.#peer.socket.send(request);
+  }
+
+  /** The token the next reconnect presents: PeerJS reads it from its options each time. */
+  renewToken(token: string): void {
+    (this.#peer.options as { token: string }).token = token;
   }
 
   /** Retries the signaling link with the same ID and token, so the server hands our ID back. */

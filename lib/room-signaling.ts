@@ -10,7 +10,8 @@ export type RoomRequest =
   | { type: 'ROOM-JOIN'; payload: { room: CallId } }
   | { type: 'ROOM-LEAVE' };
 
-export type RoomRefusal = 'room-unknown' | 'room-full' | 'room-exists' | 'bad-request';
+/** `not-allowed`: our token was issued for another room. */
+export type RoomRefusal = 'room-unknown' | 'room-full' | 'room-exists' | 'bad-request' | 'not-allowed';
 
 export type RoomEvent =
   | { type: 'members'; room: string; members: string[] }
@@ -18,7 +19,7 @@ export type RoomEvent =
   | { type: 'refused'; code: RoomRefusal };
 
 const maxMembers = 64;
-const refusals: readonly RoomRefusal[] = ['room-unknown', 'room-full', 'room-exists', 'bad-request'];
+const refusals: readonly RoomRefusal[] = ['room-unknown', 'room-full', 'room-exists', 'bad-request', 'not-allowed'];
 const isPeerId = (value: unknown): value is string => typeof value === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(value);
 
 /** null for anything that is not a well-formed room message (PeerJS's own messages included). */

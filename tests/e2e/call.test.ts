@@ -59,7 +59,7 @@ describe('a one-to-one call', () => {
     sharedCallId = await aliceCall.callId();
     expect(sharedCallId).toMatch(/^([0-9a-z]{4}-){6}[0-9a-z]{4}$/);
     expect(server.peerCount()).toBe(1);
-    expect(server.roomCount()).toBe(1);
+    expect(await server.roomCount()).toBe(1);
   });
 
   it('the second profile joins by the ID and both sides reach the call', async () => {
@@ -163,7 +163,7 @@ describe('a one-to-one call', () => {
         { maxBitrate: 1_250_000, scale: 1 },
       ]);
     }
-    expect(server.roomCount()).toBe(1);
+    expect(await server.roomCount()).toBe(1);
   });
 
   it('each tile shows the name its person chose, and a chat message reaches both others with the sender name', async () => {

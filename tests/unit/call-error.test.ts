@@ -11,6 +11,7 @@ const fatalByCode: Record<CallErrorCode, boolean> = {
   'device-busy': false,
   'signaling-unreachable': false,
   'signaling-rejected': true,
+  'session-ended': true,
   'peer-unavailable': true,
   'room-unknown': true,
   'room-full': true,

@@ -15,6 +15,7 @@ export function Options({ initial, onSave, onTest }: OptionsProps) {
   const [ice, setIce] = useState(formatIceServers(initial.iceServers));
   const [name, setName] = useState(initial.displayName);
   const [budget, setBudget] = useState(String(initial.uplinkBudgetKbps));
+  const [relayOnly, setRelayOnly] = useState(initial.relayOnly);
   const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
 
   const validate = (): Settings | string => {
@@ -28,7 +29,7 @@ export function Options({ initial, onSave, onTest }: OptionsProps) {
     if (displayName === null) return 'Your name is 1 to 40 characters, without control characters.';
     const parsedBudget = parseUplinkBudgetKbps(budget);
     if (!parsedBudget.ok) return parsedBudget.error;
-    return { signalingUrl: url.trim(), signalingKey: parsedKey.value, iceServers: parsedIce.value, displayName, uplinkBudgetKbps: parsedBudget.value };
+    return { signalingUrl: url.trim(), signalingKey: parsedKey.value, iceServers: parsedIce.value, displayName, uplinkBudgetKbps: parsedBudget.value, relayOnly };
   };
 
   const save = async (event: Event) => {
@@ -62,6 +63,10 @@ export function Options({ initial, onSave, onTest }: OptionsProps) {
         <label>
           Upload budget for your video, in kbit/s (shared by everyone you send to)
           <input name="uplinkBudgetKbps" inputMode="numeric" value={budget} onInput={(e) => setBudget(e.currentTarget.value)} />
+        </label>
+        <label class="check">
+          <input type="checkbox" name="relayOnly" checked={relayOnly} onChange={(e) => setRelayOnly(e.currentTarget.checked)} />
+          Connect only through a TURN relay, so others never see this computer's IP addresses (needs a TURN server: from Settings above, or handed out by the PeerCall server)
         </label>
         <p class="hint">Leave ICE servers empty for calls on one machine or network. PeerCall never uses third-party servers unless you add them here.</p>
         <div class="row">

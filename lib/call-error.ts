@@ -18,6 +18,7 @@ export type CallErrorCode =
   | 'invalid-call-id'
   | 'no-answer'
   | 'connection-failed'
+  | 'turn-refused'
   | 'browser-incompatible'
   | 'file-too-large'
   | 'file-no-recipients'
@@ -91,6 +92,11 @@ const messages: Record<CallErrorCode, { fatal: boolean; message: string }> = {
   'connection-failed': {
     fatal: true,
     message: 'The connection to the other person failed, often because a firewall blocks direct connections. Add a TURN server in Settings, then try again.',
+  },
+  'turn-refused': {
+    fatal: true,
+    message:
+      'The TURN relay refused the credentials PeerCall was given (expired, or the server and relay disagree on the secret), and relay-only is on. Ask the server operator to check PEERCALL_TURN_SECRET, or turn off relay-only in Settings, then join again.',
   },
   'browser-incompatible': {
     fatal: true,

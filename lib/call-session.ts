@@ -133,6 +133,7 @@ export class CallSession {
       endpoint: this.#endpoint,
       key: this.#settings.signalingKey,
       iceServers: [...this.#settings.iceServers, ...session.iceServers],
+      relayOnly: this.#settings.relayOnly,
     });
     this.#transport = transport;
     this.signaling.value = { kind: 'connecting' };
@@ -309,9 +310,11 @@ export class CallSession {
     this.#links.set(id, link);
     this.#publishParticipants();
     remote.onStream((stream) => {
-      clearTimeout(this.#dialTimer);
       link.participant = { ...link.participant, stream };
       this.#publishParticipants();
+    });
+    remote.onConnected(() => {
+      clearTimeout(this.#dialTimer);
       this.#dispatch({ type: 'remote-connected' });
       this.#applyUplinkBudget();
     });
@@ -323,6 +326,10 @@ export class CallSession {
     remote.onMalformed(() => (this.droppedMessages.value += 1));
     remote.onEnded((why) => {
       this.#onRemoteLeft(id);
+      if (why === 'turn-refused') {
+        if (this.state.value.kind === 'dialing' && this.#links.size === 0) return this.#fail('turn-refused');
+        return this.#notify('turn-refused');
+      }
       // Losing the only connection while joining means the join failed; later losses are departures.
       if (why === 'failed' && this.state.value.kind === 'dialing' && this.#links.size === 0) this.#fail('connection-failed');
     });

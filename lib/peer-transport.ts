@@ -16,9 +16,12 @@ export interface TransportOptions {
   readonly endpoint: SignalingEndpoint;
   readonly key: string;
   readonly iceServers: readonly RTCIceServer[];
+  /** Only relayed candidates: the others never learn our addresses. */
+  readonly relayOnly: boolean;
 }
 
-export type RemoteEnd = 'left' | 'failed';
+/** `turn-refused`: relay-only, and the TURN server refused our credentials, so no path can exist. */
+export type RemoteEnd = 'left' | 'failed' | 'turn-refused';
 
 /**
  * A reliable, ordered channel to one person for files: the offer, its chunks and its end
@@ -42,6 +45,8 @@ export interface RemotePeer {
   readonly peerConnection: RTCPeerConnection;
   readonly files: FileLane;
   onStream(listener: (stream: MediaStream) => void): Unsubscribe;
+  /** ICE found a working path: media can flow. The stream arrives earlier, with the answer. */
+  onConnected(listener: () => void): Unsubscribe;
   onControl(listener: (message: RoomMessage) => void): Unsubscribe;
   onEnded(listener: (why: RemoteEnd) => void): Unsubscribe;
   /** A message from this peer failed validation and was dropped. */
@@ -100,7 +105,7 @@ export class PeerTransport {
       key: options.key,
       token: options.token,
       // Always our own list: PeerJS's default names public servers we never want to leak to.
-      config: { iceServers: [...options.iceServers] },
+      config: { iceServers: [...options.iceServers], iceTransportPolicy: options.relayOnly ? 'relay' : 'all' },
       debug: 0,
     });
     this.#peer.on('open', () => this.#opened.emit());
@@ -176,6 +181,7 @@ class PeerJsRemote implements RemotePeer {
   readonly #control = new Emitter<RoomMessage>();
   readonly #dropped = new Emitter<void>();
   readonly #ended = new Emitter<RemoteEnd>();
+  readonly #connected = new Emitter<void>();
   #pendingControl: RoomMessage[] = [];
   #closed = false;
   readonly files: ChannelFileLane;
@@ -208,6 +214,9 @@ class PeerJsRemote implements RemotePeer {
   onStream(listener: (stream: MediaStream) => void): Unsubscribe {
     return this.#streams.on(listener);
   }
+  onConnected(listener: () => void): Unsubscribe {
+    return this.#connected.on(listener);
+  }
   onControl(listener: (message: RoomMessage) => void): Unsubscribe {
     return this.#control.on(listener);
   }
@@ -231,7 +240,7 @@ class PeerJsRemote implements RemotePeer {
     // PeerJS leaves the RTCPeerConnection to the garbage collector; close it so media stops now.
     this.files.close();
     this.#call.peerConnection?.close();
-    for (const emitter of [this.#streams, this.#control, this.#ended, this.#dropped]) emitter.clear();
+    for (const emitter of [this.#streams, this.#connected, this.#control, this.#ended, this.#dropped]) emitter.clear();
   }
 
   #attachControlChannel(): void {
@@ -249,8 +258,17 @@ class PeerJsRemote implements RemotePeer {
 
   #watchIce(): void {
     const pc = this.#call.peerConnection;
+    let connected = false;
     pc?.addEventListener('connectionstatechange', () => {
       if (pc.connectionState === 'failed') this.#end('failed');
+      if (pc.connectionState !== 'connected' || connected) return;
+      connected = true;
+      this.#connected.emit();
+    });
+    pc?.addEventListener('icecandidateerror', (event: Event) => {
+      // 401/403 from a TURN server: wrong or expired credentials. With relay-only there is no other path.
+      const code = (event as RTCPeerConnectionIceErrorEvent).errorCode;
+      if ((code === 401 || code === 403) && pc.getConfiguration().iceTransportPolicy === 'relay') this.#end('turn-refused');
     });
   }
 

@@ -27,15 +27,21 @@ export const uplinkBudgetKbpsItem = storage.defineItem<number>('local:uplinkBudg
   version: 1,
 });
 
+export const relayOnlyItem = storage.defineItem<boolean>('local:relayOnly', {
+  fallback: defaultSettings.relayOnly,
+  version: 1,
+});
+
 export async function loadSettings(): Promise<Settings> {
-  const [signalingUrl, signalingKey, iceServers, displayName, uplinkBudgetKbps] = await Promise.all([
+  const [signalingUrl, signalingKey, iceServers, displayName, uplinkBudgetKbps, relayOnly] = await Promise.all([
     signalingUrlItem.getValue(),
     signalingKeyItem.getValue(),
     iceServersItem.getValue(),
     displayNameItem.getValue(),
     uplinkBudgetKbpsItem.getValue(),
+    relayOnlyItem.getValue(),
   ]);
-  return { signalingUrl, signalingKey, iceServers, displayName, uplinkBudgetKbps };
+  return { signalingUrl, signalingKey, iceServers, displayName, uplinkBudgetKbps, relayOnly };
 }
 
 export async function saveSettings(settings: Settings): Promise<void> {
@@ -45,5 +51,6 @@ export async function saveSettings(settings: Settings): Promise<void> {
     iceServersItem.setValue([...settings.iceServers]),
     displayNameItem.setValue(settings.displayName),
     uplinkBudgetKbpsItem.setValue(settings.uplinkBudgetKbps),
+    relayOnlyItem.setValue(settings.relayOnly),
   ]);
 }

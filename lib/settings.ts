@@ -14,6 +14,11 @@ export interface Settings {
   readonly displayName: string;
   /** The most our video may send in total, split across everyone in the call. */
   readonly uplinkBudgetKbps: number;
+  /**
+   * Connect only through a TURN relay, so the others never learn this computer's
+   * addresses (at the cost of the relay's latency). Needs a TURN server.
+   */
+  readonly relayOnly: boolean;
 }
 
 export const defaultSettings: Settings = {
@@ -22,6 +27,7 @@ export const defaultSettings: Settings = {
   iceServers: [],
   displayName: '',
   uplinkBudgetKbps: defaultUplinkBudgetKbps,
+  relayOnly: false,
 };
 
 export function parseUplinkBudgetKbps(text: string): Parsed<number> {

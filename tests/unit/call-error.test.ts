@@ -19,6 +19,7 @@ const fatalByCode: Record<CallErrorCode, boolean> = {
   'invalid-call-id': true,
   'no-answer': true,
   'connection-failed': true,
+  'turn-refused': true,
   'browser-incompatible': true,
   'file-too-large': false,
   'file-no-recipients': false,

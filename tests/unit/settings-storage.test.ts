@@ -18,6 +18,7 @@ describe('stored settings', () => {
       iceServers: [{ urls: 'turn:turn.example.com:3478', username: 'u', credential: 'c' }],
       displayName: 'Ana',
       uplinkBudgetKbps: 1_000,
+      relayOnly: true,
     };
     await saveSettings(settings);
     expect(await loadSettings()).toEqual(settings);

@@ -156,3 +156,19 @@ export async function videoSenderCaps(page: Page): Promise<{ maxBitrate: number 
       }),
   );
 }
+
+/** For each live connection, the candidate types of the pair ICE selected (host, srflx, prflx or relay). */
+export async function selectedCandidateTypes(page: Page): Promise<{ local: string; remote: string }[]> {
+  return page.evaluate(async () => {
+    const pairs: { local: string; remote: string }[] = [];
+    for (const pc of (window as unknown as PcWindow).__pcs) {
+      if (pc.connectionState !== 'connected') continue;
+      const stats = [...(await pc.getStats()).values()] as Record<string, unknown>[];
+      const transport = stats.find((s) => s.type === 'transport' && typeof s.selectedCandidatePairId === 'string');
+      const pair = stats.find((s) => s.id === transport?.selectedCandidatePairId);
+      const type = (id: unknown) => String(stats.find((s) => s.id === id)?.candidateType ?? 'none');
+      if (pair) pairs.push({ local: type(pair.localCandidateId), remote: type(pair.remoteCandidateId) });
+    }
+    return pairs;
+  });
+}

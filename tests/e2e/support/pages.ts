@@ -2,11 +2,12 @@
 import type { Page } from 'playwright-core';
 import { expectNewTab, type Profile } from './browser';
 
-export async function configure(profile: Profile, settings: { signalingUrl: string; iceServers?: string }): Promise<void> {
+export async function configure(profile: Profile, settings: { signalingUrl: string; iceServers?: string; relayOnly?: boolean }): Promise<void> {
   const page = await profile.context.newPage();
   await page.goto(profile.url('options.html'));
   await page.fill('input[name="signalingUrl"]', settings.signalingUrl);
   await page.fill('textarea[name="iceServers"]', settings.iceServers ?? '');
+  await page.setChecked('input[name="relayOnly"]', settings.relayOnly ?? false);
   await page.click('button[data-action="save"]');
   await page.getByText('Saved.').waitFor();
   await page.close();

@@ -1,8 +1,10 @@
 /**
  * `npm run bench` (BENCH_RUNS=n or --runs n, default 10): times the real setup, two
  * Chromium profiles with the built extension and a signaling server on loopback, and
- * prints one JSON line on stdout; progress goes to stderr. It never passes or fails on
- * time: it exits non-zero only when the setup itself breaks.
+ * prints one JSON line on stdout; progress goes to stderr. Then joins into a room of up
+ * to four profiles (BENCH_ROOM_RUNS, default 10) and a 100 MB file between two
+ * (BENCH_FILE_RUNS, default 3); 0 skips either. It never passes or fails on time: it
+ * exits non-zero only when the setup itself breaks.
  */
 import { execFileSync } from 'node:child_process';
 import { parseConfig } from '../signaling/config';
@@ -10,11 +12,18 @@ import { type RunningSignalingServer, startSignalingServer } from '../signaling/
 import buildExtension from '../tests/e2e/global-setup';
 import { chromiumPath, launchProfile, type Profile } from '../tests/e2e/support/browser';
 import { configure } from '../tests/e2e/support/pages';
+import { type FileFigures, fileNote, fileRunBudgetMs, fileThroughputFigures } from './file-throughput';
 import { installProbe, measureFloorMs } from './in-page';
+import { log } from './log';
 import { measureCall } from './one-call';
+import { type RoomFigures, roomJoinFigures, roomNote, roomRunBudgetMs } from './room-joins';
 import { median, roundTenth, summarize } from './stats';
 
 const defaultRuns = 10;
+const defaultRoomRuns = 10;
+const defaultFileRuns = 3;
+/** Person 1 starts the room and persons 2..4 join it. */
+const roomSize = 4;
 const floorTimeoutMs = 15_000;
 /** A hung browser must not hang CI: give up after the build, the launch and this much per run. */
 const setupBudgetMs = 180_000;
@@ -27,16 +36,16 @@ const note =
   'before the clock. joinSteps: medians of when each step of the join happened after the click. Headless Chromium, fake ' +
   'devices, loopback signaling; a fresh call per run, floor measured in the same run.';
 
-function log(message: string): void {
-  process.stderr.write(`bench: ${message}\n`);
-}
-
 function runCount(argv: readonly string[], env: NodeJS.ProcessEnv): number {
   const flag = argv.findIndex((arg) => arg === '--runs' || arg.startsWith('--runs='));
   const text = flag === -1 ? env.BENCH_RUNS : argv[flag]!.includes('=') ? argv[flag]!.slice('--runs='.length) : argv[flag + 1];
-  if (text === undefined || text === '') return defaultRuns;
+  return countOf(text, '--runs / BENCH_RUNS', defaultRuns, 1);
+}
+
+function countOf(text: string | undefined, name: string, fallback: number, least: number): number {
+  if (text === undefined || text === '') return fallback;
   const runs = Number(text);
-  if (!Number.isInteger(runs) || runs < 1 || runs > 1_000) throw new Error(`--runs / BENCH_RUNS must be a whole number from 1 to 1000, not "${text}"`);
+  if (!Number.isInteger(runs) || runs < least || runs > 1_000) throw new Error(`${name} must be a whole number from ${least} to 1000, not "${text}"`);
   return runs;
 }
 
@@ -52,6 +61,16 @@ async function preparedProfile(signalingUrl: string): Promise<Profile> {
     await profile.close();
     throw error;
   }
+}
+
+/** Launches `count` profiles at once; if any fails to start, closes the others. */
+async function preparedProfiles(signalingUrl: string, count: number): Promise<Profile[]> {
+  const launched = await Promise.allSettled(Array.from({ length: count }, () => preparedProfile(signalingUrl)));
+  const profiles = launched.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+  const failure = launched.find((outcome) => outcome.status === 'rejected');
+  if (!failure) return profiles;
+  await Promise.allSettled(profiles.map((profile) => profile.close()));
+  throw failure.reason;
 }
 
 async function measureFloor(profile: Profile): Promise<number> {
@@ -76,10 +95,15 @@ function medianSteps(runs: readonly Record<string, number>[]): Record<string, nu
 
 async function main(): Promise<void> {
   const runs = runCount(process.argv.slice(2), process.env);
-  const watchdog = setTimeout(() => {
-    log('gave up: the setup hung past its time budget');
-    process.exit(2);
-  }, setupBudgetMs + runs * runBudgetMs);
+  const roomRuns = countOf(process.env.BENCH_ROOM_RUNS, 'BENCH_ROOM_RUNS', defaultRoomRuns, 0);
+  const fileRuns = countOf(process.env.BENCH_FILE_RUNS, 'BENCH_FILE_RUNS', defaultFileRuns, 0);
+  const watchdog = setTimeout(
+    () => {
+      log('gave up: the setup hung past its time budget');
+      process.exit(2);
+    },
+    setupBudgetMs + runs * runBudgetMs + roomRuns * roomRunBudgetMs + fileRuns * fileRunBudgetMs,
+  );
   watchdog.unref();
 
   log('building the extension');
@@ -89,11 +113,9 @@ async function main(): Promise<void> {
   try {
     server = await startSignalingServer(parseConfig({ PEERCALL_PORT: '0' }, []));
     const url = server.url;
-    const launched = await Promise.allSettled([preparedProfile(url), preparedProfile(url)]);
-    for (const outcome of launched) {
-      if (outcome.status === 'fulfilled') profiles.push(outcome.value);
-      else throw outcome.reason;
-    }
+    // Everyone the room needs is launched up front: a browser launched later could meet
+    // .output being rebuilt by another run on this machine.
+    profiles.push(...(await preparedProfiles(url, roomRuns > 0 ? roomSize : 2)));
     const [alice, bob] = profiles as [Profile, Profile];
     const join: number[] = [];
     const cameraSwitch: number[] = [];
@@ -115,6 +137,19 @@ async function main(): Promise<void> {
       }
     }
     if (failedRuns === runs) throw new Error('every run failed');
+
+    let rooms: RoomFigures | undefined;
+    if (roomRuns > 0) {
+      log(`room: ${roomRuns} runs with ${roomSize} profiles`);
+      rooms = await roomJoinFigures(profiles, roomRuns);
+      if (rooms.failedRoomRuns === roomRuns) throw new Error('every room run failed');
+    }
+    let files: FileFigures | undefined;
+    if (fileRuns > 0) {
+      log(`files: ${fileRuns} runs`);
+      files = await fileThroughputFigures(alice, bob, fileRuns);
+      if (files.failedFileRuns === fileRuns) throw new Error('every file run failed');
+    }
     const result = {
       runs,
       failedRuns,
@@ -123,9 +158,13 @@ async function main(): Promise<void> {
       floorMs: summarize(floor),
       joinToFloorRatio: Math.round((median(join) / median(floor)) * 100) / 100,
       joinStepsMs: medianSteps(steps),
+      ...rooms,
+      ...files,
       chromium: chromiumVersion(alice),
       node: process.version,
       note,
+      ...(rooms && { roomNote }),
+      ...(files && { fileNote }),
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {

@@ -9,6 +9,8 @@ export interface BenchProbe {
   readonly marks: Record<string, number>;
   /** Arms a watch on the remote picture: marks `greenCrossed` at the first frame past `threshold`. */
   watchGreen(threshold: number, below: boolean): void;
+  /** When this remote video presented its first frame (Date.now()), if it has. */
+  firstFrameAt(video: HTMLVideoElement): number | undefined;
 }
 
 export type ProbeWindow = Window & { __bench: BenchProbe };
@@ -16,7 +18,7 @@ export type ProbeWindow = Window & { __bench: BenchProbe };
 /**
  * Init script for every page. Records when the steps of a call happen (media, the
  * signaling socket and its messages, the peer connection) and, with
- * requestVideoFrameCallback, when the remote video presents frames.
+ * requestVideoFrameCallback, when each remote video presents frames.
  */
 export function installProbe(): void {
   const marks: Record<string, number> = {};
@@ -24,12 +26,14 @@ export function installProbe(): void {
     marks[name] ??= at;
   };
   let greenWatch: { threshold: number; below: boolean } | null = null;
+  const firstFrames = new WeakMap<HTMLVideoElement, number>();
   const probe: BenchProbe = {
     marks,
     watchGreen: (threshold, below) => {
       delete marks.greenCrossed;
       greenWatch = { threshold, below };
     },
+    firstFrameAt: (video) => firstFrames.get(video),
   };
   (window as unknown as ProbeWindow).__bench = probe;
   document.addEventListener('DOMContentLoaded', () => mark('domContentLoaded'));
@@ -101,6 +105,7 @@ export function installProbe(): void {
     const onFrame = () => {
       const at = Date.now();
       mark('firstFrame', at);
+      if (!firstFrames.has(video)) firstFrames.set(video, at);
       const watch = greenWatch;
       if (watch) {
         const green = meanGreen(video);

@@ -6,10 +6,10 @@
 import type { Page } from 'playwright-core';
 import type { Profile } from '../tests/e2e/support/browser';
 import { pictureColour } from '../tests/e2e/support/media-probes';
-import { callTab, openPopup } from '../tests/e2e/support/pages';
+import { openPopup } from '../tests/e2e/support/pages';
+import { closeExtensionPages, joinAt, stepTimeoutMs } from './call-tabs';
 import type { ProbeWindow } from './in-page';
 
-const stepTimeoutMs = 15_000;
 /** Lets the first seconds of encoder ramp-up pass, so the switch is timed in a steady call. */
 const settleBeforeSwitchMs = 1_000;
 /** Mean green of B's picture: about 144 from fake_device_0, about 128 from fake_device_2. */
@@ -43,28 +43,12 @@ const joinSteps = [
 ] as const;
 
 export async function measureCall(alice: Profile, bob: Profile): Promise<CallTimings> {
-  const opened: Page[] = [];
   try {
-    const alicePopup = await openPopup(alice);
-    opened.push(alicePopup.page);
-    const aliceCall = await alicePopup.start();
-    opened.push(aliceCall.page);
+    const aliceCall = await (await openPopup(alice)).start();
     await aliceCall.waitForState('waiting', stepTimeoutMs);
     const callId = await aliceCall.callId();
 
-    const bobPopup = await openPopup(bob);
-    opened.push(bobPopup.page);
-    await bobPopup.page.fill('input[name="invite"]', callId);
-    const newTab = bob.context.waitForEvent('page', { timeout: stepTimeoutMs });
-    const clickAt = await bobPopup.page.evaluate(() => {
-      const join = document.querySelector<HTMLButtonElement>('button[data-action="join"]')!;
-      const at = Date.now();
-      join.click();
-      return at;
-    });
-    const bobCall = callTab(await newTab);
-    opened.push(bobCall.page);
-    await bobCall.page.waitForURL('**/call.html', { waitUntil: 'commit', timeout: stepTimeoutMs });
+    const { clickAt, call: bobCall } = await joinAt(bob, callId);
     const firstFrameAt = await markOf(bobCall.page, 'firstFrame');
     await Promise.all([bobCall.waitForState('in-call', stepTimeoutMs), aliceCall.waitForState('in-call', stepTimeoutMs)]);
 
@@ -82,8 +66,7 @@ export async function measureCall(alice: Profile, bob: Profile): Promise<CallTim
     await bobCall.leave();
     return { joinMs: firstFrameAt - clickAt, cameraSwitchMs: arrivedAt - switchAt, joinSteps: steps };
   } finally {
-    // Popups close themselves after Start and Join; closing a closed page is a no-op.
-    await Promise.all(opened.map((page) => page.close().catch(() => undefined)));
+    await closeExtensionPages([alice, bob]);
   }
 }
 

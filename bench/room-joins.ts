@@ -1,0 +1,104 @@
+/**
+ * Joins into a growing room: person 1 starts the call and persons 2..n join one at a
+ * time. Each join is timed from the click on Join in the joiner's popup to the moment
+ * the joiner has a frame from every member already there. The next person joins only
+ * once everyone sees everyone, so each join meets a settled room. Everyone leaves and
+ * every tab is closed after the run.
+ */
+import type { Profile } from '../tests/e2e/support/browser';
+import { type CallTab, openPopup } from '../tests/e2e/support/pages';
+import { closeExtensionPages, joinAt, leaveAll, stepTimeoutMs } from './call-tabs';
+import type { ProbeWindow } from './in-page';
+import { log } from './log';
+import { type Summary, summarize } from './stats';
+
+/** A hung browser must not hang the run; the setup's own budget comes on top. */
+export const roomRunBudgetMs = 90_000;
+
+export const roomNote =
+  'kthJoinerSeesAllMs: person 1 starts a call, persons 2..k join in turn (separate profiles, each waiting until everyone ' +
+  'sees everyone); ms from the click on Join in person k\'s popup to the last of the k-1 remote videos in its call tab ' +
+  'presenting its first frame (requestVideoFrameCallback, videoWidth > 0). Fresh call tabs per run; a failed run keeps ' +
+  'the joins it measured before failing.';
+
+export interface RoomFigures {
+  readonly roomRuns: number;
+  readonly failedRoomRuns: number;
+  /** Keyed by k, the joiner's place in the room. */
+  readonly kthJoinerSeesAllMs: Record<string, Summary>;
+}
+
+export async function roomJoinFigures(people: readonly Profile[], runs: number): Promise<RoomFigures> {
+  const joins = new Map<number, number[]>(people.slice(1).map((_, index) => [index + 2, []]));
+  let failedRoomRuns = 0;
+  for (let run = 1; run <= runs; run++) {
+    const measured: string[] = [];
+    try {
+      await measureRoomJoins(people, (k, ms) => {
+        joins.get(k)!.push(ms);
+        measured.push(`k=${k} ${ms} ms`);
+      });
+      log(`room run ${run}/${runs}: ${measured.join(', ')}`);
+    } catch (error) {
+      failedRoomRuns += 1;
+      log(`room run ${run}/${runs} failed after ${measured.join(', ') || 'no join'}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return {
+    roomRuns: runs,
+    failedRoomRuns,
+    kthJoinerSeesAllMs: Object.fromEntries([...joins].map(([k, values]) => [k, summarize(values)])),
+  };
+}
+
+/** One run; hands each join's time to `joined` as it is taken, so a later failure keeps the earlier ones. */
+async function measureRoomJoins(people: readonly Profile[], joined: (k: number, ms: number) => void): Promise<void> {
+  const [first, ...joiners] = people;
+  if (!first || joiners.length === 0) throw new Error('A room needs at least two people');
+  const calls: CallTab[] = [];
+  try {
+    const starter = await (await openPopup(first, { name: 'Person 1' })).start();
+    calls.push(starter);
+    await starter.waitForState('waiting', stepTimeoutMs);
+    const callId = await starter.callId();
+
+    for (const [index, profile] of joiners.entries()) {
+      const k = index + 2;
+      const { clickAt, call } = await joinAt(profile, callId, `Person ${k}`);
+      calls.push(call);
+      joined(k, (await everyoneMovingAt(call, k, k)) - clickAt);
+      if (k < people.length) await Promise.all(calls.map((member, place) => everyoneMovingAt(member, place + 1, k)));
+    }
+  } finally {
+    await leaveAll(calls);
+    await closeExtensionPages(people);
+  }
+}
+
+/**
+ * Waits until person `who`'s call tab, in a room of `size`, shows a remote video for each
+ * of the others, each with a size and a frame presented; returns when the last of them
+ * presented its first frame (Date.now() in the page).
+ */
+async function everyoneMovingAt(call: CallTab, who: number, size: number): Promise<number> {
+  const allMoving = (count: number) => {
+    const probe = (window as unknown as ProbeWindow).__bench;
+    const videos = [...document.querySelectorAll<HTMLVideoElement>('video[data-testid="remote-video"]')];
+    if (videos.length !== count) return null;
+    let last = 0;
+    for (const video of videos) {
+      const at = probe.firstFrameAt(video);
+      if (at === undefined || video.videoWidth === 0) return null;
+      last = Math.max(last, at);
+    }
+    return last;
+  };
+  try {
+    const lastFirstFrame = await call.page.waitForFunction(allMoving, size - 1, { timeout: stepTimeoutMs, polling: 50 });
+    return (await lastFirstFrame.jsonValue()) as number;
+  } catch (error) {
+    const tiles = await call.tileLabels().catch(() => []);
+    const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new Error(`in a room of ${size}, person ${who} did not see the ${size - 1} others moving (tiles: ${tiles.join(', ') || 'none'}): ${why}`);
+  }
+}

@@ -51,6 +51,9 @@ redis.call('SREM', roomKey, ARGV[1])
 if redis.call('SCARD', roomKey) == 0 then redis.call('SREM', KEYS[2], room) end
 return {room, unpack(redis.call('SMEMBERS', roomKey))}`;
 
+/** How long a closing node spends tidying its entries before it lets go regardless. */
+const closeBudgetMs = 2_000;
+
 export interface RedisHubOptions {
   readonly url: string;
   readonly capacity: number;
@@ -173,11 +176,17 @@ export class RedisHub implements Hub {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#timer);
-    await Promise.allSettled([...this.#inFlight]);
-    await Promise.allSettled([...this.#local.keys()].map((peer) => this.detach(peer)));
-    await Promise.allSettled([this.#redis.hdel(key.nodes, this.#node), this.#redis.del(key.nodePeers(this.#node))]);
+    // With Redis gone there is nothing to tidy, and waiting on its retries would hold shutdown.
+    if (this.#redis.status === 'ready') {
+      const tidy = (async () => {
+        await Promise.allSettled([...this.#inFlight]);
+        await Promise.allSettled([...this.#local.keys()].map((peer) => this.detach(peer)));
+        await Promise.allSettled([this.#redis.hdel(key.nodes, this.#node), this.#redis.del(key.nodePeers(this.#node))]);
+      })();
+      await Promise.race([tidy, new Promise((resolve) => setTimeout(resolve, closeBudgetMs).unref())]);
+    }
     this.#subscriber.disconnect();
-    await this.#redis.quit().catch(() => this.#redis.disconnect());
+    this.#redis.disconnect();
   }
 
   async #leave(peer: string): Promise<Notice[]> {

@@ -152,4 +152,15 @@ describe('two nodes on one Redis', () => {
     ann.send({ type: 'CANDIDATE', dst: 'bob-3', payload: { candidate: 'c' } });
     expect(await again.nextMessage()).toMatchObject({ type: 'CANDIDATE', src: 'ann-3' });
   }, 40_000);
+
+  // Last: it takes Redis away from the node for good.
+  it('says it is not ready (503) once Redis is gone, while it stays up to say so', async () => {
+    await redis.stop();
+    const deadline = Date.now() + waitLimitMs;
+    let health: Response;
+    do health = await fetch(`http://127.0.0.1:${nodeA.port}/health`, { signal: AbortSignal.timeout(waitLimitMs) });
+    while (health.status === 200 && Date.now() < deadline);
+    expect(health.status).toBe(503);
+    expect(await health.json()).toMatchObject({ status: 'unavailable', live: true, ready: false });
+  });
 });

@@ -74,7 +74,7 @@ export async function startTurn(): Promise<RunningTurn> {
           rmSync(dir, { recursive: true, force: true });
           resolve();
         };
-        if (child.exitCode !== null) return cleanUp();
+        if (child.exitCode !== null || child.signalCode !== null) return cleanUp();
         child.once('exit', cleanUp);
         child.kill('SIGKILL');
       }),

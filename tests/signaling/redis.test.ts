@@ -20,6 +20,8 @@ interface ChildNode {
   readonly port: number;
   readonly process: ChildProcess;
   readonly exited: Promise<number | null>;
+  /** Everything it logged. */
+  readonly stderr: () => string;
 }
 
 /** A node in a process of its own, so it can be killed like a crashed machine. */
@@ -30,6 +32,8 @@ async function startChildNode(): Promise<ChildNode> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += String(chunk)));
   const port = await withTimeout(
     new Promise<number>((done, fail) => {
       let out = '';
@@ -43,7 +47,7 @@ async function startChildNode(): Promise<ChildNode> {
     'the second node to start',
     20_000,
   );
-  return { port, process: child, exited };
+  return { port, process: child, exited, stderr: () => stderr };
 }
 
 async function peerOn(port: number, id: string, room = testRoom, token = tokenFor(id, room)): Promise<PeerSocket> {
@@ -142,9 +146,17 @@ describe('two nodes on one Redis', () => {
     expect((await enter(bob, 'ROOM-JOIN', room)).type).toBe('ROOM-MEMBERS');
     expect((await ann.nextMessage()).type).toBe('ROOM-PEER-JOINED');
 
+    // Something for node B to log about: a frame it refuses.
+    bob.send({ type: 'OFFER', dst: 'nobody', payload: { sdp: 'v=0 secret-sdp' } });
+    expect((await bob.nextMessage()).type).toBe('EXPIRE');
     nodeB.process.kill('SIGTERM');
     expect(await withTimeout(bob.closed, 'node B to close bob\'s socket')).toBe(1012);
     expect(await withTimeout(nodeB.exited, 'node B to exit', 5_000)).toBe(0);
+    // Structured lines, and nothing a peer could be impersonated or eavesdropped with.
+    const lines = nodeB.stderr().trim().split('\n').filter(Boolean);
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(JSON.parse(line)).toMatchObject({ level: expect.any(String), event: expect.any(String) });
+    for (const secret of [token, token.split('.')[3]!, room, 'secret-sdp', testSecret]) expect(nodeB.stderr()).not.toContain(secret);
     expect((await ann.nextMessage()).type).toBe('ROOM-PEER-LEFT');
 
     const again = await peerOn(nodeA.port, 'bob-3', room, token);

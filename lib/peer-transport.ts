@@ -68,7 +68,8 @@ function peerErrorCode(type: string): CallErrorCode {
     case 'unavailable-id':
       return 'id-taken';
     case 'invalid-id':
-      return 'invalid-call-id';
+      // The server chose our ID; PeerJS refusing it means the server is not ours or is broken.
+      return 'signaling-rejected';
     case 'invalid-key':
       return 'signaling-rejected';
     case 'browser-incompatible':

@@ -55,7 +55,8 @@ export async function requestSession(
 export function parseSession(value: unknown): SignalingSession | null {
   if (typeof value !== 'object' || value === null) return null;
   const { peerId, token, expiresAtMs, iceServers } = value as Record<string, unknown>;
-  if (typeof peerId !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(peerId)) return null;
+  // PeerJS's own rule for IDs: alphanumeric runs joined by single "_" or "-".
+  if (typeof peerId !== 'string' || peerId.length > 64 || !/^[A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)*$/.test(peerId)) return null;
   if (typeof token !== 'string' || !/^[A-Za-z0-9._-]{1,256}$/.test(token)) return null;
   if (typeof expiresAtMs !== 'number' || !Number.isFinite(expiresAtMs)) return null;
   if (!Array.isArray(iceServers) || iceServers.length > maxIceServers) return null;

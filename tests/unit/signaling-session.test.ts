@@ -5,7 +5,7 @@ import { parseSession, renewDelayMs, requestSession, sessionUrl } from '../../li
 const endpoint = { host: '127.0.0.1', port: 9000, path: '/peerjs', secure: false, origin: 'http://127.0.0.1:9000' };
 const room = 'k3f9-x2ab-7mqz-0h1c-wv8e-5rt4-nd6p' as CallId;
 const good = {
-  peerId: 'AbC_def-0123456789abcd',
+  peerId: '0123456789abcdef0123456789abcdef',
   token: 'v1.1800000000.tag_tag_tag_tag_tag_ta.sig',
   expiresAtMs: 1_800_000_000_000,
   iceServers: [{ urls: ['stun:127.0.0.1:3478'] }, { urls: 'turn:127.0.0.1:3478?transport=udp', username: '1800000000:x', credential: 'c2VjcmV0' }],
@@ -30,6 +30,8 @@ describe('the session a client gets before a call', () => {
 
   it.each<[string, unknown]>([
     ['a peer ID with odd characters', { ...good, peerId: '../x' }],
+    ['a peer ID PeerJS would refuse', { ...good, peerId: '-starts-with-a-dash' }],
+    ['a peer ID with a doubled separator', { ...good, peerId: 'a--b' }],
     ['a missing token', { ...good, token: undefined }],
     ['a token with spaces', { ...good, token: 'a b' }],
     ['an expiry that is text', { ...good, expiresAtMs: 'soon' }],

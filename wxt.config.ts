@@ -1,6 +1,8 @@
 import { defineConfig } from 'wxt';
 
 export default defineConfig({
+  // PEERCALL_OUT_DIR lets a second test run build and load its own copy beside this one.
+  outDir: process.env.PEERCALL_OUT_DIR ?? '.output',
   manifest: {
     name: 'PeerCall',
     description: 'Quick peer-to-peer video calls, straight from your browser.',

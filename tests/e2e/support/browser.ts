@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 
-export const extensionDir = resolve('.output/chrome-mv3');
+/** What `wxt build` produced (see outDir in wxt.config.ts). */
+export const extensionDir = resolve(process.env.PEERCALL_OUT_DIR ?? '.output', 'chrome-mv3');
 
 const candidates = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable', '/Applications/Chromium.app/Contents/MacOS/Chromium'];
 

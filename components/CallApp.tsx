@@ -33,10 +33,11 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall }: CallAppPro
   const state = session.state.value;
   const notice = session.notice.value;
   const participants = session.participants.value;
-  const { camera, microphone, cameraOff, micMuted } = session.media;
+  const { camera, microphone, cameraOff, micMuted, screen } = session.media;
   const now = useSecondTicker(session.signaling.value.kind === 'retrying');
-  const cameraTrack = camera.value;
-  const localStream = useMemo(() => (cameraTrack ? new MediaStream([cameraTrack]) : null), [cameraTrack]);
+  // While sharing, our own tile shows what the others see: the screen.
+  const shownTrack = screen.value ?? camera.value;
+  const localStream = useMemo(() => (shownTrack ? new MediaStream([shownTrack]) : null), [shownTrack]);
   const over = endMessage(state);
 
   return (
@@ -98,12 +99,12 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall }: CallAppPro
             ))}
             <VideoTile
               testId="local-video"
-              name={microphone.value === null ? 'You (no microphone)' : 'You'}
+              name={screen.value ? 'You (sharing your screen)' : microphone.value === null ? 'You (no microphone)' : 'You'}
               micMuted={micMuted.value}
               speaking={session.speaking.value}
               stream={localStream}
-              placeholder={cameraOff.value ? 'Camera is off' : camera.value ? null : 'No camera'}
-              mirrored
+              placeholder={screen.value ? null : cameraOff.value ? 'Camera is off' : camera.value ? null : 'No camera'}
+              mirrored={screen.value === null}
             />
           </section>
           <Roster

@@ -2,9 +2,12 @@ import type { CallSession } from '../lib/call-session';
 import { DevicePicker } from './DevicePicker';
 
 export function Controls({ session }: { session: CallSession }) {
-  const { micMuted, cameraOff, cameras, microphones, cameraId, microphoneId, microphone } = session.media;
+  const { micMuted, cameraOff, cameras, microphones, cameraId, microphoneId, microphone, screen } = session.media;
   const muted = micMuted.value;
   const off = cameraOff.value;
+  const sharing = screen.value !== null;
+  // Screen capture is missing on most phones; offer only what the browser can do.
+  const canShare = typeof navigator.mediaDevices?.getDisplayMedia === 'function';
 
   return (
     <section class="controls" aria-label="Call controls">
@@ -26,6 +29,16 @@ export function Controls({ session }: { session: CallSession }) {
       >
         {off ? 'Camera on' : 'Camera off'}
       </button>
+      {canShare && (
+        <button
+          type="button"
+          data-action="share-screen"
+          aria-pressed={sharing}
+          onClick={() => void (sharing ? session.stopScreenShare() : session.shareScreen())}
+        >
+          {sharing ? 'Stop sharing' : 'Share screen'}
+        </button>
+      )}
       <DevicePicker
         name="camera"
         label="Camera"

@@ -20,6 +20,7 @@ export type CallErrorCode =
   | 'connection-failed'
   | 'turn-refused'
   | 'browser-incompatible'
+  | 'screen-share-failed'
   | 'file-too-large'
   | 'file-no-recipients'
   | 'internal';
@@ -101,6 +102,11 @@ const messages: Record<CallErrorCode, { fatal: boolean; message: string }> = {
   'browser-incompatible': {
     fatal: true,
     message: 'This browser lacks the WebRTC features PeerCall needs. Update it, or use a current Chrome, Chromium or Firefox.',
+  },
+  'screen-share-failed': {
+    fatal: false,
+    message:
+      'Your screen could not be shared. Check that the browser may record the screen (on macOS: System Settings, Privacy & Security, Screen Recording), then try again.',
   },
   'file-too-large': {
     fatal: false,

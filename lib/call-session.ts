@@ -161,6 +161,15 @@ export class CallSession {
     this.#sendMediaState();
   }
 
+  async shareScreen(): Promise<void> {
+    const problem = await this.media.startScreenShare();
+    if (problem) this.#notify(problem);
+  }
+
+  async stopScreenShare(): Promise<void> {
+    await this.media.stopScreenShare();
+  }
+
   async selectDevice(kind: MediaKind, deviceId: string): Promise<void> {
     const problem = kind === 'video' ? await this.media.selectCamera(deviceId) : await this.media.selectMicrophone(deviceId);
     if (problem) this.#notify(problem);
@@ -291,7 +300,7 @@ export class CallSession {
    * senders exist from the start and every later change is a replaceTrack, never a renegotiation.
    */
   #withPlaceholders(connect: (stream: MediaStream) => PeerLink): void {
-    const real = { audio: this.media.microphone.value, video: this.media.camera.value };
+    const real = { audio: this.media.microphone.value, video: this.media.screen.value ?? this.media.camera.value };
     const tracks = [real.audio, real.video].filter((t): t is MediaStreamTrack => t !== null);
     if (tracks.length === 2) {
       connect(new MediaStream(tracks));
@@ -426,7 +435,8 @@ export class CallSession {
       type: 'media-state',
       seq: this.#controlSeq++,
       micMuted: this.media.micMuted.value,
-      cameraOff: this.media.cameraOff.value || this.media.camera.value === null,
+      // A shared screen is a picture too: the others show it, not a "camera is off" card.
+      cameraOff: this.media.screen.value === null && (this.media.cameraOff.value || this.media.camera.value === null),
     } as const;
     for (const link of only ? [only] : this.#links.values()) link.remote.sendControl(message);
   }

@@ -23,6 +23,8 @@ export class LocalMedia {
   readonly microphone = signal<MediaStreamTrack | null>(null);
   readonly micMuted = signal(false);
   readonly cameraOff = signal(false);
+  /** The shared screen, while sharing: it goes out instead of the camera. */
+  readonly screen = signal<MediaStreamTrack | null>(null);
   /** The device the user chose, kept while the camera is off so "camera on" reopens it. */
   readonly cameraId = signal<string | null>(null);
   readonly microphoneId = signal<string | null>(null);
@@ -93,6 +95,45 @@ export class LocalMedia {
     if (track) track.enabled = !muted;
   }
 
+  /**
+   * Sends a screen, window or tab instead of the camera. Null when sharing started or
+   * the person cancelled the browser's picker (not a problem); otherwise what went wrong.
+   */
+  async startScreenShare(): Promise<CallErrorCode | null> {
+    if (this.screen.value || this.#stopped) return null;
+    let track: MediaStreamTrack | undefined;
+    try {
+      const stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { ideal: 15 } }, audio: false });
+      track = stream.getVideoTracks()[0];
+    } catch (error) {
+      return error instanceof DOMException && error.name === 'NotAllowedError' ? null : 'screen-share-failed';
+    }
+    if (!track) return null;
+    if (this.#stopped) {
+      track.stop();
+      return null;
+    }
+    // Text and lines matter more than motion in a shared screen.
+    track.contentHint = 'detail';
+    // The browser's own "Stop sharing" ends the track; go back to the camera then too.
+    track.addEventListener('ended', () => void this.stopScreenShare());
+    this.screen.value = track;
+    await this.#trackSink({ kind: 'video', track });
+    return null;
+  }
+
+  /** Back to the camera (or to nothing, if it is off). */
+  async stopScreenShare(): Promise<void> {
+    const track = this.screen.value;
+    if (!track) return;
+    this.screen.value = null;
+    try {
+      await this.#trackSink({ kind: 'video', track: this.camera.value });
+    } finally {
+      track.stop();
+    }
+  }
+
   async refreshDevices(): Promise<void> {
     const all = await navigator.mediaDevices.enumerateDevices();
     this.cameras.value = devicesOfKind(all, 'videoinput');
@@ -103,6 +144,7 @@ export class LocalMedia {
     this.#stopped = true;
     navigator.mediaDevices.removeEventListener('devicechange', this.#onDeviceChange);
     this.#trackSink = async () => {};
+    void this.stopScreenShare();
     void this.#replace('audio', null);
     void this.#replace('video', null);
     this.#notices.clear();
@@ -144,7 +186,8 @@ export class LocalMedia {
     if (old === track) return;
     slot.value = track;
     try {
-      await this.#trackSink({ kind, track });
+      // While a screen is shared it keeps the video senders; the camera only changes underneath.
+      if (kind === 'audio' || this.screen.value === null) await this.#trackSink({ kind, track });
     } finally {
       old?.stop();
     }

@@ -151,6 +151,33 @@ describe('a one-to-one call', () => {
     await expect.poll(async () => (await inboundDuring(bobCall.page, 1_000)).audioEnergy, { timeout: 8_000 }).toBeGreaterThan(0.001);
   });
 
+  // Chromium's fake screen is the same bright green as fake_device_0; A sends fake_device_2 (darker) by now.
+  it("screen share replaces A's sent picture on the same sender, and stopping (button or browser) returns to the camera", async () => {
+    expect(await meanGreen(bobCall, 'remote-video')).toBeLessThan(136);
+    await keepVideoSender(aliceCall.page, 'before-share');
+    await aliceCall.toggleScreenShare();
+    await expect.poll(() => meanGreen(bobCall, 'remote-video'), { timeout: 5_000, interval: 100 }).toBeGreaterThan(136);
+    const sharing = await compareVideoSender(aliceCall.page, 'before-share');
+    expect(sharing).toMatchObject({ samePeerConnection: true, sameSender: true, connectionState: 'connected', keptTrackState: 'live' });
+    expect(sharing.currentTrackLabel).toMatch(/^screen:/);
+    expect(await bobCall.remotePlaceholder().count()).toBe(0);
+
+    await aliceCall.toggleScreenShare();
+    await expect.poll(() => meanGreen(bobCall, 'remote-video'), { timeout: 5_000, interval: 100 }).toBeLessThan(136);
+    expect((await compareVideoSender(aliceCall.page, 'before-share')).currentTrackLabel).toContain('fake_device_2');
+
+    // The browser's own "Stop sharing" bar ends the track; headless has no bar, so end it as the bar would.
+    await aliceCall.toggleScreenShare();
+    await expect.poll(async () => (await compareVideoSender(aliceCall.page, 'before-share')).currentTrackLabel, { timeout: 5_000 }).toMatch(/^screen:/);
+    await aliceCall.page.evaluate(() => {
+      const pc = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.find((p) => p.connectionState !== 'closed')!;
+      pc.getSenders().find((s) => s.track?.kind === 'video')!.track!.dispatchEvent(new Event('ended'));
+    });
+    await expect.poll(async () => (await compareVideoSender(aliceCall.page, 'before-share')).currentTrackLabel, { timeout: 5_000 }).toContain('fake_device_2');
+    await expect.poll(() => meanGreen(bobCall, 'remote-video'), { timeout: 5_000, interval: 100 }).toBeLessThan(136);
+    expect(await aliceCall.page.locator('button[data-action="share-screen"]').innerText()).toBe('Share screen');
+  });
+
   it("a third person joins with the same ID and everyone receives everyone's moving video", async () => {
     carolCall = await (await openPopup(carol, { name: 'Carol' })).join(sharedCallId);
     await carolCall.waitForState('in-call');

@@ -21,6 +21,7 @@ const fatalByCode: Record<CallErrorCode, boolean> = {
   'connection-failed': true,
   'turn-refused': true,
   'browser-incompatible': true,
+  'screen-share-failed': false,
   'file-too-large': false,
   'file-no-recipients': false,
   internal: true,

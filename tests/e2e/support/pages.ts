@@ -50,6 +50,8 @@ export function callTab(page: Page) {
     },
     mute: () => page.click('button[data-action="mute"]'),
     toggleCamera: () => page.click('button[data-action="camera"]'),
+    /** Share screen / Stop sharing (the fake UI picks the screen without asking). */
+    toggleScreenShare: () => page.click('button[data-action="share-screen"]'),
     chooseCamera: (labelPart: string) => chooseDevice(page, 'camera', labelPart),
     chooseMicrophone: (labelPart: string) => chooseDevice(page, 'microphone', labelPart),
     /** The label of the device the picker shows as in use. */

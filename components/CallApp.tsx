@@ -93,6 +93,7 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall }: CallAppPro
                 name={person.name ?? `Person ${index + 1}`}
                 micMuted={person.micMuted}
                 speaking={person.speaking}
+                quality={person.quality}
                 stream={person.stream}
                 placeholder={person.stream === null ? 'Connecting…' : person.cameraOff ? 'Camera is off' : null}
               />

@@ -1,4 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
+import type { Quality } from '../lib/connection-quality';
+import { QualityIndicator } from './QualityIndicator';
 
 export interface VideoTileProps {
   stream: MediaStream | null;
@@ -10,11 +12,13 @@ export interface VideoTileProps {
   peerId?: string;
   micMuted?: boolean;
   speaking?: boolean;
+  /** Their connection to us (remote tiles only). */
+  quality?: Quality | null;
   mirrored?: boolean;
 }
 
 /** One person's picture with their name, a muted badge and a ring while they speak. Always silent: voices play elsewhere. */
-export function VideoTile({ stream, placeholder, name, testId, peerId, micMuted = false, speaking = false, mirrored = false }: VideoTileProps) {
+export function VideoTile({ stream, placeholder, name, testId, peerId, micMuted = false, speaking = false, quality = null, mirrored = false }: VideoTileProps) {
   const video = useRef<HTMLVideoElement>(null);
   useEffect(() => {
     if (video.current && video.current.srcObject !== stream) video.current.srcObject = stream;
@@ -37,6 +41,7 @@ export function VideoTile({ stream, placeholder, name, testId, peerId, micMuted 
           {placeholder}
         </div>
       )}
+      <QualityIndicator quality={quality} />
       <figcaption>
         <span class="name">{name}</span>
         {micMuted && (

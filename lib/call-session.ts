@@ -19,6 +19,9 @@ import { retryDelayMs, type SignalingStatus } from './signaling-status';
 import { audioLevels, nextSpeaking, notSpeaking, type SpeakingState } from './speaking';
 import { videoCapPerPeer } from './uplink-budget';
 
+/** Quality is measured on every this-many-th audio sample: once a second. */
+const qualitySampleEvery = 4;
+
 export type CallIntent = { role: 'host' } | { role: 'guest'; callId: CallId };
 
 /** How long a guest waits for the host's media before giving up. */
@@ -57,6 +60,7 @@ export class CallSession {
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #ownSpeech: SpeakingState = notSpeaking;
   #sampling = false;
+  #samples = 0;
 
   constructor(settings: Settings) {
     this.#settings = settings;
@@ -399,14 +403,18 @@ export class CallSession {
       const links = [...this.#links.values()];
       const reports = await Promise.all(links.map((link) => link.remote.peerConnection.getStats().catch(() => null)));
       const now = Date.now();
-      let changed = false;
+      // The same report gives connection quality, which needs a longer window than speech.
+      const measureQuality = this.#samples++ % qualitySampleEvery === 0;
+      let changed = measureQuality && links.length > 0;
       let sent: number | null = null;
       links.forEach((link, i) => {
         const report = reports[i];
         if (!report || !this.#links.has(link.participant.peerId)) return;
-        const levels = audioLevels(report.values() as Iterable<Record<string, unknown>>);
+        const stats = [...report.values()] as Record<string, unknown>[];
+        const levels = audioLevels(stats);
         sent = sent ?? levels.sent;
         changed = link.hearLevel(levels.received, now) || changed;
+        if (measureQuality) link.measureQuality(stats, now);
       });
       if (changed) this.#publishParticipants();
       this.#ownSpeech = nextSpeaking(this.#ownSpeech, this.media.micMuted.value ? 0 : sent, now);

@@ -5,6 +5,7 @@
 import type { MediaKind } from './local-media';
 import type { RemotePeer } from './peer-transport';
 import { isNewer, type RoomMessage } from './room-protocol';
+import { type Quality, quality, readStats, type StatsReading } from './connection-quality';
 import { nextSpeaking, notSpeaking, type SpeakingState } from './speaking';
 import type { VideoCap } from './uplink-budget';
 
@@ -17,6 +18,8 @@ export interface Participant {
   readonly cameraOff: boolean;
   /** From the level of the audio we receive from them. */
   readonly speaking: boolean;
+  /** How their connection to us is doing; null until measured. */
+  readonly quality: Quality | null;
 }
 
 export type Received =
@@ -34,6 +37,7 @@ export class PeerLink {
   readonly createdAtMs: number;
   participant: Participant;
   #speaking: SpeakingState = notSpeaking;
+  #lastReading: StatsReading | null = null;
 
   constructor(remote: RemotePeer, nowMs: number) {
     this.remote = remote;
@@ -44,7 +48,14 @@ export class PeerLink {
       audio: senders.find((s) => s.track?.kind === 'audio'),
       video: senders.find((s) => s.track?.kind === 'video'),
     };
-    this.participant = { peerId: remote.remoteId, name: null, stream: null, micMuted: false, cameraOff: false, speaking: false };
+    this.participant = { peerId: remote.remoteId, name: null, stream: null, micMuted: false, cameraOff: false, speaking: false, quality: null };
+  }
+
+  /** Folds in a stats report; figures are over the time since the previous one. */
+  measureQuality(report: Iterable<Record<string, unknown>>, nowMs: number): void {
+    const reading = readStats(report, nowMs);
+    this.participant = { ...this.participant, quality: quality(this.#lastReading, reading) };
+    this.#lastReading = reading;
   }
 
   /** Folds in the level of their audio; true when that changed whether they are speaking. */

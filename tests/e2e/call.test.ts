@@ -75,6 +75,30 @@ describe('a one-to-one call', () => {
     }
   });
 
+  it("B's quality indicator for A shows the figures B's own getStats reports", async () => {
+    const indicator = bobCall.page.getByTestId('quality');
+    await indicator.locator('summary').click();
+    await expect.poll(() => bobCall.page.getByTestId('quality-bitrate').innerText(), { timeout: 5_000 }).toMatch(/^\d+ kbit\/s$/);
+    const shown = {
+      rtt: await bobCall.page.getByTestId('quality-rtt').innerText(),
+      loss: await bobCall.page.getByTestId('quality-loss').innerText(),
+      kbps: Number.parseInt(await bobCall.page.getByTestId('quality-bitrate').innerText(), 10),
+      video: await bobCall.page.getByTestId('quality-video').innerText(),
+    };
+    const truth = await bobCall.page.evaluate(async () => {
+      const pc = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.find((p) => p.connectionState === 'connected')!;
+      const stats = [...(await pc.getStats()).values()] as Record<string, number | string>[];
+      const video = stats.find((s) => s.type === 'inbound-rtp' && s.kind === 'video')!;
+      return { width: video.frameWidth, height: video.frameHeight };
+    });
+    expect(shown.video).toMatch(new RegExp(`^${truth.width}×${truth.height} at \\d+ fps$`));
+    // Loopback: a round trip of a few ms, nothing lost, and A's video arriving at hundreds of kbit/s.
+    expect(shown.rtt).toMatch(/^\d ms$|^\d\d ms$/);
+    expect(shown.loss).toBe('0 %');
+    expect(shown.kbps).toBeGreaterThan(100);
+    expect(await indicator.getAttribute('data-level')).toBe('good');
+  });
+
   it("mute on A: B's received audio falls to silence, unmute restores it", async () => {
     expect((await inboundDuring(bobCall.page, 1_500)).audioEnergy).toBeGreaterThan(0.001);
     // Audio already in B's jitter buffer still plays out, longer on a busy machine, so

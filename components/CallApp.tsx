@@ -113,7 +113,7 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall }: CallAppPro
             others={participants}
           />
           {participants.map((person) => (
-            <RemoteAudio key={person.peerId} stream={person.stream} />
+            <RemoteAudio key={person.peerId} stream={person.stream} speakerId={session.media.speakerId.value} />
           ))}
           <Controls session={session} />
           <ChatPanel entries={session.chat.value} onSend={(text) => session.sendChat(text)} />

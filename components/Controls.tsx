@@ -2,7 +2,7 @@ import type { CallSession } from '../lib/call-session';
 import { DevicePicker } from './DevicePicker';
 
 export function Controls({ session }: { session: CallSession }) {
-  const { micMuted, cameraOff, cameras, microphones, cameraId, microphoneId, microphone, screen } = session.media;
+  const { micMuted, cameraOff, cameras, microphones, cameraId, microphoneId, microphone, screen, speakers, speakerId } = session.media;
   const muted = micMuted.value;
   const off = cameraOff.value;
   const sharing = screen.value !== null;
@@ -53,6 +53,15 @@ export function Controls({ session }: { session: CallSession }) {
         selected={microphoneId.value}
         onSelect={(id) => void session.selectDevice('audio', id)}
       />
+      {speakers.value.length > 0 && (
+        <DevicePicker
+          name="speaker"
+          label="Speaker"
+          devices={speakers.value}
+          selected={speakerId.value ?? 'default'}
+          onSelect={(id) => session.media.selectSpeaker(id)}
+        />
+      )}
       <button type="button" class="danger" data-action="leave" onClick={() => session.leave()}>
         Leave
       </button>

@@ -5,7 +5,9 @@ import { useEffect, useRef, useState } from 'preact/hooks';
  * (camera off) must never silence them. If the browser blocks playback until the
  * user interacts, offer the click that starts it.
  */
-export function RemoteAudio({ stream }: { stream: MediaStream | null }) {
+type SinkableAudio = HTMLAudioElement & { setSinkId?(id: string): Promise<void>; sinkId?: string };
+
+export function RemoteAudio({ stream, speakerId }: { stream: MediaStream | null; speakerId: string | null }) {
   const audio = useRef<HTMLAudioElement>(null);
   const [blocked, setBlocked] = useState(false);
 
@@ -22,6 +24,12 @@ export function RemoteAudio({ stream }: { stream: MediaStream | null }) {
     element.srcObject = stream;
     if (stream) play();
   }, [stream]);
+
+  useEffect(() => {
+    const element = audio.current as SinkableAudio | null;
+    // '' is the system default; a speaker that vanished already fell back in LocalMedia.
+    if (element?.setSinkId && element.sinkId !== (speakerId ?? '')) void element.setSinkId(speakerId ?? '').catch(() => undefined);
+  }, [speakerId]);
 
   return (
     <>

@@ -2,7 +2,7 @@
  * Device lists and what to do when they change. Browsers hide labels until media
  * permission is granted, so a nameless device still gets a readable name.
  */
-export type DeviceKind = 'videoinput' | 'audioinput';
+export type DeviceKind = 'videoinput' | 'audioinput' | 'audiooutput';
 
 export interface Device {
   readonly deviceId: string;
@@ -11,7 +11,7 @@ export interface Device {
 }
 
 export function devicesOfKind(all: readonly MediaDeviceInfo[] | readonly Device[], kind: DeviceKind): Device[] {
-  const noun = kind === 'videoinput' ? 'Camera' : 'Microphone';
+  const noun = kind === 'videoinput' ? 'Camera' : kind === 'audioinput' ? 'Microphone' : 'Speaker';
   return all
     .filter((d) => d.kind === kind && d.deviceId !== '')
     .map((d, i) => ({ deviceId: d.deviceId, kind, label: d.label || `${noun} ${i + 1}` }));

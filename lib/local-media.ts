@@ -30,6 +30,10 @@ export class LocalMedia {
   readonly microphoneId = signal<string | null>(null);
   readonly cameras = signal<Device[]>([]);
   readonly microphones = signal<Device[]>([]);
+  /** Where the others' voices play; empty where the browser cannot choose (no setSinkId). */
+  readonly speakers = signal<Device[]>([]);
+  /** The chosen speaker; null: the system default. */
+  readonly speakerId = signal<string | null>(null);
   #trackSink: (change: TrackChange) => Promise<void> = async () => {};
   readonly #notices = new Emitter<CallErrorCode | string>();
   readonly #onDeviceChange = () => void this.#followDeviceChange();
@@ -138,6 +142,13 @@ export class LocalMedia {
     const all = await navigator.mediaDevices.enumerateDevices();
     this.cameras.value = devicesOfKind(all, 'videoinput');
     this.microphones.value = devicesOfKind(all, 'audioinput');
+    this.speakers.value = canChooseSpeaker() ? devicesOfKind(all, 'audiooutput') : [];
+    // An unplugged speaker: back to the system default, which every <audio> follows.
+    if (this.speakerId.value !== null && !this.speakers.value.some((d) => d.deviceId === this.speakerId.value)) this.speakerId.value = null;
+  }
+
+  selectSpeaker(deviceId: string): void {
+    this.speakerId.value = deviceId;
   }
 
   stop(): void {
@@ -213,6 +224,11 @@ export class LocalMedia {
       this.#notices.emit(problem ?? `Your ${noun} "${action.lost}" was disconnected; switched to "${action.to.label}".`);
     }
   }
+}
+
+/** setSinkId is missing in some browsers (Firefox before 116, Safari): then the picker is hidden. */
+export function canChooseSpeaker(): boolean {
+  return typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
 }
 
 function combinedProblem(audio: CallErrorCode | null, video: CallErrorCode | null, first: CallErrorCode): CallErrorCode | null {

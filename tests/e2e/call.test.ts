@@ -175,6 +175,17 @@ describe('a one-to-one call', () => {
     await expect.poll(async () => (await inboundDuring(bobCall.page, 1_000)).audioEnergy, { timeout: 8_000 }).toBeGreaterThan(0.001);
   });
 
+  it("choosing another speaker plays every other person's voice on it", async () => {
+    const speakers = await aliceCall.page.$$eval('select[name="speaker"] option', (options) => options.map((o) => ({ id: (o as HTMLOptionElement).value, label: o.textContent })));
+    expect(speakers.length).toBeGreaterThan(1);
+    const target = speakers.find((s) => s.id !== 'default')!;
+    await aliceCall.page.selectOption('select[name="speaker"]', target.id);
+    await expect
+      .poll(() => aliceCall.page.$$eval('audio[data-testid="remote-audio"]', (els) => els.map((e) => (e as HTMLAudioElement & { sinkId: string }).sinkId)), { timeout: 5_000 })
+      .toEqual([target.id]);
+    expect(await aliceCall.page.$eval('select[name="speaker"]', (s) => (s as HTMLSelectElement).value)).toBe(target.id);
+  });
+
   // Chromium's fake screen is the same bright green as fake_device_0; A sends fake_device_2 (darker) by now.
   it("screen share replaces A's sent picture on the same sender, and stopping (button or browser) returns to the camera", async () => {
     expect(await meanGreen(bobCall, 'remote-video')).toBeLessThan(136);

@@ -40,6 +40,12 @@ describe('devicesOfKind', () => {
       labels: ['Camera 1', 'Camera 2'],
     },
     {
+      name: 'nameless speakers are "Speaker n", never mixed with microphones',
+      all: [info('audioinput', 'm1'), info('audiooutput', 's1'), info('audiooutput', 's2', 'Headphones')],
+      kind: 'audiooutput',
+      labels: ['Speaker 1', 'Headphones'],
+    },
+    {
       name: 'a nameless second microphone is "Microphone 2"',
       all: [info('audioinput', 'm1', 'Built-in'), info('audioinput', 'm2')],
       kind: 'audioinput',

@@ -1,4 +1,7 @@
+import { render } from 'preact';
 import type { CallSession } from '../lib/call-session';
+import { canPictureInPicture, openPictureInPicture } from '../lib/picture-in-picture';
+import { SessionPip } from './PipView';
 import { DevicePicker } from './DevicePicker';
 
 export function Controls({ session }: { session: CallSession }) {
@@ -39,6 +42,11 @@ export function Controls({ session }: { session: CallSession }) {
           {sharing ? 'Stop sharing' : 'Share screen'}
         </button>
       )}
+      {canPictureInPicture() && (
+        <button type="button" data-action="pop-out" title="Keep the active speaker in view while you use other tabs" onClick={() => void popOut(session)}>
+          Pop out
+        </button>
+      )}
       <DevicePicker
         name="camera"
         label="Camera"
@@ -67,4 +75,17 @@ export function Controls({ session }: { session: CallSession }) {
       </button>
     </section>
   );
+}
+
+/** Opens picture-in-picture with the active speaker; the call tab's own video is the fallback. */
+async function popOut(session: CallSession): Promise<void> {
+  let close = () => {};
+  const opened = await openPictureInPicture(
+    (container) => {
+      render(<SessionPip session={session} close={() => close()} />, container);
+      return () => render(null, container);
+    },
+    () => document.querySelector<HTMLVideoElement>(`[data-peer="${session.activeSpeaker.value}"] video`),
+  ).catch(() => null);
+  if (opened) close = opened;
 }

@@ -16,6 +16,7 @@ import type { RoomEvent } from './room-signaling';
 import { parseSignalingUrl, type Settings, type SignalingEndpoint } from './settings';
 import { renewDelayMs, requestSession, type SignalingSession } from './signaling-session';
 import { retryDelayMs, type SignalingStatus } from './signaling-status';
+import { nextActiveSpeaker } from './active-speaker';
 import { audioLevels, nextSpeaking, notSpeaking, type SpeakingState } from './speaking';
 import { videoCapPerPeer } from './uplink-budget';
 
@@ -35,6 +36,8 @@ export class CallSession {
   /** Everyone else we are connected to, in the order they arrived. */
   readonly participants = signal<readonly Participant[]>([]);
   readonly chat = signal<readonly ChatEntry[]>([]);
+  /** Whom a one-picture view (picture-in-picture) shows. */
+  readonly activeSpeaker = signal<string | null>(null);
   /** Whether our own microphone currently carries speech, as the others would hear it. */
   readonly speaking = signal(false);
   /** Messages from peers that failed validation and were dropped. */
@@ -435,6 +438,7 @@ export class CallSession {
 
   #publishParticipants(): void {
     this.participants.value = [...this.#links.values()].map((link) => link.participant);
+    this.activeSpeaker.value = nextActiveSpeaker(this.activeSpeaker.value, this.participants.value);
   }
 
   #sendMediaState(only?: PeerLink): void {

@@ -246,6 +246,33 @@ describe('a one-to-one call', () => {
     expect((await bobCall.chatMessages())[0]?.from).toBe('You');
   });
 
+  it('pop out shows the active speaker in a picture-in-picture window whose Mute mutes the call', async () => {
+    await aliceCall.page.click('button[data-action="pop-out"]');
+    type PipWindow = { documentPictureInPicture: { window: Window | null } };
+    const pip = () =>
+      aliceCall.page.evaluate(async () => {
+        const doc = (window as unknown as PipWindow).documentPictureInPicture.window?.document;
+        const video = doc?.querySelector<HTMLVideoElement>('video[data-testid="pip-video"]');
+        if (!video) return null;
+        const before = video.getVideoPlaybackQuality().totalVideoFrames;
+        await new Promise((r) => setTimeout(r, 500));
+        return { name: doc!.querySelector('figcaption .name')?.textContent, width: video.videoWidth, frames: video.getVideoPlaybackQuality().totalVideoFrames - before };
+      });
+    await expect.poll(async () => (await pip())?.frames ?? 0, { timeout: 5_000 }).toBeGreaterThan(2);
+    const shown = (await pip())!;
+    expect(['Bob', 'Carol']).toContain(shown.name);
+    expect(shown.width).toBeGreaterThan(0);
+    const clickInPip = (action: string) =>
+      aliceCall.page.evaluate((a) => {
+        (window as unknown as PipWindow).documentPictureInPicture.window!.document.querySelector<HTMLButtonElement>(`button[data-action="${a}"]`)!.click();
+      }, action);
+    await clickInPip('pip-mute');
+    await expect.poll(async () => (await sentAudioTrack(aliceCall.page))?.enabled, { timeout: 5_000 }).toBe(false);
+    await clickInPip('pip-mute');
+    await expect.poll(async () => (await sentAudioTrack(aliceCall.page))?.enabled, { timeout: 5_000 }).toBe(true);
+    await aliceCall.page.evaluate(() => (window as unknown as PipWindow).documentPictureInPicture.window?.close());
+  });
+
   it('with the room at capacity, the next person is told the call is full and the call goes on', async () => {
     const daveCall = await (await openPopup(dave)).join(sharedCallId);
     await daveCall.endMessage().waitFor({ timeout: 10_000 });

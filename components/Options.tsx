@@ -7,9 +7,11 @@ export interface OptionsProps {
   onSave(settings: Settings): Promise<void>;
   /** Asks the server's /health; resolves to a sentence for the user. */
   onTest(signalingUrl: string): Promise<string>;
+  /** Tries the ICE servers (these and the server's); resolves to a sentence for the user. */
+  onCheckIce(signalingUrl: string, iceServers: RTCIceServer[]): Promise<string>;
 }
 
-export function Options({ initial, onSave, onTest }: OptionsProps) {
+export function Options({ initial, onSave, onTest, onCheckIce }: OptionsProps) {
   const [url, setUrl] = useState(initial.signalingUrl);
   const [key, setKey] = useState(initial.signalingKey);
   const [ice, setIce] = useState(formatIceServers(initial.iceServers));
@@ -75,6 +77,18 @@ export function Options({ initial, onSave, onTest }: OptionsProps) {
           </button>
           <button type="button" data-action="test" onClick={async () => setMessage({ error: false, text: await onTest(url) })}>
             Test server
+          </button>
+          <button
+            type="button"
+            data-action="check-ice"
+            onClick={async () => {
+              const parsed = parseIceServers(ice);
+              if (!parsed.ok) return setMessage({ error: true, text: parsed.error });
+              setMessage({ error: false, text: 'Checking STUN and TURN…' });
+              setMessage({ error: false, text: await onCheckIce(url, parsed.value) });
+            }}
+          >
+            Check connectivity
           </button>
         </div>
       </form>

@@ -39,6 +39,24 @@ afterAll(async () => {
   await turn?.stop();
 });
 
+describe('the connectivity check in Settings', () => {
+  it('says TURN gave a relay with the server\'s credentials, and that it refused wrong ones', async () => {
+    const signaling = await server({ PEERCALL_TURN_URLS: turn.url, PEERCALL_TURN_SECRET: turn.secret });
+    const page = await alice.context.newPage();
+    await page.goto(alice.url('options.html'));
+    await page.fill('input[name="signalingUrl"]', signaling.url);
+    await page.fill('textarea[name="iceServers"]', '');
+    await page.click('button[data-action="check-ice"]');
+    await expect.poll(() => page.locator('[role="status"]').innerText(), { timeout: 15_000 }).toContain('TURN gave a relay');
+
+    await page.fill('input[name="signalingUrl"]', 'http://127.0.0.1:9/peerjs');
+    await page.fill('textarea[name="iceServers"]', `${turn.url} 1:nobody wrong-credential`);
+    await page.click('button[data-action="check-ice"]');
+    await expect.poll(() => page.locator('[role="status"]').innerText(), { timeout: 15_000 }).toContain('TURN refused the credentials');
+    expect(await page.locator('[role="status"]').innerText()).toContain('could not be reached');
+  }, 60_000);
+});
+
 describe('relay-only calls through coturn', () => {
   it('connect through a relay pair with the credentials the server hands out, and video flows', async () => {
     const signaling = await server({ PEERCALL_TURN_URLS: turn.url, PEERCALL_TURN_SECRET: turn.secret });

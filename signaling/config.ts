@@ -26,6 +26,8 @@ export interface SignalingConfig {
   readonly messagesPerSecond: number;
   readonly messageBurst: number;
   readonly maxConnectionsPerIp: number;
+  /** Sockets on this node in all; keep it under the process's open-file limit. */
+  readonly maxConnections: number;
   /** Messages held for a room member whose socket is momentarily gone. */
   readonly maxQueuedPerPeer: number;
   readonly stunUrls: readonly string[];
@@ -65,6 +67,7 @@ const settings = {
   messagesPerSecond: { env: 'PEERCALL_MESSAGES_PER_SECOND', flag: '--messages-per-second', fallback: '100' },
   messageBurst: { env: 'PEERCALL_MESSAGE_BURST', flag: '--message-burst', fallback: '300' },
   maxConnectionsPerIp: { env: 'PEERCALL_MAX_CONNECTIONS_PER_IP', flag: '--max-connections-per-ip', fallback: '50' },
+  maxConnections: { env: 'PEERCALL_MAX_CONNECTIONS', flag: '--max-connections', fallback: '18000' },
   maxQueuedPerPeer: { env: 'PEERCALL_MAX_QUEUED_PER_PEER', flag: '--max-queued-per-peer', fallback: '32' },
   stunUrls: { env: 'PEERCALL_STUN_URLS', flag: '--stun-urls', fallback: '' },
   turnUrls: { env: 'PEERCALL_TURN_URLS', flag: '--turn-urls', fallback: '' },
@@ -114,6 +117,7 @@ export function parseConfig(env: Record<string, string | undefined>, argv: reado
     messagesPerSecond: parseInteger(read('messagesPerSecond'), 1, 100_000),
     messageBurst: parseInteger(read('messageBurst'), 1, 100_000),
     maxConnectionsPerIp: parseInteger(read('maxConnectionsPerIp'), 1, 1_000_000),
+    maxConnections: parseInteger(read('maxConnections'), 1, 10_000_000),
     maxQueuedPerPeer: parseInteger(read('maxQueuedPerPeer'), 0, 10_000),
     stunUrls: parseIceUrls(read('stunUrls'), /^stuns?:/),
     turnUrls,

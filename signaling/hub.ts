@@ -9,6 +9,9 @@ import { noticeMessage } from './room-messages.js';
 
 export type Deliver = (message: object) => void;
 
+/** What became of a relayed message. */
+export type RelayOutcome = 'delivered' | 'not-in-room' | 'unreachable';
+
 export interface Hub {
   /** A peer registered on this node; `deliver` writes to its socket. */
   attach(peer: string, deliver: Deliver): Promise<void>;
@@ -17,9 +20,10 @@ export interface Hub {
   create(room: string, peer: string): Promise<JoinOutcome>;
   join(room: string, peer: string): Promise<JoinOutcome>;
   leave(peer: string): Promise<void>;
-  roomOf(peer: string): Promise<string | undefined>;
   /** Delivers to the peer wherever it is connected; false when it is nowhere. */
   send(to: string, message: object): Promise<boolean>;
+  /** Delivers `message` from `from` to `to` only if both are in the same room. */
+  relay(from: string, to: string, message: object): Promise<RelayOutcome>;
   /** Peers connected to this node. */
   localPeerCount(): number;
   roomCount(): Promise<number>;
@@ -53,13 +57,15 @@ export class MemoryHub implements Hub {
   async leave(peer: string): Promise<void> {
     this.#notify(this.#registry.leave(peer));
   }
-  async roomOf(peer: string): Promise<string | undefined> {
-    return this.#registry.roomOf(peer);
-  }
   async send(to: string, message: object): Promise<boolean> {
     const deliver = this.#local.get(to);
     deliver?.(message);
     return deliver !== undefined;
+  }
+  async relay(from: string, to: string, message: object): Promise<RelayOutcome> {
+    const room = this.#registry.roomOf(from);
+    if (room === undefined || room !== this.#registry.roomOf(to)) return 'not-in-room';
+    return (await this.send(to, message)) ? 'delivered' : 'unreachable';
   }
   localPeerCount(): number {
     return this.#local.size;

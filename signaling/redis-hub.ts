@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { Deliver, Hub } from './hub.js';
+import type { Deliver, Hub, RelayOutcome } from './hub.js';
 import { logEvent, logProblem } from './log.js';
 import { noticeMessage } from './room-messages.js';
 import type { JoinOutcome, Notice } from './rooms.js';
@@ -54,6 +54,17 @@ return {room, unpack(redis.call('SMEMBERS', roomKey))}`;
 /** How long a closing node spends tidying its entries before it lets go regardless. */
 const closeBudgetMs = 2_000;
 
+// KEYS: roomOf(from), roomOf(to), peer(to). ARGV: this node, {to, message} as JSON.
+// One round trip checks the room and hands the message to the node holding `to`:
+// 0 not in one room, 1 nowhere, 2 on this node, 3 + how many nodes took the publish.
+const relayScript = `
+local room = redis.call('GET', KEYS[1])
+if not room or room ~= redis.call('GET', KEYS[2]) then return 0 end
+local node = redis.call('GET', KEYS[3])
+if not node then return 1 end
+if node == ARGV[1] then return 2 end
+return 3 + redis.call('PUBLISH', 'pc:deliver:' .. node, ARGV[2])`;
+
 export interface RedisHubOptions {
   readonly url: string;
   readonly capacity: number;
@@ -75,6 +86,8 @@ export class RedisHub implements Hub {
 
   static async connect(options: RedisHubOptions): Promise<RedisHub> {
     const redis = new Redis(options.url, { enableAutoPipelining: true, maxRetriesPerRequest: 2, lazyConnect: true });
+    // EVALSHA after the first call: the script is not resent with every relayed frame.
+    redis.defineCommand('pcRelay', { numberOfKeys: 3, lua: relayScript });
     const subscriber = new Redis(options.url, { maxRetriesPerRequest: 2, lazyConnect: true });
     await Promise.all([redis.connect(), subscriber.connect()]);
     const hub = new RedisHub(redis, subscriber, options);
@@ -121,7 +134,7 @@ export class RedisHub implements Hub {
   }
 
   async join(room: string, peer: string): Promise<JoinOutcome> {
-    const current = await this.roomOf(peer);
+    const current = (await this.#redis.get(key.roomOf(peer))) ?? undefined;
     if (current !== undefined && current !== room) await this.#notify(await this.#leave(peer));
     const [status, ...members] = (await this.#redis.eval(joinScript, 2, key.room(room), key.roomOf(peer), peer, room, this.#capacity)) as [number, ...string[]];
     if (status === 0) return { ok: false, refusal: 'room-unknown', notices: [] };
@@ -135,10 +148,6 @@ export class RedisHub implements Hub {
     await this.#notify(await this.#leave(peer));
   }
 
-  async roomOf(peer: string): Promise<string | undefined> {
-    return (await this.#redis.get(key.roomOf(peer))) ?? undefined;
-  }
-
   async send(to: string, message: object): Promise<boolean> {
     const deliver = this.#local.get(to);
     if (deliver) {
@@ -148,6 +157,18 @@ export class RedisHub implements Hub {
     const node = await this.#redis.get(key.peer(to));
     if (node === null || node === this.#node) return false;
     return (await this.#redis.publish(key.channel(node), JSON.stringify({ to, message }))) > 0;
+  }
+
+  async relay(from: string, to: string, message: object): Promise<RelayOutcome> {
+    const relayCommand = (this.#redis as unknown as { pcRelay(...args: string[]): Promise<number> }).pcRelay;
+    const outcome = await relayCommand.call(this.#redis, key.roomOf(from), key.roomOf(to), key.peer(to), this.#node, JSON.stringify({ to, message }));
+    if (outcome === 0) return 'not-in-room';
+    if (outcome === 2) {
+      const deliver = this.#local.get(to);
+      deliver?.(message);
+      return deliver ? 'delivered' : 'unreachable';
+    }
+    return outcome >= 4 ? 'delivered' : 'unreachable';
   }
 
   localPeerCount(): number {

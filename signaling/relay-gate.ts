@@ -142,15 +142,15 @@ export function gateFrames(
 }
 
 async function relay(src: string, type: RelayType, dst: string, payload: unknown, ws: WebSocket, hub: Hub, pending: PendingMessages, metrics: Metrics): Promise<void> {
-  const [srcRoom, dstRoom] = await Promise.all([hub.roomOf(src), hub.roomOf(dst)]);
+  const message = payload === undefined ? { type, src, dst } : { type, src, dst, payload };
+  const outcome = await hub.relay(src, dst, message);
+  if (outcome === 'delivered') return metrics.relayed();
   // Knowing a peer's ID is not enough to ring it: only room-mates hear from each other.
-  if (srcRoom === undefined || srcRoom !== dstRoom) {
+  if (outcome === 'not-in-room') {
     metrics.dropped('not-in-room');
     if (type !== 'LEAVE' && ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'EXPIRE', src: dst, dst: src }));
     return;
   }
-  const message = payload === undefined ? { type, src, dst } : { type, src, dst, payload };
-  if (await hub.send(dst, message)) return metrics.relayed();
   if (pending.add(dst, message, Date.now())) return;
   metrics.dropped('queue-full');
   if (type !== 'LEAVE' && ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'EXPIRE', src: dst, dst: src }));

@@ -112,6 +112,7 @@ export async function startSignalingServer(config: SignalingConfig): Promise<Run
   gateUpgrades(httpServer, sockets, {
     allowedOrigins: config.allowedOrigins,
     maxConnectionsPerIp: config.maxConnectionsPerIp,
+    maxConnections: config.maxConnections,
     metrics,
     accepting: () => accepting,
     onSocket: (ws, req) => {

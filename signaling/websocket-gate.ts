@@ -14,6 +14,8 @@ import type { Metrics } from './metrics.js';
 export interface UpgradeGate {
   readonly allowedOrigins: readonly string[];
   readonly maxConnectionsPerIp: number;
+  /** All sockets on this node; kept under the process's open-file limit so the excess is refused, not dropped. */
+  readonly maxConnections: number;
   readonly metrics: Metrics;
   /** Whether new sockets are still taken (false while shutting down). */
   accepting(): boolean;
@@ -22,7 +24,7 @@ export interface UpgradeGate {
 }
 
 export function gateUpgrades(server: Server, peerSockets: WebSocketServer, gate: UpgradeGate): void {
-  const perAddress = new Map<string, number>();
+  const counts: SocketCounts = { open: 0, perAddress: new Map() };
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // A client that resets mid-handshake is no server fault, but an unhandled
     // 'error' would crash the process; ws takes over error handling once upgraded.
@@ -32,20 +34,36 @@ export function gateUpgrades(server: Server, peerSockets: WebSocketServer, gate:
     socket.on('error', dropOnError);
     if (!gate.accepting()) return refuse(socket, 503, 'Server is restarting; reconnect to another node', gate.metrics, 'shutting-down');
     if (!isOriginAllowed(req.headers.origin, gate.allowedOrigins)) return refuse(socket, 403, 'Origin not allowed', gate.metrics, 'origin');
+    if (counts.open >= gate.maxConnections) return refuse(socket, 503, 'This server is full; try again shortly', gate.metrics, 'server-full');
     const address = req.socket.remoteAddress ?? 'unknown';
-    const open = perAddress.get(address) ?? 0;
-    if (open >= gate.maxConnectionsPerIp) return refuse(socket, 429, 'Too many connections from this address', gate.metrics, 'per-ip-limit');
+    if ((counts.perAddress.get(address) ?? 0) >= gate.maxConnectionsPerIp) return refuse(socket, 429, 'Too many connections from this address', gate.metrics, 'per-ip-limit');
     // handleUpgrade answers 400 itself when the path is not PeerServer's.
     peerSockets.handleUpgrade(req, socket, head, (ws) => {
       socket.off('error', dropOnError);
-      perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
-      ws.once('close', () => {
-        const left = (perAddress.get(address) ?? 1) - 1;
-        if (left <= 0) perAddress.delete(address);
-        else perAddress.set(address, left);
-      });
+      countSocket(counts, address, ws);
       gate.onSocket(ws, req);
     });
+  });
+}
+
+interface SocketCounts {
+  open: number;
+  readonly perAddress: Map<string, number>;
+}
+
+/**
+ * Counts a socket until it closes. A function of its own so the close listener holds
+ * only these few values: a listener made inside the upgrade handler kept the handler's
+ * scope alive, and with it every open socket's whole upgrade request.
+ */
+function countSocket(counts: SocketCounts, address: string, ws: WebSocket): void {
+  counts.open += 1;
+  counts.perAddress.set(address, (counts.perAddress.get(address) ?? 0) + 1);
+  ws.once('close', () => {
+    counts.open -= 1;
+    const left = (counts.perAddress.get(address) ?? 1) - 1;
+    if (left <= 0) counts.perAddress.delete(address);
+    else counts.perAddress.set(address, left);
   });
 }
 

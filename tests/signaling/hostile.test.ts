@@ -226,6 +226,19 @@ describe('connections and HTTP', () => {
   });
 });
 
+describe('a full server', () => {
+  beforeEach(() => startWithCall({ PEERCALL_MAX_CONNECTIONS: '3' }));
+
+  it('refuses sockets past its total with 503 and counts them, keeping the calls it has', async () => {
+    await joined('carol');
+    const extra = connect('dan');
+    await expect(extra.opened()).rejects.toThrow(/503/);
+    const metrics = await (await fetch(`http://127.0.0.1:${server.port}/metrics`, { signal: AbortSignal.timeout(waitLimitMs) })).text();
+    expect(metrics).toContain('peercall_connections_refused_total{reason="server-full"} 1');
+    await callStillWorks();
+  });
+});
+
 describe('messages held for a reconnecting peer', () => {
   it('holds at most the cap for each peer and forgets them after a while', () => {
     const pending = new PendingMessages(2);

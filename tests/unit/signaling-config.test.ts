@@ -16,6 +16,7 @@ const defaults = {
   messagesPerSecond: 100,
   messageBurst: 300,
   maxConnectionsPerIp: 50,
+  maxConnections: 18_000,
   maxQueuedPerPeer: 32,
   stunUrls: [],
   turnUrls: [],

@@ -1,4 +1,5 @@
 import { defineConfig } from 'wxt';
+import { shortcuts } from './lib/call-remote';
 
 export default defineConfig({
   // PEERCALL_OUT_DIR lets a second test run build and load its own copy beside this one.
@@ -10,6 +11,11 @@ export default defineConfig({
     // and the signaling server answers CORS for our origin.
     permissions: ['storage'],
     action: { default_title: 'PeerCall' },
+    // Shortcuts need no permission. The badge needs none either, and focusing the call
+    // tab (our own page) works without "tabs".
+    commands: Object.fromEntries(
+      shortcuts.map(({ command, suggestedKey, description }) => [command, { suggested_key: { default: suggestedKey }, description }]),
+    ),
   },
   vite: () => ({
     esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },

@@ -30,7 +30,7 @@ const setupBudgetMs = 180_000;
 const runBudgetMs = 60_000;
 
 const note =
-  'ms, taken in the pages (Date.now(), performance.now()). join: click on Join in B\'s popup to B\'s first remote frame ' +
+  'ms, taken in the pages (Date.now(), performance.now()). join: click on Join the call in B\'s lobby (reached from the popup, preview showing and server connected) to B\'s first remote frame ' +
   '(requestVideoFrameCallback) in the call tab it opens. cameraSwitch: A picks fake_device_2 to B\'s first frame with mean ' +
   'green < 136. floor: two RTCPeerConnections in one extension page, createOffer to first remote frame, media opened ' +
   'before the clock. joinSteps: medians of when each step of the join happened after the click. Headless Chromium, fake ' +

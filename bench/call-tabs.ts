@@ -6,19 +6,28 @@ export const stepTimeoutMs = 15_000;
 /** Leaving is tidying up, not a measurement: a tab that cannot leave in this time is closed anyway. */
 const leaveTimeoutMs = 5_000;
 
-/** Pastes the invite in a fresh popup and clicks Join there, stamping the click with the popup's clock. */
+/**
+ * Pastes the invite in a fresh popup and clicks Join there, which opens the lobby; once
+ * the lobby is ready as a person would find it (preview showing, server connected), clicks
+ * Join the call, stamping that click with the call tab's clock: the join the person waits on.
+ */
 export async function joinAt(profile: Profile, callId: string, name?: string): Promise<{ clickAt: number; call: CallTab }> {
   const popup = await openPopup(profile, name === undefined ? {} : { name });
   await popup.page.fill('input[name="invite"]', callId);
   const newTab = profile.context.waitForEvent('page', { timeout: stepTimeoutMs });
-  const clickAt = await popup.page.evaluate(() => {
-    const join = document.querySelector<HTMLButtonElement>('button[data-action="join"]')!;
-    const at = Date.now();
-    join.click();
-    return at;
-  });
+  await popup.page.click('button[data-action="join"]');
   const call = callTab(await newTab);
   await call.page.waitForURL('**/call.html', { waitUntil: 'commit', timeout: stepTimeoutMs });
+  await call.page.locator('[data-testid="signaling-status"][data-status="online"]').waitFor({ timeout: stepTimeoutMs });
+  await call.page.waitForFunction(() => (document.querySelector<HTMLVideoElement>('video[data-testid="lobby-video"]')?.videoWidth ?? 0) > 0, null, {
+    timeout: stepTimeoutMs,
+  });
+  const clickAt = await call.page.evaluate(() => {
+    const enter = document.querySelector<HTMLButtonElement>('button[data-action="enter"]')!;
+    const at = Date.now();
+    enter.click();
+    return at;
+  });
   return { clickAt, call };
 }
 

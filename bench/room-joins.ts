@@ -1,6 +1,6 @@
 /**
  * Joins into a growing room: person 1 starts the call and persons 2..n join one at a
- * time. Each join is timed from the click on Join in the joiner's popup to the moment
+ * time. Each join is timed from the click on Join the call in the joiner's lobby to the moment
  * the joiner has a frame from every member already there. The next person joins only
  * once everyone sees everyone, so each join meets a settled room. Everyone leaves and
  * every tab is closed after the run.
@@ -17,7 +17,7 @@ export const roomRunBudgetMs = 90_000;
 
 export const roomNote =
   'kthJoinerSeesAllMs: person 1 starts a call, persons 2..k join in turn (separate profiles, each waiting until everyone ' +
-  'sees everyone); ms from the click on Join in person k\'s popup to the last of the k-1 remote videos in its call tab ' +
+  'sees everyone); ms from the click on Join the call in person k\'s lobby to the last of the k-1 remote videos in its call tab ' +
   'presenting its first frame (requestVideoFrameCallback, videoWidth > 0). Fresh call tabs per run; a failed run keeps ' +
   'the joins it measured before failing.';
 

@@ -7,6 +7,7 @@ import { CallIdPanel } from './CallIdPanel';
 import { ChatPanel } from './ChatPanel';
 import { Controls } from './Controls';
 import { FilePanel } from './FilePanel';
+import { Lobby } from './Lobby';
 import { RemoteAudio } from './RemoteAudio';
 import { Roster } from './Roster';
 import { VideoTile } from './VideoTile';
@@ -17,10 +18,13 @@ export interface CallAppProps {
   inviteOrigin: string;
   onCopy(text: string): Promise<boolean>;
   onNewCall(): void;
+  /** The lobby's choices; the entrypoint remembers the name. */
+  onEnter(choices: { name: string; micMuted: boolean; cameraOff: boolean }): void;
 }
 
 const stateLabels = {
   idle: 'Getting ready…',
+  lobby: 'Ready to join?',
   starting: 'Starting camera and connecting…',
   waiting: 'Waiting for others to join',
   dialing: 'Joining…',
@@ -29,7 +33,7 @@ const stateLabels = {
   failed: 'Call failed',
 } as const;
 
-export function CallApp({ session, inviteOrigin, onCopy, onNewCall }: CallAppProps) {
+export function CallApp({ session, inviteOrigin, onCopy, onNewCall, onEnter }: CallAppProps) {
   const state = session.state.value;
   const notice = session.notice.value;
   const participants = session.participants.value;
@@ -74,6 +78,8 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall }: CallAppPro
           </button>
           <FilePanel transfers={session.files.transfers.value} onSend={null} onCancel={(id) => session.files.cancel(id)} />
         </section>
+      ) : state.kind === 'lobby' ? (
+        <Lobby session={session} onEnter={onEnter} />
       ) : (
         <>
           {(state.kind === 'waiting' || state.kind === 'in-call') && (
@@ -109,7 +115,7 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall }: CallAppPro
             />
           </section>
           <Roster
-            you={{ name: session.name, micMuted: micMuted.value, cameraOff: cameraOff.value || camera.value === null, speaking: session.speaking.value }}
+            you={{ name: session.name.value, micMuted: micMuted.value, cameraOff: cameraOff.value || camera.value === null, speaking: session.speaking.value }}
             others={participants}
           />
           {participants.map((person) => (

@@ -1,4 +1,7 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
+import type { CallStatus, ControlAction } from '../lib/call-remote';
+import { popupView } from '../lib/popup-view';
+import { RunningCall } from './RunningCall';
 
 export interface PopupProps {
   /** The remembered display name; saved again with every Start or Join. */
@@ -7,9 +10,13 @@ export interface PopupProps {
   /** Resolves to an error message for the user, or null when the call tab took over. */
   onJoin(invite: string, name: string): Promise<string | null>;
   onOpenSettings(): void;
+  /** The call running in the call tab; while there is one, the popup shows it instead of Start and Join. */
+  call: CallStatus | null;
+  onControl(action: ControlAction): void;
 }
 
-export function Popup({ initialName, onStart, onJoin, onOpenSettings }: PopupProps) {
+export function Popup({ initialName, onStart, onJoin, onOpenSettings, call, onControl }: PopupProps) {
+  const view = popupView(call, useNow(call !== null));
   const [invite, setInvite] = useState('');
   const [name, setName] = useState(initialName);
   const [error, setError] = useState<string | null>(null);
@@ -20,6 +27,18 @@ export function Popup({ initialName, onStart, onJoin, onOpenSettings }: PopupPro
     setError(await action());
     setBusy(false);
   };
+
+  if (view.kind === 'running-call') {
+    return (
+      <main class="popup">
+        <h1>PeerCall</h1>
+        <RunningCall view={view} onControl={onControl} />
+        <button type="button" class="link" onClick={onOpenSettings}>
+          Settings
+        </button>
+      </main>
+    );
+  }
 
   return (
     <main class="popup">
@@ -64,4 +83,16 @@ export function Popup({ initialName, onStart, onJoin, onOpenSettings }: PopupPro
       </button>
     </main>
   );
+}
+
+/** The time now, renewed every second while `ticking`, so a duration counts up. */
+function useNow(ticking: boolean): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (!ticking) return;
+    setNow(Date.now());
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [ticking]);
+  return ticking ? now : Date.now();
 }

@@ -46,8 +46,8 @@ export class CallSession {
   readonly files = new FileTransfers();
 
   readonly #settings: Settings;
-  /** Our display name, as the others see it. */
-  readonly name: string;
+  /** Our display name, as the others see it; the lobby may change it before entering. */
+  readonly name = signal('Guest');
   #transport: PeerTransport | null = null;
   #transportModule: typeof import('./peer-transport') | null = null;
   #endpoint: SignalingEndpoint | null = null;
@@ -67,7 +67,7 @@ export class CallSession {
 
   constructor(settings: Settings) {
     this.#settings = settings;
-    this.name = normalizeDisplayName(settings.displayName) ?? 'Guest';
+    this.name.value = normalizeDisplayName(settings.displayName) ?? 'Guest';
     this.media.setTrackSink(async ({ kind, track }) => {
       this.#sendMediaState();
       await Promise.all([...this.#links.values()].map((link) => link.replaceTrack(kind, track)));
@@ -188,7 +188,7 @@ export class CallSession {
     if (normalized === null) return false;
     const message = { v: 1, type: 'chat', id: newRoomItemId(), text: normalized, sentAtMs: Date.now() } as const;
     for (const link of this.#links.values()) link.remote.sendControl(message);
-    this.#addChat({ kind: 'chat', id: message.id, text: normalized, sentAtMs: message.sentAtMs, from: this.name, mine: true });
+    this.#addChat({ kind: 'chat', id: message.id, text: normalized, sentAtMs: message.sentAtMs, from: this.name.value, mine: true });
     return true;
   }
 
@@ -221,6 +221,19 @@ export class CallSession {
       : callError(notice as CallErrorCode);
   }
 
+  /**
+   * Leaves the lobby with the person's choices. Media and the signaling link are
+   * usually up by now, so the room is asked for at once.
+   */
+  enter(choices: { name: string; micMuted: boolean; cameraOff: boolean }): void {
+    if (this.state.value.kind !== 'lobby') return;
+    this.name.value = normalizeDisplayName(choices.name) ?? this.name.value;
+    this.setMicMuted(choices.micMuted);
+    if (choices.cameraOff !== this.media.cameraOff.value) void this.setCameraOff(choices.cameraOff);
+    this.#dispatch({ type: 'enter' });
+    if (this.signaling.value.kind === 'online') void this.#onSignalingOpen();
+  }
+
   async #onSignalingOpen(): Promise<void> {
     clearTimeout(this.#retryTimer);
     this.#retryAttempt = 0;
@@ -229,7 +242,8 @@ export class CallSession {
     this.#dispatch({ type: 'signaling-open' });
     await this.#mediaReady;
     const state = this.state.value;
-    if (!isActive(state) || state.kind === 'idle') return;
+    // In the lobby the link is ready; the room waits for the person to enter.
+    if (!isActive(state) || state.kind === 'idle' || state.kind === 'lobby') return;
     // The server forgets a room member whose socket drops, so every (re)connect asks again.
     const room = state.callId;
     const firstTime = !this.#roomRequested;
@@ -349,7 +363,7 @@ export class CallSession {
       // Losing the only connection while joining means the join failed; later losses are departures.
       if (why === 'failed' && this.state.value.kind === 'dialing' && this.#links.size === 0) this.#fail('connection-failed');
     });
-    remote.sendControl({ v: 1, type: 'hello', name: this.name });
+    remote.sendControl({ v: 1, type: 'hello', name: this.name.value });
     this.#sendMediaState(link);
     return link;
   }

@@ -11,7 +11,12 @@ export type Role = 'host' | 'guest';
 
 export type CallState =
   | { kind: 'idle' }
-  /** Acquiring media and registering with the signaling server. */
+  /**
+   * Before entering: the person checks camera, microphone and name while media starts
+   * and the signaling link opens underneath, so entering is quick.
+   */
+  | { kind: 'lobby'; role: Role; callId: CallId }
+  /** Entered: acquiring media and registering with the signaling server, then the room. */
   | { kind: 'starting'; role: Role; callId: CallId }
   /** In the room with nobody else connected. */
   | { kind: 'waiting'; role: Role; callId: CallId }
@@ -23,6 +28,8 @@ export type CallState =
 
 export type CallEvent =
   | { type: 'start'; role: Role; callId: CallId }
+  /** The person pressed Join (or Start) in the lobby. */
+  | { type: 'enter' }
   | { type: 'signaling-open' }
   /** The server has our room: only now can someone with the ID find us. */
   | { type: 'room-open' }
@@ -35,13 +42,16 @@ export type CallEvent =
 export const idle: CallState = { kind: 'idle' };
 
 export function isActive(state: CallState): boolean {
-  return state.kind === 'starting' || state.kind === 'waiting' || state.kind === 'dialing' || state.kind === 'in-call';
+  return state.kind === 'lobby' || state.kind === 'starting' || state.kind === 'waiting' || state.kind === 'dialing' || state.kind === 'in-call';
 }
 
 export function transition(state: CallState, event: CallEvent): CallState {
   switch (event.type) {
     case 'start':
-      return isActive(state) ? state : { kind: 'starting', role: event.role, callId: event.callId };
+      return isActive(state) ? state : { kind: 'lobby', role: event.role, callId: event.callId };
+
+    case 'enter':
+      return state.kind === 'lobby' ? { kind: 'starting', role: state.role, callId: state.callId } : state;
 
     case 'signaling-open':
       // Signaling also reopens mid-call after a network blip; only a starting joiner moves on.

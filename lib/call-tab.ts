@@ -65,7 +65,8 @@ export function serveCallTab(canTakeIntent: () => boolean, take: (intent: CallIn
   return () => browser.runtime.onMessage.removeListener(listener);
 }
 
-async function focusSelf(): Promise<void> {
+/** In the call tab: brings it, and its window, to the front. */
+export async function focusSelf(): Promise<void> {
   const tab = await browser.tabs.getCurrent();
   if (tab?.id === undefined) return;
   await browser.tabs.update(tab.id, { active: true });

@@ -4,19 +4,24 @@ import '@preact/signals';
 import { CallApp } from '../../components/CallApp';
 import { isActive } from '../../lib/call-state';
 import { type CallIntent, CallSession } from '../../lib/call-session';
+import { publishCallStatus, serveCallControl } from '../../lib/call-remote-tab';
 import { rememberIntent, serveCallTab, takeCallIntent } from '../../lib/call-tab';
+import { normalizeDisplayName } from '../../lib/room-protocol';
 import { parseSignalingUrl } from '../../lib/settings';
-import { loadSettings } from '../../lib/settings-storage';
+import { displayNameItem, loadSettings } from '../../lib/settings-storage';
 import '../../components/style.css';
 
 const root = document.getElementById('app')!;
 let session: CallSession | null = null;
+let unpublish = () => {};
 
 async function begin(intent: CallIntent): Promise<void> {
   session?.leave();
+  unpublish();
   const settings = await loadSettings();
   const current = new CallSession(settings);
   session = current;
+  unpublish = publishCallStatus(current);
   const endpoint = parseSignalingUrl(settings.signalingUrl);
   render(
     <CallApp
@@ -24,6 +29,11 @@ async function begin(intent: CallIntent): Promise<void> {
       inviteOrigin={endpoint.ok ? endpoint.value.origin : ''}
       onCopy={(text) => navigator.clipboard.writeText(text).then(() => true, () => false)}
       onNewCall={() => void begin({ role: 'host' })}
+      onEnter={(choices) => {
+        const name = normalizeDisplayName(choices.name);
+        if (name !== null) void displayNameItem.setValue(name);
+        current.enter(choices);
+      }}
     />,
     root,
   );
@@ -32,6 +42,7 @@ async function begin(intent: CallIntent): Promise<void> {
 }
 
 serveCallTab(() => session === null || !isActive(session.state.value), (intent) => void begin(intent));
+serveCallControl(() => session);
 window.addEventListener('pagehide', () => session?.leave());
 
 await begin(await takeCallIntent());

@@ -4,6 +4,8 @@ import { Popup } from '../../components/Popup';
 import { callError } from '../../lib/call-error';
 import { parseInvite } from '../../lib/call-id';
 import { type CallIntent } from '../../lib/call-session';
+import type { CallStatus, ControlAction } from '../../lib/call-remote';
+import { followCallStatus, sendControl } from '../../lib/call-remote-client';
 import { openCallTab } from '../../lib/call-tab';
 import { normalizeDisplayName } from '../../lib/room-protocol';
 import { displayNameItem } from '../../lib/settings-storage';
@@ -20,16 +22,30 @@ async function go(intent: CallIntent, name: string): Promise<string | null> {
   return null;
 }
 
-render(
-  <Popup
-    initialName={await displayNameItem.getValue()}
-    onStart={(name) => go({ role: 'host' }, name)}
-    onJoin={async (text, name) => {
-      const invite = parseInvite(text);
-      if (!invite.ok) return invite.reason === 'empty' ? 'Paste the call ID or invite you were sent.' : callError('invalid-call-id').message;
-      return go({ role: 'guest', callId: invite.callId }, name);
-    }}
-    onOpenSettings={() => void browser.runtime.openOptionsPage()}
-  />,
-  document.getElementById('app')!,
-);
+async function control(action: ControlAction): Promise<void> {
+  const reply = await sendControl(action);
+  // The call tab is in front now; the popup has done its job.
+  if (action === 'focus' && reply) window.close();
+}
+
+const initialName = await displayNameItem.getValue();
+const root = document.getElementById('app')!;
+
+const show = (call: CallStatus | null) =>
+  render(
+    <Popup
+      initialName={initialName}
+      onStart={(name) => go({ role: 'host' }, name)}
+      onJoin={async (text, name) => {
+        const invite = parseInvite(text);
+        if (!invite.ok) return invite.reason === 'empty' ? 'Paste the call ID or invite you were sent.' : callError('invalid-call-id').message;
+        return go({ role: 'guest', callId: invite.callId }, name);
+      }}
+      onOpenSettings={() => void browser.runtime.openOptionsPage()}
+      call={call}
+      onControl={(action) => void control(action)}
+    />,
+    root,
+  );
+
+followCallStatus(show);

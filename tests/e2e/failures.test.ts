@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../signaling/config';
 import { type RunningSignalingServer, startSignalingServer } from '../../signaling/server';
 import { launchProfile, type Profile } from './support/browser';
-import { configure, openPopup } from './support/pages';
+import { configure, openPopup, openRunningCallPopup } from './support/pages';
 import { inboundDuring, liveConnectionCount, liveLocalTracks } from './support/media-probes';
 
 let server: RunningSignalingServer;
@@ -84,10 +84,11 @@ describe('when a call cannot go ahead', () => {
     await call.waitForState('waiting');
     await first.page.close();
     const tabsBefore = profile.context.pages().length;
-    const popup = await openPopup(profile);
-    await popup.page.click('button[data-action="start"]');
-    await popup.page.locator('[role="alert"]').waitFor();
-    expect(await popup.page.locator('[role="alert"]').innerText()).toContain('already in a call');
+    const popup = await openRunningCallPopup(profile);
+    await popup.waitForRunningCall();
+    // While a call runs the popup offers only the way back to it, never a second call.
+    expect(await popup.phase()).toBe('waiting');
+    expect(await popup.page.locator('button[data-action="start"], button[data-action="join"]').count()).toBe(0);
     // The popup page itself is the only page added.
     expect(profile.context.pages().length).toBe(tabsBefore + 1);
     expect(await call.state()).toBe('waiting');

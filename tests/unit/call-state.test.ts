@@ -7,6 +7,8 @@ import { type CallEvent, type CallState, endMessage, idle, isActive, transition 
 const callId = 'aaaa-bbbb-cccc-dddd-eeee-ffff-gggg' as CallId;
 const otherId = '0000-1111-2222-3333-4444-5555-6666' as CallId;
 
+const lobbyHost: CallState = { kind: 'lobby', role: 'host', callId };
+const lobbyGuest: CallState = { kind: 'lobby', role: 'guest', callId };
 const startingHost: CallState = { kind: 'starting', role: 'host', callId };
 const startingGuest: CallState = { kind: 'starting', role: 'guest', callId };
 const waiting: CallState = { kind: 'waiting', role: 'host', callId };
@@ -18,7 +20,7 @@ const endedGuest: CallState = { kind: 'ended', role: 'guest', callId };
 const failedHost: CallState = { kind: 'failed', role: 'host', callId, error: callError('id-taken') };
 const failedGuest: CallState = { kind: 'failed', role: 'guest', callId, error: callError('peer-unavailable') };
 
-const activeStates = { startingHost, startingGuest, waiting, dialing, inCallHost, inCallGuest };
+const activeStates = { lobbyHost, lobbyGuest, startingHost, startingGuest, waiting, dialing, inCallHost, inCallGuest };
 const finishedStates = { endedHost, endedGuest, failedHost, failedGuest };
 const allStates = { idle, ...activeStates, ...finishedStates };
 
@@ -32,11 +34,11 @@ describe('transition on start', () => {
   const guestStart: CallEvent = { type: 'start', role: 'guest', callId: otherId };
 
   it.each(rows({ idle, ...finishedStates }))('a host can start a call from $name', ({ state }) => {
-    expect(transition(state, hostStart)).toEqual({ kind: 'starting', role: 'host', callId: otherId });
+    expect(transition(state, hostStart)).toEqual({ kind: 'lobby', role: 'host', callId: otherId });
   });
 
   it.each(rows({ idle, ...finishedStates }))('a guest can start a call from $name', ({ state }) => {
-    expect(transition(state, guestStart)).toEqual({ kind: 'starting', role: 'guest', callId: otherId });
+    expect(transition(state, guestStart)).toEqual({ kind: 'lobby', role: 'guest', callId: otherId });
   });
 
   it.each(rows(activeStates))('a second start is ignored while $name', ({ state }) => {
@@ -45,12 +47,28 @@ describe('transition on start', () => {
   });
 });
 
+describe('transition on enter', () => {
+  it.each([
+    { name: 'a host in the lobby starts the call', state: lobbyHost, next: startingHost },
+    { name: 'a guest in the lobby joins', state: lobbyGuest, next: startingGuest },
+  ])('$name', ({ state, next }) => {
+    expect(transition(state, { type: 'enter' })).toEqual(next);
+  });
+
+  it.each(rows({ idle, startingHost, startingGuest, waiting, dialing, inCallHost, inCallGuest, ...finishedStates }))(
+    'entering again changes nothing in $name',
+    ({ state }) => {
+      expect(transition(state, { type: 'enter' })).toBe(state);
+    },
+  );
+});
+
 describe('transition on signaling-open', () => {
   it('a starting guest dials the host', () => {
     expect(transition(startingGuest, { type: 'signaling-open' })).toEqual(dialing);
   });
 
-  it.each(rows({ idle, startingHost, waiting, dialing, inCallHost, inCallGuest, ...finishedStates }))(
+  it.each(rows({ idle, lobbyHost, lobbyGuest, startingHost, waiting, dialing, inCallHost, inCallGuest, ...finishedStates }))(
     'a reopened signaling link changes nothing in $name',
     ({ state }) => {
       expect(transition(state, { type: 'signaling-open' })).toBe(state);
@@ -63,7 +81,7 @@ describe('transition on room-open', () => {
     expect(transition(startingHost, { type: 'room-open' })).toEqual(waiting);
   });
 
-  it.each(rows({ idle, startingGuest, waiting, dialing, inCallHost, inCallGuest, ...finishedStates }))(
+  it.each(rows({ idle, lobbyHost, lobbyGuest, startingGuest, waiting, dialing, inCallHost, inCallGuest, ...finishedStates }))(
     'an open room changes nothing in $name',
     ({ state }) => {
       expect(transition(state, { type: 'room-open' })).toBe(state);
@@ -79,7 +97,7 @@ describe('transition on remote-connected', () => {
     expect(transition(state, { type: 'remote-connected' })).toEqual(next);
   });
 
-  it.each(rows({ idle, startingHost, startingGuest, inCallHost, inCallGuest, ...finishedStates }))(
+  it.each(rows({ idle, lobbyHost, lobbyGuest, startingHost, startingGuest, inCallHost, inCallGuest, ...finishedStates }))(
     'a remote connection is ignored in $name',
     ({ state }) => {
       expect(transition(state, { type: 'remote-connected' })).toBe(state);
@@ -99,7 +117,7 @@ describe('transition on remote-left', () => {
     expect(transition(state, { type: 'remote-left', remaining: 2 })).toBe(state);
   });
 
-  it.each(rows({ idle, startingHost, startingGuest, waiting, dialing, ...finishedStates }))(
+  it.each(rows({ idle, lobbyHost, lobbyGuest, startingHost, startingGuest, waiting, dialing, ...finishedStates }))(
     'a remote leaving is ignored in $name',
     ({ state }) => {
       expect(transition(state, { type: 'remote-left', remaining: 0 })).toBe(state);
@@ -143,6 +161,7 @@ describe('a whole call', () => {
     const events: CallEvent[] = [
       { type: 'start', role: 'host', callId },
       { type: 'signaling-open' },
+      { type: 'enter' },
       { type: 'room-open' },
       { type: 'remote-connected' },
       { type: 'remote-left', remaining: 0 },
@@ -157,7 +176,7 @@ describe('a whole call', () => {
       },
       { state: idle, seen: [] },
     ).seen;
-    expect(kinds).toEqual(['starting', 'starting', 'waiting', 'in-call', 'waiting', 'waiting', 'in-call', 'ended']);
+    expect(kinds).toEqual(['lobby', 'lobby', 'starting', 'waiting', 'in-call', 'waiting', 'waiting', 'in-call', 'ended']);
   });
 });
 

@@ -19,10 +19,17 @@ export async function openPopup(profile: Profile, options: { name?: string } = {
   if (options.name !== undefined) await page.fill('input[name="displayName"]', options.name);
   return {
     page,
-    /** Clicks Start and returns the call tab it opened. */
-    start: async () => callTab(await expectNewTab(profile.context, () => page.click('button[data-action="start"]'))),
-    /** Pastes an invite and clicks Join; returns the call tab it opened. */
+    /** Clicks Start, then Start the call in the lobby; returns the call tab. */
+    start: async () => throughLobby(callTab(await expectNewTab(profile.context, () => page.click('button[data-action="start"]')))),
+    /** Pastes an invite, clicks Join, then Join the call in the lobby; returns the call tab. */
     join: async (invite: string) => {
+      await page.fill('input[name="invite"]', invite);
+      return throughLobby(callTab(await expectNewTab(profile.context, () => page.click('button[data-action="join"]'))));
+    },
+    /** Clicks Start and stops in the lobby. */
+    startToLobby: async () => callTab(await expectNewTab(profile.context, () => page.click('button[data-action="start"]'))),
+    /** Pastes an invite, clicks Join and stops in the lobby. */
+    joinToLobby: async (invite: string) => {
       await page.fill('input[name="invite"]', invite);
       return callTab(await expectNewTab(profile.context, () => page.click('button[data-action="join"]')));
     },
@@ -33,6 +40,14 @@ export async function openPopup(profile: Profile, options: { name?: string } = {
       return page.locator('[role="alert"]').innerText();
     },
   };
+}
+
+/** Enters from the lobby as a person would, unless the call failed before it showed. */
+export async function throughLobby(tab: CallTab): Promise<CallTab> {
+  const enter = tab.page.locator('button[data-action="enter"]');
+  await enter.or(tab.page.getByTestId('end-message')).first().waitFor({ timeout: 15_000 });
+  if (await enter.isVisible()) await enter.click();
+  return tab;
 }
 
 export type CallTab = ReturnType<typeof callTab>;
@@ -142,4 +157,57 @@ async function chooseDevice(page: Page, picker: 'camera' | 'microphone', labelPa
   );
   if (value === null) throw new Error(`No ${picker} labelled like ${labelPart}`);
   await page.selectOption(`select[name="${picker}"]`, value);
+}
+
+/** The popup while a call runs: the call's summary and the controls that act on it from any tab. */
+export async function openRunningCallPopup(profile: Profile) {
+  const page = await profile.context.newPage();
+  await page.goto(profile.url('popup.html'));
+  const running = page.getByTestId('running-call');
+  return {
+    page,
+    waitForRunningCall: () => running.waitFor({ timeout: 5_000 }),
+    /** Start and Join are back: the popup knows no call runs. */
+    waitForStartAndJoin: () => page.locator('button[data-action="start"]').waitFor({ timeout: 5_000 }),
+    phase: () => running.getAttribute('data-phase'),
+    participants: async () => Number(await page.getByTestId('running-participants').getAttribute('data-count')),
+    /** The duration shown (mm:ss or h:mm:ss), in seconds. */
+    elapsedSeconds: async () =>
+      (await page.getByTestId('running-elapsed').innerText()).split(':').reduce((total, part) => total * 60 + Number(part), 0),
+    muteButton: () => page.locator('button[data-action="mute"]').innerText(),
+    cameraButton: () => page.locator('button[data-action="camera"]').innerText(),
+    toggleMute: () => page.click('button[data-action="mute"]'),
+    toggleCamera: () => page.click('button[data-action="camera"]'),
+    goToCall: () => page.click('button[data-action="go-to-call"]'),
+    hangUp: () => page.click('button[data-action="hang-up"]'),
+    toolbar: () => toolbarBadge(page),
+  };
+}
+
+/** The toolbar icon's badge and tooltip, read through chrome.action in any page of the extension. */
+export async function toolbarBadge(extensionPage: Page): Promise<{ text: string; title: string; colour: number[] }> {
+  return extensionPage.evaluate(async () => {
+    type Action = {
+      getBadgeText(details: object): Promise<string>;
+      getTitle(details: object): Promise<string>;
+      getBadgeBackgroundColor(details: object): Promise<number[]>;
+    };
+    const action = (window as unknown as { chrome: { action: Action } }).chrome.action;
+    const [text, title, colour] = await Promise.all([action.getBadgeText({}), action.getTitle({}), action.getBadgeBackgroundColor({})]);
+    return { text, title, colour };
+  });
+}
+
+/**
+ * Fires a keyboard shortcut's command into the extension's service worker, where the
+ * listener background.ts registered handles it. A key press cannot reach Chromium's
+ * shortcut handling from Playwright; `dispatch` (not part of the documented API, but
+ * present on every chrome.Event) runs the real listeners.
+ */
+export async function fireShortcut(profile: Profile, command: string): Promise<void> {
+  const worker = profile.context.serviceWorkers()[0] ?? (await profile.context.waitForEvent('serviceworker', { timeout: 5_000 }));
+  await worker.evaluate((name) => {
+    const onCommand = (globalThis as unknown as { chrome: { commands: { onCommand: { dispatch(command: string): void } } } }).chrome.commands.onCommand;
+    onCommand.dispatch(name);
+  }, command);
 }

@@ -1,0 +1,42 @@
+import type { ControlAction } from '../lib/call-remote';
+import type { RunningCallView } from '../lib/popup-view';
+
+export interface RunningCallProps {
+  view: RunningCallView;
+  onControl(action: ControlAction): void;
+}
+
+/** The call running in the call tab, with the controls that matter from anywhere. */
+export function RunningCall({ view, onControl }: RunningCallProps) {
+  return (
+    <section class="running-call" aria-label="Your call" data-testid="running-call" data-phase={view.phase}>
+      <p class="summary">
+        <span data-testid="running-phase">{view.phaseLabel}</span>
+        {view.elapsed !== null && (
+          <time data-testid="running-elapsed" aria-label="Call duration">
+            {view.elapsed}
+          </time>
+        )}
+      </p>
+      <p data-testid="running-participants" data-count={view.participants}>
+        {view.participantsLabel}
+      </p>
+      <div class="row">
+        <button type="button" data-action="mute" aria-pressed={view.micMuted} onClick={() => onControl('toggle-mute')}>
+          {view.muteLabel}
+        </button>
+        <button type="button" data-action="camera" aria-pressed={view.cameraOff} onClick={() => onControl('toggle-camera')}>
+          {view.cameraLabel}
+        </button>
+      </div>
+      <div class="row">
+        <button type="button" class="primary" data-action="go-to-call" onClick={() => onControl('focus')}>
+          Go to call
+        </button>
+        <button type="button" class="danger" data-action="hang-up" onClick={() => onControl('hang-up')}>
+          Hang up
+        </button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,9 @@
+import { defineBackground } from 'wxt/utils/define-background';
+import { forwardShortcuts, showCallStatusOnToolbar } from '../lib/call-remote-client';
+
+// No WebRTC here: the call lives in its tab. The worker may be stopped whenever it is
+// idle, so it keeps nothing: the badge follows the status the call tab stores.
+export default defineBackground(() => {
+  showCallStatusOnToolbar();
+  forwardShortcuts();
+});

@@ -9,6 +9,7 @@ import { parseConfig } from '../../signaling/config';
 import { launchProfile, type Profile } from './support/browser';
 import { videoSenderCaps, allRemoteVideosProgress, sentAudioTrack, compareVideoSender, liveConnectionCount, liveLocalTracks, inboundDuring, keepVideoSender, pictureColour, remoteVideoProgress } from './support/media-probes';
 import { type CallTab, configure, openPopup } from './support/pages';
+import { saveScreenshot } from './support/screenshots';
 
 let server: RunningSignalingServer;
 let alice: Profile;
@@ -244,6 +245,10 @@ describe('a one-to-one call', () => {
       expect(await side.page.locator('[data-testid="chat-text"] b').count()).toBe(0);
     }
     expect((await bobCall.chatMessages())[0]?.from).toBe('You');
+    await bobCall.page.setViewportSize({ width: 1280, height: 900 });
+    // The quality details opened earlier would cover a tile.
+    await bobCall.page.evaluate(() => document.querySelectorAll('details.quality').forEach((d) => d.removeAttribute('open')));
+    await saveScreenshot(bobCall.page, 'call-of-three');
   });
 
   it('pop out shows the active speaker in a picture-in-picture window whose Mute mutes the call', async () => {

@@ -8,6 +8,7 @@ import { type RunningSignalingServer, startSignalingServer } from '../../signali
 import { launchProfile, type Profile } from './support/browser';
 import { inboundDuring, liveLocalTracks, sentAudioTrack } from './support/media-probes';
 import { configure, openPopup, throughLobby } from './support/pages';
+import { saveScreenshot } from './support/screenshots';
 
 let server: RunningSignalingServer;
 let alice: Profile;
@@ -26,8 +27,11 @@ afterAll(async () => {
 
 describe('the lobby', () => {
   it('shows a moving preview and a moving microphone meter, and enters with the name, microphone and camera chosen', async () => {
-    const lobby = await (await openPopup(alice, { name: 'Alice' })).startToLobby();
+    const popup = await openPopup(alice, { name: 'Alice' });
+    await saveScreenshot(popup.page.locator('main'), 'popup');
+    const lobby = await popup.startToLobby();
     await lobby.waitForState('lobby');
+    await lobby.page.setViewportSize({ width: 1100, height: 640 });
     expect(await lobby.page.inputValue('input[name="lobbyName"]')).toBe('Alice');
     const previewFrames = () =>
       lobby.page.evaluate(async () => {
@@ -39,6 +43,7 @@ describe('the lobby', () => {
     await expect.poll(previewFrames, { timeout: 5_000 }).toBeGreaterThan(3);
     // The fake microphone beeps: the meter rises above silence within a few readings.
     await expect.poll(() => lobby.page.$eval('meter[data-testid="mic-level"]', (m) => (m as HTMLMeterElement).value), { timeout: 5_000, interval: 50 }).toBeGreaterThan(0.05);
+    await saveScreenshot(lobby.page, 'lobby');
     // Nobody is in a room before entering.
     expect(await server.roomCount()).toBe(0);
 

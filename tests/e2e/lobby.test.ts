@@ -66,3 +66,40 @@ describe('the lobby', () => {
     await guest.remotePlaceholder().waitFor();
   });
 });
+
+describe('for keyboard and screen-reader users', () => {
+  it('every control in the lobby and the call has an accessible name, and Tab reaches Join, then Mute and Leave', async () => {
+    const unnamed = (page: import('playwright-core').Page) =>
+      page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('button, input, select, textarea, a[href], summary, meter')]
+          .filter((el) => !el.hidden && el.offsetParent !== null)
+          .filter((el) => {
+            const labelled = (el as HTMLInputElement).labels?.length || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby');
+            return !labelled && (el.textContent ?? '').trim() === '' && !(el as HTMLInputElement).placeholder;
+          })
+          .map((el) => el.outerHTML.slice(0, 80)),
+      );
+    const tabTo = async (page: import('playwright-core').Page, action: string) => {
+      for (let i = 0; i < 40; i++) {
+        await page.keyboard.press('Tab');
+        if ((await page.evaluate(() => document.activeElement?.getAttribute('data-action'))) === action) return true;
+      }
+      return false;
+    };
+    // The call before this one ends with its tab.
+    await Promise.all(alice.context.pages().map((page) => page.close()));
+    const lobby = await (await openPopup(alice)).startToLobby();
+    await lobby.waitForState('lobby');
+    expect(await unnamed(lobby.page)).toEqual([]);
+    expect(await tabTo(lobby.page, 'enter')).toBe(true);
+    await lobby.page.keyboard.press('Enter');
+    await lobby.waitForState('waiting');
+    expect(await unnamed(lobby.page)).toEqual([]);
+    expect(await tabTo(lobby.page, 'mute')).toBe(true);
+    // Focus is visible: the focused control draws an outline.
+    expect(await lobby.page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).not.toBe('none');
+    expect(await tabTo(lobby.page, 'leave')).toBe(true);
+    await lobby.page.keyboard.press('Enter');
+    await lobby.waitForState('ended');
+  });
+});

@@ -16,7 +16,6 @@ import { MemoryHub } from './hub.js';
 import { invitePage } from './invite-page.js';
 import { logEvent, logProblem } from './log.js';
 import { Metrics } from './metrics.js';
-import { RedisHub } from './redis-hub.js';
 import { admit, gateFrames, PendingMessages } from './relay-gate.js';
 import { sessionRoute } from './session-route.js';
 import { gateUpgrades } from './websocket-gate.js';
@@ -44,7 +43,8 @@ export async function startSignalingServer(config: SignalingConfig): Promise<Run
   const hub =
     config.redisUrl === null
       ? new MemoryHub(config.roomCapacity)
-      : await RedisHub.connect({ url: config.redisUrl, capacity: config.roomCapacity, aliveTimeoutMs: config.aliveTimeoutMs });
+      : // Loaded only when asked for: a single node never pays for the Redis client.
+        await (await import('./redis-hub.js')).RedisHub.connect({ url: config.redisUrl, capacity: config.roomCapacity, aliveTimeoutMs: config.aliveTimeoutMs });
   const pending = new PendingMessages(config.maxQueuedPerPeer);
   // The PeerServer client holding each ID; a reconnect under the same ID reuses the object.
   const clients = new Map<string, IClient>();

@@ -5,8 +5,10 @@ export default defineConfig({
   // PEERCALL_OUT_DIR lets a second test run build and load its own copy beside this one.
   outDir: process.env.PEERCALL_OUT_DIR ?? '.output',
   manifest: {
-    name: 'PeerCall',
-    description: 'Quick peer-to-peer video calls, straight from your browser.',
+    // Localized from public/_locales/<lang>/messages.json; the browser's language picks.
+    name: '__MSG_appName__',
+    description: '__MSG_appDescription__',
+    default_locale: 'en',
     // storage holds settings; nothing else is needed: the call tab is our own page,
     // and the signaling server answers CORS for our origin.
     permissions: ['storage'],
@@ -14,7 +16,7 @@ export default defineConfig({
     // Shortcuts need no permission. The badge needs none either, and focusing the call
     // tab (our own page) works without "tabs".
     commands: Object.fromEntries(
-      shortcuts.map(({ command, suggestedKey, description }) => [command, { suggested_key: { default: suggestedKey }, description }]),
+      shortcuts.map(({ command, suggestedKey, messageName }) => [command, { suggested_key: { default: suggestedKey }, description: `__MSG_${messageName}__` }]),
     ),
   },
   vite: () => ({

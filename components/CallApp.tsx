@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { type CallId, inviteLink } from '../lib/call-id';
 import { endMessage } from '../lib/call-state';
 import type { CallSession } from '../lib/call-session';
+import { t } from '../lib/i18n';
 import { describeSignaling } from '../lib/signaling-status';
 import { CallIdPanel } from './CallIdPanel';
 import { ChatPanel } from './ChatPanel';
@@ -22,17 +23,6 @@ export interface CallAppProps {
   onEnter(choices: { name: string; micMuted: boolean; cameraOff: boolean }): void;
 }
 
-const stateLabels = {
-  idle: 'Getting ready…',
-  lobby: 'Ready to join?',
-  starting: 'Starting camera and connecting…',
-  waiting: 'Waiting for others to join',
-  dialing: 'Joining…',
-  'in-call': 'In call',
-  ended: 'Call ended',
-  failed: 'Call failed',
-} as const;
-
 export function CallApp({ session, inviteOrigin, onCopy, onNewCall, onEnter }: CallAppProps) {
   const state = session.state.value;
   const notice = session.notice.value;
@@ -49,7 +39,7 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall, onEnter }: C
       <header>
         <h1>PeerCall</h1>
         <p data-testid="call-status" data-state={state.kind}>
-          {stateLabels[state.kind]}
+          {t(`call.state.${state.kind}`)}
         </p>
         <p class="signaling" data-testid="signaling-status" data-status={session.signaling.value.kind} role="status">
           {describeSignaling(session.signaling.value, now)}
@@ -61,11 +51,11 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall, onEnter }: C
           <p>{notice.message}</p>
           {(notice.code === 'permission-denied' || notice.code === 'device-busy') && (
             <button type="button" data-action="retry-media" onClick={() => void session.retryMedia()}>
-              Retry
+              {t('call.retry')}
             </button>
           )}
-          <button type="button" class="link" aria-label="Dismiss" onClick={() => (session.notice.value = null)}>
-            Dismiss
+          <button type="button" class="link" aria-label={t('call.dismiss')} onClick={() => (session.notice.value = null)}>
+            {t('call.dismiss')}
           </button>
         </div>
       )}
@@ -74,7 +64,7 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall, onEnter }: C
         <section class="ended" role="alert" data-testid="end-message" data-code={state.kind === 'failed' ? state.error.code : state.kind}>
           <p>{over}</p>
           <button type="button" class="primary" onClick={onNewCall}>
-            Start a new call
+            {t('call.newCall')}
           </button>
           <FilePanel transfers={session.files.transfers.value} onSend={null} onCancel={(id) => session.files.cancel(id)} />
         </section>
@@ -85,10 +75,10 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall, onEnter }: C
           {(state.kind === 'waiting' || state.kind === 'in-call') && (
             <CallIdPanel callId={state.callId} inviteText={inviteText(inviteOrigin, state.callId)} onCopy={onCopy} />
           )}
-          <section class={`stage tiles-${participants.length + 1}`} aria-label="People in the call">
+          <section class={`stage tiles-${participants.length + 1}`} aria-label={t('call.stage')}>
             {participants.length === 0 && (
               <div class="tile empty" data-testid="empty-stage">
-                {state.kind === 'dialing' ? 'Joining…' : 'Nobody else is here yet'}
+                {state.kind === 'dialing' ? t('call.state.dialing') : t('common.nobodyElseHere')}
               </div>
             )}
             {participants.map((person, index) => (
@@ -96,21 +86,21 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall, onEnter }: C
                 key={person.peerId}
                 testId="remote-video"
                 peerId={person.peerId}
-                name={person.name ?? `Person ${index + 1}`}
+                name={person.name ?? t('common.person', { n: index + 1 })}
                 micMuted={person.micMuted}
                 speaking={person.speaking}
                 quality={person.quality}
                 stream={person.stream}
-                placeholder={person.stream === null ? 'Connecting…' : person.cameraOff ? 'Camera is off' : null}
+                placeholder={person.stream === null ? t('common.connecting') : person.cameraOff ? t('common.cameraIsOff') : null}
               />
             ))}
             <VideoTile
               testId="local-video"
-              name={screen.value ? 'You (sharing your screen)' : microphone.value === null ? 'You (no microphone)' : 'You'}
+              name={screen.value ? t('call.youSharing') : microphone.value === null ? t('call.youNoMicrophone') : t('common.you')}
               micMuted={micMuted.value}
               speaking={session.speaking.value}
               stream={localStream}
-              placeholder={screen.value ? null : cameraOff.value ? 'Camera is off' : camera.value ? null : 'No camera'}
+              placeholder={screen.value ? null : cameraOff.value ? t('common.cameraIsOff') : camera.value ? null : t('common.noCamera')}
               mirrored={screen.value === null}
             />
           </section>
@@ -135,7 +125,7 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall, onEnter }: C
 }
 
 function inviteText(origin: string, callId: CallId): string {
-  return `Join my PeerCall: open PeerCall, choose Join and paste ${inviteLink(origin, callId)} (or the ID ${callId}).`;
+  return t('call.invite', { link: inviteLink(origin, callId), callId });
 }
 
 /** Re-renders every second while a countdown is on screen. */

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { t } from '../lib/i18n';
 
 export interface CallIdPanelProps {
   callId: string;
@@ -7,22 +8,22 @@ export interface CallIdPanelProps {
 }
 
 export function CallIdPanel({ callId, inviteText, onCopy }: CallIdPanelProps) {
-  const [copied, setCopied] = useState<string | null>(null);
-  const copy = async (what: string, text: string) => setCopied((await onCopy(text)) ? what : 'failed');
+  const [copied, setCopied] = useState<'id' | 'invite' | 'failed' | null>(null);
+  const copy = async (what: 'id' | 'invite', text: string) => setCopied((await onCopy(text)) ? what : 'failed');
 
   return (
-    <section class="call-id" aria-label="Call ID">
-      <p>Share this ID with the people you want in the call:</p>
+    <section class="call-id" aria-label={t('callId.label')}>
+      <p>{t('callId.share')}</p>
       <output data-testid="call-id">{callId}</output>
       <div class="row">
-        <button type="button" data-action="copy" onClick={() => copy('ID', callId)}>
-          Copy ID
+        <button type="button" data-action="copy" onClick={() => copy('id', callId)}>
+          {t('callId.copyId')}
         </button>
         <button type="button" data-action="copy-invite" onClick={() => copy('invite', inviteText)}>
-          Copy invite
+          {t('callId.copyInvite')}
         </button>
         <span role="status">
-          {copied === 'failed' ? 'Could not copy; select the ID and copy it by hand.' : copied ? `${copied} copied.` : ''}
+          {copied === 'failed' ? t('callId.copyFailed') : copied === 'id' ? t('callId.idCopied') : copied === 'invite' ? t('callId.inviteCopied') : ''}
         </span>
       </div>
     </section>

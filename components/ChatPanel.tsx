@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { ChatEntry } from '../lib/chat-log';
+import { t } from '../lib/i18n';
 import { linkify } from '../lib/chat-links';
 
 export interface ChatPanelProps {
@@ -15,11 +16,11 @@ export function ChatPanel({ entries, onSend }: ChatPanelProps) {
   const [problem, setProblem] = useState<string | null>(null);
 
   return (
-    <section class="chat" aria-label="Chat">
+    <section class="chat" aria-label={t('chat.label')}>
       <ol class="messages" data-testid="chat-messages" aria-live="polite">
         {entries.map((entry) => (
           <li key={entry.id} class={entry.mine ? 'mine' : undefined} data-testid="chat-message">
-            <span class="from" data-testid="chat-from">{entry.mine ? 'You' : entry.from}</span>{' '}
+            <span class="from" data-testid="chat-from">{entry.mine ? t('common.you') : entry.from}</span>{' '}
             <time dateTime={new Date(entry.sentAtMs).toISOString()}>{timeFormat.format(entry.sentAtMs)}</time>
             {/* Peer text becomes text nodes and vetted http(s) links only, never markup. */}
             <p data-testid="chat-text">
@@ -42,19 +43,19 @@ export function ChatPanel({ entries, onSend }: ChatPanelProps) {
           if (onSend(draft)) {
             setDraft('');
             setProblem(null);
-          } else setProblem('Type a message of up to 4,000 characters.');
+          } else setProblem(t('chat.tooLong'));
         }}
       >
         <input
           name="chat"
-          aria-label="Message everyone"
-          placeholder="Message everyone"
+          aria-label={t('chat.placeholder')}
+          placeholder={t('chat.placeholder')}
           autocomplete="off"
           value={draft}
           onInput={(event) => setDraft(event.currentTarget.value)}
         />
         <button type="submit" data-action="send-chat">
-          Send
+          {t('chat.send')}
         </button>
       </form>
       {problem && <p role="alert" class="error">{problem}</p>}

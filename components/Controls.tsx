@@ -1,5 +1,6 @@
 import { render } from 'preact';
 import type { CallSession } from '../lib/call-session';
+import { t } from '../lib/i18n';
 import { canPictureInPicture, openPictureInPicture } from '../lib/picture-in-picture';
 import { SessionPip } from './PipView';
 import { DevicePicker } from './DevicePicker';
@@ -13,7 +14,7 @@ export function Controls({ session }: { session: CallSession }) {
   const canShare = typeof navigator.mediaDevices?.getDisplayMedia === 'function';
 
   return (
-    <section class="controls" aria-label="Call controls">
+    <section class="controls" aria-label={t('controls.label')}>
       <button
         type="button"
         data-action="mute"
@@ -21,7 +22,7 @@ export function Controls({ session }: { session: CallSession }) {
         disabled={microphone.value === null}
         onClick={() => session.setMicMuted(!muted)}
       >
-        {muted ? 'Unmute' : 'Mute'}
+        {muted ? t('common.unmute') : t('common.mute')}
       </button>
       <button
         type="button"
@@ -30,7 +31,7 @@ export function Controls({ session }: { session: CallSession }) {
         disabled={cameras.value.length === 0}
         onClick={() => void session.setCameraOff(!off)}
       >
-        {off ? 'Camera on' : 'Camera off'}
+        {off ? t('common.cameraOn') : t('common.cameraOff')}
       </button>
       {canShare && (
         <button
@@ -39,24 +40,24 @@ export function Controls({ session }: { session: CallSession }) {
           aria-pressed={sharing}
           onClick={() => void (sharing ? session.stopScreenShare() : session.shareScreen())}
         >
-          {sharing ? 'Stop sharing' : 'Share screen'}
+          {sharing ? t('controls.stopSharing') : t('controls.shareScreen')}
         </button>
       )}
       {canPictureInPicture() && (
-        <button type="button" data-action="pop-out" title="Keep the active speaker in view while you use other tabs" onClick={() => void popOut(session)}>
-          Pop out
+        <button type="button" data-action="pop-out" title={t('controls.popOutTitle')} onClick={() => void popOut(session)}>
+          {t('controls.popOut')}
         </button>
       )}
       <DevicePicker
         name="camera"
-        label="Camera"
+        label={t('device.camera')}
         devices={cameras.value}
         selected={cameraId.value}
         onSelect={(id) => void session.selectDevice('video', id)}
       />
       <DevicePicker
         name="microphone"
-        label="Microphone"
+        label={t('device.microphone')}
         devices={microphones.value}
         selected={microphoneId.value}
         onSelect={(id) => void session.selectDevice('audio', id)}
@@ -64,14 +65,14 @@ export function Controls({ session }: { session: CallSession }) {
       {speakers.value.length > 0 && (
         <DevicePicker
           name="speaker"
-          label="Speaker"
+          label={t('device.speaker')}
           devices={speakers.value}
           selected={speakerId.value ?? 'default'}
           onSelect={(id) => session.media.selectSpeaker(id)}
         />
       )}
       <button type="button" class="danger" data-action="leave" onClick={() => session.leave()}>
-        Leave
+        {t('common.leave')}
       </button>
     </section>
   );

@@ -1,4 +1,5 @@
 import type { Device } from '../lib/devices';
+import { t } from '../lib/i18n';
 
 export interface DevicePickerProps {
   name: string;
@@ -13,7 +14,7 @@ export function DevicePicker({ name, label, devices, selected, onSelect }: Devic
     <label class="picker">
       <span>{label}</span>
       <select name={name} disabled={devices.length === 0} onChange={(event) => onSelect(event.currentTarget.value)}>
-        {devices.length === 0 && <option value="">None found</option>}
+        {devices.length === 0 && <option value="">{t('device.noneFound')}</option>}
         {devices.map((device) => (
           <option key={device.deviceId} value={device.deviceId} selected={device.deviceId === selected}>
             {device.label}

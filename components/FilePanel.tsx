@@ -1,6 +1,7 @@
 import { useRef, useState } from 'preact/hooks';
 import { formatBytes } from '../lib/file-transfer-plan';
 import type { TransferView } from '../lib/file-transfers';
+import { t } from '../lib/i18n';
 
 export interface FilePanelProps {
   transfers: readonly TransferView[];
@@ -8,8 +9,6 @@ export interface FilePanelProps {
   onSend: ((files: readonly File[]) => void) | null;
   onCancel(id: string): void;
 }
-
-const statusWords = { active: '', done: 'Done', cancelled: 'Cancelled', failed: 'Failed' } as const;
 
 export function FilePanel({ transfers, onSend, onCancel }: FilePanelProps) {
   const picker = useRef<HTMLInputElement>(null);
@@ -19,7 +18,7 @@ export function FilePanel({ transfers, onSend, onCancel }: FilePanelProps) {
   return (
     <section
       class={dragging ? 'files dragging' : 'files'}
-      aria-label="Files"
+      aria-label={t('files.label')}
       onDragOver={(event) => {
         if (!onSend) return;
         event.preventDefault();
@@ -36,9 +35,9 @@ export function FilePanel({ transfers, onSend, onCancel }: FilePanelProps) {
       {onSend && (
         <div class="row">
           <button type="button" data-action="send-file" onClick={() => picker.current?.click()}>
-            Send a file
+            {t('files.send')}
           </button>
-          <span class="hint">or drop files here; everyone in the call receives them (up to 2 GB each).</span>
+          <span class="hint">{t('files.hint')}</span>
           <input
             ref={picker}
             type="file"
@@ -55,29 +54,29 @@ export function FilePanel({ transfers, onSend, onCancel }: FilePanelProps) {
       )}
       {transfers.length > 0 && (
         <ul class="transfers" aria-live="polite">
-          {transfers.map((t) => (
-            <li key={t.id} data-testid="file-transfer" data-direction={t.direction} data-status={t.status} data-transfer={t.id}>
-              <span class="file-name">{t.direction === 'out' ? '↑ ' : '↓ '}{t.name}</span>{' '}
-              <span class="file-size">{formatBytes(t.size)}</span>
+          {transfers.map((transfer) => (
+            <li key={transfer.id} data-testid="file-transfer" data-direction={transfer.direction} data-status={transfer.status} data-transfer={transfer.id}>
+              <span class="file-name">{transfer.direction === 'out' ? '↑ ' : '↓ '}{transfer.name}</span>{' '}
+              <span class="file-size">{formatBytes(transfer.size)}</span>
               <progress
                 data-testid="file-progress"
-                max={Math.max(t.size, 1)}
-                value={t.size === 0 ? 1 : t.doneBytes}
-                aria-label={`${t.name}: ${formatBytes(t.doneBytes)} of ${formatBytes(t.size)}`}
+                max={Math.max(transfer.size, 1)}
+                value={transfer.size === 0 ? 1 : transfer.doneBytes}
+                aria-label={t('files.progress', { name: transfer.name, done: formatBytes(transfer.doneBytes), size: formatBytes(transfer.size) })}
               />
               <span class="file-detail" data-testid="file-detail">
-                {statusWords[t.status] && `${statusWords[t.status]}. `}
-                {t.detail}
+                {transfer.status !== 'active' && `${t(`files.status.${transfer.status}`)}. `}
+                {transfer.detail}
               </span>
-              {t.status === 'active' && (
-                <button type="button" class="link" data-action="cancel-file" onClick={() => onCancel(t.id)}>
-                  Cancel
+              {transfer.status === 'active' && (
+                <button type="button" class="link" data-action="cancel-file" onClick={() => onCancel(transfer.id)}>
+                  {t('common.cancel')}
                 </button>
               )}
-              {t.downloadUrl && (
+              {transfer.downloadUrl && (
                 // A download link only: the file is saved, never opened or rendered here.
-                <a href={t.downloadUrl} download={t.name} data-action="save-file" rel="noopener">
-                  Save
+                <a href={transfer.downloadUrl} download={transfer.name} data-action="save-file" rel="noopener">
+                  {t('common.save')}
                 </a>
               )}
             </li>

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { CallSession } from '../lib/call-session';
+import { t } from '../lib/i18n';
 import { MicMeter } from '../lib/mic-meter';
 import { maxDisplayNameChars } from '../lib/room-protocol';
 import { DevicePicker } from './DevicePicker';
@@ -35,8 +36,8 @@ export function Lobby({ session, onEnter }: LobbyProps) {
 
   const host = state.kind === 'lobby' && state.role === 'host';
   return (
-    <section class="lobby" aria-label="Before you join">
-      <VideoTile testId="lobby-video" name={name || 'You'} stream={preview} placeholder={track ? null : 'No camera'} mirrored />
+    <section class="lobby" aria-label={t('lobby.label')}>
+      <VideoTile testId="lobby-video" name={name || t('common.you')} stream={preview} placeholder={track ? null : t('common.noCamera')} mirrored />
       <form
         class="lobby-choices"
         onSubmit={(event) => {
@@ -45,28 +46,28 @@ export function Lobby({ session, onEnter }: LobbyProps) {
         }}
       >
         <label class="meter-row">
-          <span>Microphone level</span>
-          <meter data-testid="mic-level" min={0} max={1} low={0.15} value={mic ? level : 0} aria-valuetext={mic ? `${Math.round(level * 100)} %` : 'no microphone'} />
+          <span>{t('lobby.micLevel')}</span>
+          <meter data-testid="mic-level" min={0} max={1} low={0.15} value={mic ? level : 0} aria-valuetext={mic ? t('unit.percent', { value: Math.round(level * 100) }) : t('lobby.noMicrophone')} />
         </label>
         <label>
-          Your name
+          {t('common.yourName')}
           <input name="lobbyName" maxLength={maxDisplayNameChars} value={name} autocomplete="nickname" onInput={(e) => setName(e.currentTarget.value)} />
         </label>
-        <DevicePicker name="camera" label="Camera" devices={cameras.value} selected={cameraId.value} onSelect={(id) => void session.selectDevice('video', id)} />
-        <DevicePicker name="microphone" label="Microphone" devices={microphones.value} selected={microphoneId.value} onSelect={(id) => void session.selectDevice('audio', id)} />
+        <DevicePicker name="camera" label={t('device.camera')} devices={cameras.value} selected={cameraId.value} onSelect={(id) => void session.selectDevice('video', id)} />
+        <DevicePicker name="microphone" label={t('device.microphone')} devices={microphones.value} selected={microphoneId.value} onSelect={(id) => void session.selectDevice('audio', id)} />
         {speakers.value.length > 0 && (
-          <DevicePicker name="speaker" label="Speaker" devices={speakers.value} selected={speakerId.value ?? 'default'} onSelect={(id) => session.media.selectSpeaker(id)} />
+          <DevicePicker name="speaker" label={t('device.speaker')} devices={speakers.value} selected={speakerId.value ?? 'default'} onSelect={(id) => session.media.selectSpeaker(id)} />
         )}
         <label class="check">
           <input type="checkbox" name="joinMuted" checked={micOff} onChange={(e) => setMicOff(e.currentTarget.checked)} />
-          Join with my microphone off
+          {t('lobby.joinMuted')}
         </label>
         <label class="check">
           <input type="checkbox" name="joinCameraOff" checked={cameraOff} onChange={(e) => setCameraOff(e.currentTarget.checked)} />
-          Join with my camera off
+          {t('lobby.joinCameraOff')}
         </label>
         <button type="submit" class="primary" data-action="enter">
-          {host ? 'Start the call' : 'Join the call'}
+          {host ? t('lobby.start') : t('lobby.join')}
         </button>
       </form>
     </section>

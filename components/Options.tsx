@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { t } from '../lib/i18n';
 import { normalizeDisplayName } from '../lib/room-protocol';
 import { formatIceServers, parseIceServers, parseSignalingKey, parseSignalingUrl, parseUplinkBudgetKbps, type Settings } from '../lib/settings';
 
@@ -28,7 +29,7 @@ export function Options({ initial, onSave, onTest, onCheckIce }: OptionsProps) {
     const parsedIce = parseIceServers(ice);
     if (!parsedIce.ok) return parsedIce.error;
     const displayName = name.trim() === '' ? '' : normalizeDisplayName(name);
-    if (displayName === null) return 'Your name is 1 to 40 characters, without control characters.';
+    if (displayName === null) return t('common.invalidName');
     const parsedBudget = parseUplinkBudgetKbps(budget);
     if (!parsedBudget.ok) return parsedBudget.error;
     return { signalingUrl: url.trim(), signalingKey: parsedKey.value, iceServers: parsedIce.value, displayName, uplinkBudgetKbps: parsedBudget.value, relayOnly };
@@ -39,44 +40,44 @@ export function Options({ initial, onSave, onTest, onCheckIce }: OptionsProps) {
     const settings = validate();
     if (typeof settings === 'string') return setMessage({ error: true, text: settings });
     await onSave(settings);
-    setMessage({ error: false, text: 'Saved. New calls use these settings.' });
+    setMessage({ error: false, text: t('options.saved') });
   };
 
   return (
     <main class="options">
-      <h1>PeerCall settings</h1>
+      <h1>{t('page.options')}</h1>
       <form onSubmit={save}>
         <label>
-          Your name, as others in a call see it
+          {t('options.displayName')}
           <input name="displayName" value={name} maxLength={40} onInput={(e) => setName(e.currentTarget.value)} />
         </label>
         <label>
-          Signaling server address
+          {t('options.signalingUrl')}
           <input name="signalingUrl" value={url} onInput={(e) => setUrl(e.currentTarget.value)} spellcheck={false} />
         </label>
         <label>
-          Server key
+          {t('options.signalingKey')}
           <input name="signalingKey" value={key} onInput={(e) => setKey(e.currentTarget.value)} spellcheck={false} />
         </label>
         <label>
-          ICE servers (STUN/TURN), one per line: <code>stun:host:port</code> or <code>turn:host:port user credential</code>
+          {t('options.iceServers')} <code>stun:host:port</code> {t('options.iceServersOr')} <code>{t('options.turnExample')}</code>
           <textarea name="iceServers" rows={5} value={ice} onInput={(e) => setIce(e.currentTarget.value)} spellcheck={false} />
         </label>
         <label>
-          Upload budget for your video, in kbit/s (shared by everyone you send to)
+          {t('options.uplinkBudget')}
           <input name="uplinkBudgetKbps" inputMode="numeric" value={budget} onInput={(e) => setBudget(e.currentTarget.value)} />
         </label>
         <label class="check">
           <input type="checkbox" name="relayOnly" checked={relayOnly} onChange={(e) => setRelayOnly(e.currentTarget.checked)} />
-          Connect only through a TURN relay, so others never see this computer's IP addresses (needs a TURN server: from Settings above, or handed out by the PeerCall server)
+          {t('options.relayOnly')}
         </label>
-        <p class="hint">Leave ICE servers empty for calls on one machine or network. PeerCall never uses third-party servers unless you add them here.</p>
+        <p class="hint">{t('options.hint')}</p>
         <div class="row">
           <button type="submit" class="primary" data-action="save">
-            Save
+            {t('common.save')}
           </button>
           <button type="button" data-action="test" onClick={async () => setMessage({ error: false, text: await onTest(url) })}>
-            Test server
+            {t('options.test')}
           </button>
           <button
             type="button"
@@ -84,11 +85,11 @@ export function Options({ initial, onSave, onTest, onCheckIce }: OptionsProps) {
             onClick={async () => {
               const parsed = parseIceServers(ice);
               if (!parsed.ok) return setMessage({ error: true, text: parsed.error });
-              setMessage({ error: false, text: 'Checking STUN and TURN…' });
+              setMessage({ error: false, text: t('options.checkingIce') });
               setMessage({ error: false, text: await onCheckIce(url, parsed.value) });
             }}
           >
-            Check connectivity
+            {t('options.checkIce')}
           </button>
         </div>
       </form>

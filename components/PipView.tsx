@@ -1,6 +1,7 @@
 import { useEffect } from 'preact/hooks';
 import type { CallSession } from '../lib/call-session';
 import { isActive } from '../lib/call-state';
+import { t } from '../lib/i18n';
 import type { Participant } from '../lib/peer-link';
 import { VideoTile } from './VideoTile';
 
@@ -19,21 +20,21 @@ export function PipView({ person, micMuted, onToggleMute, onLeave }: PipViewProp
         <VideoTile
           testId="pip-video"
           peerId={person.peerId}
-          name={person.name ?? 'Someone'}
+          name={person.name ?? t('common.someone')}
           micMuted={person.micMuted}
           speaking={person.speaking}
           stream={person.stream}
-          placeholder={person.stream === null ? 'Connecting…' : person.cameraOff ? 'Camera is off' : null}
+          placeholder={person.stream === null ? t('common.connecting') : person.cameraOff ? t('common.cameraIsOff') : null}
         />
       ) : (
-        <div class="tile empty">Nobody else is here yet</div>
+        <div class="tile empty">{t('common.nobodyElseHere')}</div>
       )}
       <div class="row">
         <button type="button" data-action="pip-mute" aria-pressed={micMuted} onClick={onToggleMute}>
-          {micMuted ? 'Unmute' : 'Mute'}
+          {micMuted ? t('common.unmute') : t('common.mute')}
         </button>
         <button type="button" class="danger" data-action="pip-leave" onClick={onLeave}>
-          Leave
+          {t('common.leave')}
         </button>
       </div>
     </main>

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { CallStatus, ControlAction } from '../lib/call-remote';
+import { t } from '../lib/i18n';
 import { popupView } from '../lib/popup-view';
 import { RunningCall } from './RunningCall';
 
@@ -34,7 +35,7 @@ export function Popup({ initialName, onStart, onJoin, onOpenSettings, call, onCo
         <h1>PeerCall</h1>
         <RunningCall view={view} onControl={onControl} />
         <button type="button" class="link" onClick={onOpenSettings}>
-          Settings
+          {t('common.settings')}
         </button>
       </main>
     );
@@ -44,11 +45,11 @@ export function Popup({ initialName, onStart, onJoin, onOpenSettings, call, onCo
     <main class="popup">
       <h1>PeerCall</h1>
       <label class="name">
-        Your name
-        <input name="displayName" maxLength={40} autocomplete="nickname" placeholder="How others see you" value={name} onInput={(event) => setName(event.currentTarget.value)} />
+        {t('common.yourName')}
+        <input name="displayName" maxLength={40} autocomplete="nickname" placeholder={t('popup.namePlaceholder')} value={name} onInput={(event) => setName(event.currentTarget.value)} />
       </label>
       <button type="button" class="primary" data-action="start" disabled={busy} onClick={() => run(() => onStart(name))}>
-        Start a call
+        {t('popup.start')}
       </button>
       <form
         class="join"
@@ -57,20 +58,20 @@ export function Popup({ initialName, onStart, onJoin, onOpenSettings, call, onCo
           void run(() => onJoin(invite, name));
         }}
       >
-        <label for="invite">Join a call</label>
+        <label for="invite">{t('popup.joinLabel')}</label>
         <input
           id="invite"
           name="invite"
           autocomplete="off"
           spellcheck={false}
-          placeholder="Paste a call ID or invite"
+          placeholder={t('popup.invitePlaceholder')}
           value={invite}
           aria-invalid={error !== null}
           aria-describedby={error ? 'join-error' : undefined}
           onInput={(event) => setInvite(event.currentTarget.value)}
         />
         <button type="submit" data-action="join" disabled={busy}>
-          Join
+          {t('popup.join')}
         </button>
       </form>
       {error && (
@@ -79,7 +80,7 @@ export function Popup({ initialName, onStart, onJoin, onOpenSettings, call, onCo
         </p>
       )}
       <button type="button" class="link" onClick={onOpenSettings}>
-        Settings
+        {t('common.settings')}
       </button>
     </main>
   );

@@ -1,17 +1,19 @@
 import type { Quality } from '../lib/connection-quality';
+import { t } from '../lib/i18n';
 
-const words = { good: 'good', fair: 'fair', poor: 'poor', unknown: 'not measured yet' } as const;
 const bars = { good: 3, fair: 2, poor: 1, unknown: 0 } as const;
 
-const shown = (value: number | null, unit: string) => (value === null ? '–' : `${value} ${unit}`);
+const shown = (value: number | null, unit: 'unit.ms' | 'unit.percent' | 'unit.kbps') => (value === null ? '–' : t(unit, { value }));
 
 /** Signal bars on a tile; opening them shows the figures they come from. */
 export function QualityIndicator({ quality }: { quality: Quality | null }) {
   if (!quality) return null;
-  const video = quality.width !== null && quality.height !== null ? `${quality.width}×${quality.height}${quality.fps === null ? '' : ` at ${Math.round(quality.fps)} fps`}` : '–';
+  const resolution = `${quality.width}×${quality.height}`;
+  const video = quality.width !== null && quality.height !== null ? (quality.fps === null ? resolution : t('quality.videoFps', { resolution, fps: Math.round(quality.fps) })) : '–';
+  const level = t(`quality.level.${quality.level}`);
   return (
     <details class="quality" data-level={quality.level} data-testid="quality">
-      <summary aria-label={`Connection ${words[quality.level]}; show details`} title={`Connection ${words[quality.level]}`}>
+      <summary aria-label={t('quality.summary', { level })} title={t('quality.title', { level })}>
         <span class="bars" aria-hidden="true">
           {[1, 2, 3].map((n) => (
             <i key={n} class={n <= bars[quality.level] ? 'on' : undefined} />
@@ -19,13 +21,13 @@ export function QualityIndicator({ quality }: { quality: Quality | null }) {
         </span>
       </summary>
       <dl>
-        <dt>Round trip</dt>
-        <dd data-testid="quality-rtt">{shown(quality.rttMs, 'ms')}</dd>
-        <dt>Packet loss</dt>
-        <dd data-testid="quality-loss">{shown(quality.lossPct, '%')}</dd>
-        <dt>Receiving</dt>
-        <dd data-testid="quality-bitrate">{shown(quality.kbps, 'kbit/s')}</dd>
-        <dt>Video</dt>
+        <dt>{t('quality.rtt')}</dt>
+        <dd data-testid="quality-rtt">{shown(quality.rttMs, 'unit.ms')}</dd>
+        <dt>{t('quality.loss')}</dt>
+        <dd data-testid="quality-loss">{shown(quality.lossPct, 'unit.percent')}</dd>
+        <dt>{t('quality.receiving')}</dt>
+        <dd data-testid="quality-bitrate">{shown(quality.kbps, 'unit.kbps')}</dd>
+        <dt>{t('quality.video')}</dt>
         <dd data-testid="quality-video">{video}</dd>
       </dl>
     </details>

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { t } from '../lib/i18n';
 
 /**
  * The other person's voice, in an element of its own: a hidden or paused video tile
@@ -36,7 +37,7 @@ export function RemoteAudio({ stream, speakerId }: { stream: MediaStream | null;
       <audio ref={audio} data-testid="remote-audio" autoplay />
       {blocked && (
         <button type="button" class="primary" data-action="enable-sound" onClick={play}>
-          Turn on sound
+          {t('controls.enableSound')}
         </button>
       )}
     </>

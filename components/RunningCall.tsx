@@ -1,4 +1,5 @@
 import type { ControlAction } from '../lib/call-remote';
+import { t } from '../lib/i18n';
 import type { RunningCallView } from '../lib/popup-view';
 
 export interface RunningCallProps {
@@ -9,11 +10,11 @@ export interface RunningCallProps {
 /** The call running in the call tab, with the controls that matter from anywhere. */
 export function RunningCall({ view, onControl }: RunningCallProps) {
   return (
-    <section class="running-call" aria-label="Your call" data-testid="running-call" data-phase={view.phase}>
+    <section class="running-call" aria-label={t('running.label')} data-testid="running-call" data-phase={view.phase}>
       <p class="summary">
         <span data-testid="running-phase">{view.phaseLabel}</span>
         {view.elapsed !== null && (
-          <time data-testid="running-elapsed" aria-label="Call duration">
+          <time data-testid="running-elapsed" aria-label={t('running.duration')}>
             {view.elapsed}
           </time>
         )}
@@ -31,10 +32,10 @@ export function RunningCall({ view, onControl }: RunningCallProps) {
       </div>
       <div class="row">
         <button type="button" class="primary" data-action="go-to-call" onClick={() => onControl('focus')}>
-          Go to call
+          {t('running.goToCall')}
         </button>
         <button type="button" class="danger" data-action="hang-up" onClick={() => onControl('hang-up')}>
-          Hang up
+          {t('running.hangUp')}
         </button>
       </div>
     </section>

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { Quality } from '../lib/connection-quality';
+import { t } from '../lib/i18n';
 import { QualityIndicator } from './QualityIndicator';
 
 export interface VideoTileProps {
@@ -23,7 +24,7 @@ export function VideoTile({ stream, placeholder, name, testId, peerId, micMuted 
   useEffect(() => {
     if (video.current && video.current.srcObject !== stream) video.current.srcObject = stream;
   }, [stream]);
-  const label = [name, micMuted && 'muted', speaking && 'speaking'].filter(Boolean).join(', ');
+  const label = [name, micMuted && t('state.muted'), speaking && t('state.speaking')].filter(Boolean).join(', ');
 
   return (
     <figure class={speaking ? 'tile speaking' : 'tile'} aria-label={label} data-peer={peerId} data-speaking={speaking} data-muted={micMuted}>
@@ -46,7 +47,7 @@ export function VideoTile({ stream, placeholder, name, testId, peerId, micMuted 
         <span class="name">{name}</span>
         {micMuted && (
           <span class="badge" data-testid="tile-muted">
-            Muted
+            {t('tile.mutedBadge')}
           </span>
         )}
       </figcaption>

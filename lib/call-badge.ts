@@ -3,6 +3,7 @@
  * about four characters) and a tooltip that says the same in words.
  */
 import type { CallPhase, CallStatus } from './call-remote';
+import { t, tPlural } from './i18n';
 
 export interface Badge {
   readonly text: string;
@@ -28,28 +29,16 @@ export function badgeFor(status: CallStatus | null): Badge {
   if (!status) return { text: '', colour: liveColour, title: idleTitle };
   // Being heard or not matters most, so a muted microphone wins over the phase.
   const { text, colour } = status.micMuted ? { text: 'MUTE', colour: mutedColour } : phaseBadges[status.phase];
-  const media = [status.micMuted && 'microphone muted', status.cameraOff && 'camera off'].filter(Boolean);
-  const detail = media.length > 0 ? ` (${media.join(', ')})` : '';
-  return { text, colour, title: `${idleTitle}: ${describePhase(status)}${detail}` };
+  const media = [status.micMuted && t('badge.microphoneMuted'), status.cameraOff && t('state.cameraOff')].filter(Boolean);
+  const phase = describePhase(status);
+  return { text, colour, title: media.length > 0 ? t('badge.titleWithMedia', { phase, media: media.join(', ') }) : t('badge.title', { phase }) };
 }
 
 function describePhase(status: CallStatus): string {
-  switch (status.phase) {
-    case 'lobby':
-      return 'getting ready for a call';
-    case 'starting':
-      return 'starting a call…';
-    case 'dialing':
-      return 'joining a call…';
-    case 'waiting':
-      return 'waiting for others to join';
-    case 'in-call':
-      return `in a call with ${describeOthers(status.participants)}`;
-  }
+  return status.phase === 'in-call' ? t('badge.phase.in-call', { others: describeOthers(status.participants) }) : t(`badge.phase.${status.phase}`);
 }
 
 /** "nobody else yet", "1 other person", "3 others". */
 export function describeOthers(count: number): string {
-  if (count === 0) return 'nobody else yet';
-  return count === 1 ? '1 other person' : `${count} others`;
+  return count === 0 ? t('others.none') : tPlural('others', count);
 }

@@ -43,14 +43,14 @@ export const maxParticipants = 64;
 
 /**
  * The keyboard shortcuts: wxt.config.ts declares them as manifest `commands` from this
- * list, and the service worker maps a fired command back to its action with it. Chrome
- * assigns at most four suggested keys per extension; people can change them at
+ * list (each description is its `messageName` in public/_locales), and the service
+ * worker maps a fired command back to its action with it. Chrome assigns at most four suggested keys per extension; people can change them at
  * chrome://extensions/shortcuts.
  */
 export const shortcuts = [
-  { command: 'toggle-mute', action: 'toggle-mute', suggestedKey: 'Alt+Shift+M', description: 'Mute or unmute your microphone in the call' },
-  { command: 'toggle-camera', action: 'toggle-camera', suggestedKey: 'Alt+Shift+V', description: 'Turn your camera off or on in the call' },
-] as const satisfies readonly { command: string; action: ControlAction; suggestedKey: string; description: string }[];
+  { command: 'toggle-mute', action: 'toggle-mute', suggestedKey: 'Alt+Shift+M', messageName: 'shortcutToggleMute' },
+  { command: 'toggle-camera', action: 'toggle-camera', suggestedKey: 'Alt+Shift+V', messageName: 'shortcutToggleCamera' },
+] as const satisfies readonly { command: string; action: ControlAction; suggestedKey: string; messageName: string }[];
 
 export function actionForCommand(command: string): ControlAction | null {
   return shortcuts.find((shortcut) => shortcut.command === command)?.action ?? null;

@@ -7,6 +7,7 @@ import { type CallError, type CallErrorCode, callError } from './call-error';
 import { type CallId, newCallId } from './call-id';
 import { type ChatEntry, withChatEntry } from './chat-log';
 import { FileTransfers } from './file-transfers';
+import { t } from './i18n';
 import { type CallState, idle, isActive, transition, type CallEvent } from './call-state';
 import { LocalMedia, type MediaKind, silentPlaceholders } from './local-media';
 import { heartbeatIntervalMs, isSilent, PeerLink, type Participant, silenceCheckIntervalMs } from './peer-link';
@@ -47,7 +48,7 @@ export class CallSession {
 
   readonly #settings: Settings;
   /** Our display name, as the others see it; the lobby may change it before entering. */
-  readonly name = signal('Guest');
+  readonly name = signal(t('common.guest'));
   #transport: PeerTransport | null = null;
   #transportModule: typeof import('./peer-transport') | null = null;
   #endpoint: SignalingEndpoint | null = null;
@@ -67,7 +68,7 @@ export class CallSession {
 
   constructor(settings: Settings) {
     this.#settings = settings;
-    this.name.value = normalizeDisplayName(settings.displayName) ?? 'Guest';
+    this.name.value = normalizeDisplayName(settings.displayName) ?? t('common.guest');
     this.media.setTrackSink(async ({ kind, track }) => {
       this.#sendMediaState();
       await Promise.all([...this.#links.values()].map((link) => link.replaceTrack(kind, track)));
@@ -349,7 +350,7 @@ export class CallSession {
       this.#applyUplinkBudget();
     });
     remote.onControl((message) => this.#receive(link, message));
-    this.files.addPerson(id, remote.files, () => link.participant.name ?? 'Someone');
+    this.files.addPerson(id, remote.files, () => link.participant.name ?? t('common.someone'));
     // A big file can hold their heartbeats up behind its chunks; its bytes prove they are there too.
     remote.files.onFrame(() => (link.lastHeardMs = Date.now()));
     this.#startHeartbeat();
@@ -376,7 +377,7 @@ export class CallSession {
       case 'participant-changed':
         return this.#publishParticipants();
       case 'chat':
-        return this.#addChat({ ...received, from: link.participant.name ?? 'Someone', mine: false });
+        return this.#addChat({ ...received, from: link.participant.name ?? t('common.someone'), mine: false });
     }
   }
 
@@ -394,7 +395,7 @@ export class CallSession {
     this.#applyUplinkBudget();
     this.#dispatch({ type: 'remote-left', remaining: this.#links.size });
     if (this.state.value.kind === 'waiting') {
-      this.#notify('Everyone else left. The call stays open: share the ID to let someone join, or leave.');
+      this.#notify(t('call.everyoneLeft'));
     }
   }
 

@@ -5,6 +5,7 @@
  */
 import type { CallError } from './call-error';
 import type { CallId } from './call-id';
+import { t } from './i18n';
 
 /** Who opened the room; it decides only how we enter it, not who may stay. */
 export type Role = 'host' | 'guest';
@@ -87,5 +88,5 @@ export function transition(state: CallState, event: CallEvent): CallState {
 /** The message a person reads when the call is over, or null while it is not. */
 export function endMessage(state: CallState): string | null {
   if (state.kind === 'failed') return state.error.message;
-  return state.kind === 'ended' ? 'You left the call.' : null;
+  return state.kind === 'ended' ? t('call.left') : null;
 }

@@ -3,6 +3,8 @@
  * TURN servers and says, plainly, whether STUN answered (a server-reflexive address
  * came back) and whether TURN allocated a relay. Gathering needs no other peer.
  */
+import { t } from './i18n';
+
 export type StunVerdict = 'ok' | 'no-answer' | 'not-configured';
 export type TurnVerdict = 'ok' | 'refused' | 'no-answer' | 'not-configured';
 
@@ -38,18 +40,7 @@ export function judgeIceCheck(servers: readonly RTCIceServer[], gathered: Gather
 }
 
 export function describeIceCheck(check: IceCheck): string {
-  const stun = {
-    ok: 'STUN answered.',
-    'no-answer': 'STUN did not answer: check its address and that UDP is not blocked.',
-    'not-configured': 'No STUN server is set.',
-  }[check.stun];
-  const turn = {
-    ok: 'TURN gave a relay: calls will get through even when a direct path is blocked.',
-    refused: 'TURN refused the credentials: check the user name and credential (or the server\'s TURN secret).',
-    'no-answer': 'TURN did not answer: check its address and port, and that your network lets it through.',
-    'not-configured': 'No TURN server is set: people behind strict firewalls may not reach you.',
-  }[check.turn];
-  return `${stun} ${turn}`;
+  return `${t(`ice.stun.${check.stun}`)} ${t(`ice.turn.${check.turn}`)}`;
 }
 
 /** Gathers candidates for up to `timeoutMs`; needs a browser. */
@@ -90,5 +81,5 @@ export async function checkConnectivity(
   const handedOut = await serverSession();
   const servers = [...ownServers, ...(handedOut ?? [])];
   const verdict = describeIceCheck(judgeIceCheck(servers, await gatherCandidates(servers)));
-  return handedOut === null ? `${verdict} (The PeerCall server could not be reached, so any TURN server it hands out was not checked.)` : verdict;
+  return handedOut === null ? t('ice.serverUnreachable', { verdict }) : verdict;
 }

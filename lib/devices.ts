@@ -2,6 +2,8 @@
  * Device lists and what to do when they change. Browsers hide labels until media
  * permission is granted, so a nameless device still gets a readable name.
  */
+import { t } from './i18n';
+
 export type DeviceKind = 'videoinput' | 'audioinput' | 'audiooutput';
 
 export interface Device {
@@ -11,10 +13,10 @@ export interface Device {
 }
 
 export function devicesOfKind(all: readonly MediaDeviceInfo[] | readonly Device[], kind: DeviceKind): Device[] {
-  const noun = kind === 'videoinput' ? 'Camera' : kind === 'audioinput' ? 'Microphone' : 'Speaker';
+  const nth = kind === 'videoinput' ? 'device.nthCamera' : kind === 'audioinput' ? 'device.nthMicrophone' : 'device.nthSpeaker';
   return all
     .filter((d) => d.kind === kind && d.deviceId !== '')
-    .map((d, i) => ({ deviceId: d.deviceId, kind, label: d.label || `${noun} ${i + 1}` }));
+    .map((d, i) => ({ deviceId: d.deviceId, kind, label: d.label || t(nth, { n: i + 1 }) }));
 }
 
 export type DeviceChangeAction =

@@ -2,6 +2,7 @@
  * How a file is cut into chunks, how fast the sender may push them, and how the
  * receiver keeps count. Pure arithmetic: the data-channel code supplies the bytes.
  */
+import { t } from './i18n';
 
 /**
  * What a sender offers. Chrome refuses data-channel messages over 256 KiB, header
@@ -112,5 +113,5 @@ export function formatBytes(bytes: number): string {
     shown = 1;
     unit++;
   }
-  return `${shown} ${units[unit]}`;
+  return t(`unit.${units[unit]!}`, { value: shown });
 }

@@ -19,6 +19,7 @@ import {
   safeFileName,
   safeMime,
 } from './room-protocol';
+import { t, tPlural } from './i18n';
 import { Sha256 } from './sha256';
 
 export type TransferStatus = 'active' | 'done' | 'cancelled' | 'failed';
@@ -126,7 +127,7 @@ export class FileTransfers {
     person.stop();
     this.#people.delete(peerId);
     for (const incoming of [...this.#incoming.values()]) {
-      if (incoming.from === peerId) this.#endIncoming(incoming, 'failed', `${person.name()} left before the file arrived.`);
+      if (incoming.from === peerId) this.#endIncoming(incoming, 'failed', t('files.senderLeft', { name: person.name() }));
     }
     for (const outgoing of this.#outgoing.values()) {
       const recipient = outgoing.recipients.get(peerId);
@@ -167,13 +168,13 @@ export class FileTransfers {
         recipient.state = 'cancelled';
         this.#tell(recipient.peerId, { v: 1, type: 'file-cancel', transferId: id, reason: 'sender-cancelled' });
       }
-      this.#setView(id, { status: 'cancelled', detail: 'You cancelled sending.' });
+      this.#setView(id, { status: 'cancelled', detail: t('files.youCancelledSending') });
       return this.#publish(true);
     }
     const incoming = this.#incoming.get(id);
     if (incoming) {
       this.#tell(incoming.from, { v: 1, type: 'file-cancel', transferId: id, reason: 'receiver-cancelled' });
-      this.#endIncoming(incoming, 'cancelled', 'You cancelled receiving.');
+      this.#endIncoming(incoming, 'cancelled', t('files.youCancelledReceiving'));
     }
   }
 
@@ -262,7 +263,7 @@ export class FileTransfers {
           size: message.size,
           doneBytes: 0,
           status: 'active',
-          detail: `From ${this.#nameOf(peerId)}`,
+          detail: t('files.from', { name: this.#nameOf(peerId) }),
           downloadUrl: null,
         });
         return this.#publish(true);
@@ -292,7 +293,7 @@ export class FileTransfers {
     const verdict = acceptChunk(incoming.progress, chunk.index, chunk.payload.length);
     if (!verdict.ok) {
       this.#tell(peerId, { v: 1, type: 'file-failed', transferId: incoming.id, reason: 'size-mismatch' });
-      return this.#endIncoming(incoming, 'failed', `The file from ${this.#nameOf(peerId)} arrived damaged (${verdict.reason} chunk). Ask them to send it again.`);
+      return this.#endIncoming(incoming, 'failed', t('files.damaged', { name: this.#nameOf(peerId), reason: verdict.reason }));
     }
     incoming.progress = verdict.progress;
     incoming.hash.update(chunk.payload);
@@ -308,24 +309,24 @@ export class FileTransfers {
     if (!incoming || incoming.from !== peerId) return this.#drop();
     if (!incoming.progress.complete) {
       this.#tell(peerId, { v: 1, type: 'file-failed', transferId: id, reason: 'size-mismatch' });
-      return this.#endIncoming(incoming, 'failed', `The file from ${this.#nameOf(peerId)} ended early. Ask them to send it again.`);
+      return this.#endIncoming(incoming, 'failed', t('files.endedEarly', { name: this.#nameOf(peerId) }));
     }
     if (incoming.hash.hex() !== sha256) {
       this.#tell(peerId, { v: 1, type: 'file-failed', transferId: id, reason: 'hash-mismatch' });
-      return this.#endIncoming(incoming, 'failed', `The file from ${this.#nameOf(peerId)} did not match its checksum and was discarded. Ask them to send it again.`);
+      return this.#endIncoming(incoming, 'failed', t('files.badChecksum', { name: this.#nameOf(peerId) }));
     }
     this.#flushBatch(incoming);
     const url = this.#createUrl(new Blob(incoming.parts, { type: incoming.mime }));
     this.#incoming.delete(id);
     this.#tell(peerId, { v: 1, type: 'file-done', transferId: id });
-    this.#setView(id, { status: 'done', doneBytes: incoming.progress.size, detail: `From ${this.#nameOf(peerId)}, checksum verified`, downloadUrl: url });
+    this.#setView(id, { status: 'done', doneBytes: incoming.progress.size, detail: t('files.fromVerified', { name: this.#nameOf(peerId) }), downloadUrl: url });
     this.#publish(true);
   }
 
   #onCancel(peerId: string, id: string, reason: FileCancelReason): void {
     const incoming = this.#incoming.get(id);
     if (incoming && incoming.from === peerId) {
-      return this.#endIncoming(incoming, 'cancelled', `${this.#nameOf(peerId)} stopped sending this file.`);
+      return this.#endIncoming(incoming, 'cancelled', t('files.senderStopped', { name: this.#nameOf(peerId) }));
     }
     const outgoing = this.#outgoing.get(id);
     const recipient = outgoing?.recipients.get(peerId);
@@ -362,13 +363,13 @@ export class FileTransfers {
       const allCancelled = states.every((s) => s === 'cancelled');
       return this.#setView(outgoing.id, {
         status: allCancelled ? 'cancelled' : 'failed',
-        detail: allCancelled ? 'Everyone declined the file.' : 'Nobody received the file. Try sending it again.',
+        detail: allCancelled ? t('files.allDeclined') : t('files.nobodyReceived'),
       });
     }
     this.#setView(outgoing.id, {
       status: 'done',
       doneBytes: outgoing.file.size,
-      detail: `Delivered to ${people(delivered)}, checksum verified${missed > 0 ? `; ${people(missed)} did not receive it` : ''}.`,
+      detail: missed > 0 ? t('files.deliveredPartly', { people: people(delivered), missed: people(missed) }) : t('files.delivered', { people: people(delivered) }),
     });
   }
 
@@ -383,7 +384,7 @@ export class FileTransfers {
       size: outgoing.file.size,
       doneBytes: outgoing.sentBytes,
       status: 'active',
-      detail: outgoing.ended ? `Waiting for ${people(sending)} to confirm` : `Sending to ${people(outgoing.recipients.size)}`,
+      detail: outgoing.ended ? t('files.awaitingConfirmation', { people: people(sending) }) : t('files.sendingTo', { people: people(outgoing.recipients.size) }),
       downloadUrl: null,
     });
   }
@@ -398,7 +399,7 @@ export class FileTransfers {
   }
 
   #nameOf(peerId: string): string {
-    return this.#people.get(peerId)?.name() ?? 'Someone';
+    return this.#people.get(peerId)?.name() ?? t('common.someone');
   }
 
   #drop(): void {
@@ -414,5 +415,5 @@ export class FileTransfers {
 }
 
 function people(count: number): string {
-  return count === 1 ? '1 person' : `${count} people`;
+  return tPlural('people', count);
 }

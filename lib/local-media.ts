@@ -7,6 +7,7 @@ import { signal } from '@preact/signals-core';
 import { type CallErrorCode, mediaErrorCode } from './call-error';
 import { type Device, type DeviceKind, devicesOfKind, onDevicesChanged } from './devices';
 import { Emitter, type Unsubscribe } from './emitter';
+import { t } from './i18n';
 
 export type MediaKind = 'audio' | 'video';
 export interface TrackChange {
@@ -214,14 +215,14 @@ export class LocalMedia {
       const inUse = track ? { deviceId: track.readyState === 'ended' ? '' : (track.getSettings().deviceId ?? ''), label: track.label } : null;
       const action = onDevicesChanged(available, inUse);
       if (action.kind === 'keep') continue;
-      const noun = deviceKindOf[kind] === 'videoinput' ? 'camera' : 'microphone';
+      const switched = deviceKindOf[kind] === 'videoinput' ? 'device.cameraSwitched' : 'device.microphoneSwitched';
       if (action.kind === 'lost') {
         await this.#replace(kind, null);
         this.#notices.emit(kind === 'video' ? 'no-camera' : 'no-microphone');
         continue;
       }
       const problem = await this.#open(kind, action.to.deviceId);
-      this.#notices.emit(problem ?? `Your ${noun} "${action.lost}" was disconnected; switched to "${action.to.label}".`);
+      this.#notices.emit(problem ?? t(switched, { lost: action.lost, to: action.to.label }));
     }
   }
 }

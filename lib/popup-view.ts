@@ -1,6 +1,7 @@
 /** What the popup shows: the running call with its controls, or Start and Join when none runs. */
 import { describeOthers } from './call-badge';
 import type { CallPhase, CallStatus } from './call-remote';
+import { t } from './i18n';
 
 export interface RunningCallView {
   readonly phase: CallPhase;
@@ -12,19 +13,11 @@ export interface RunningCallView {
   readonly micMuted: boolean;
   readonly cameraOff: boolean;
   /** The buttons name what they will do, as the call tab's own controls do. */
-  readonly muteLabel: 'Mute' | 'Unmute';
-  readonly cameraLabel: 'Camera off' | 'Camera on';
+  readonly muteLabel: string;
+  readonly cameraLabel: string;
 }
 
 export type PopupView = { kind: 'start-or-join' } | ({ kind: 'running-call' } & RunningCallView);
-
-const phaseLabels: Record<CallPhase, string> = {
-  lobby: 'Getting ready',
-  starting: 'Starting…',
-  dialing: 'Joining…',
-  waiting: 'Waiting for others',
-  'in-call': 'In call',
-};
 
 export function popupView(status: CallStatus | null, nowMs: number): PopupView {
   if (!status) return { kind: 'start-or-join' };
@@ -32,14 +25,14 @@ export function popupView(status: CallStatus | null, nowMs: number): PopupView {
   return {
     kind: 'running-call',
     phase: status.phase,
-    phaseLabel: phaseLabels[status.phase],
+    phaseLabel: t(`running.phase.${status.phase}`),
     elapsed: status.phase === 'lobby' ? null : formatElapsed(nowMs - status.startedAtMs),
     participants: status.participants,
     participantsLabel: others.charAt(0).toUpperCase() + others.slice(1),
     micMuted: status.micMuted,
     cameraOff: status.cameraOff,
-    muteLabel: status.micMuted ? 'Unmute' : 'Mute',
-    cameraLabel: status.cameraOff ? 'Camera on' : 'Camera off',
+    muteLabel: status.micMuted ? t('common.unmute') : t('common.mute'),
+    cameraLabel: status.cameraOff ? t('common.cameraOn') : t('common.cameraOff'),
   };
 }
 

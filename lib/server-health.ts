@@ -1,4 +1,5 @@
 /** The options page's "Test server": one GET of /health, answered in a sentence. */
+import { t } from './i18n';
 import { parseSignalingUrl } from './settings';
 
 export async function checkServerHealth(signalingUrl: string, timeoutMs = 5_000): Promise<string> {
@@ -6,9 +7,9 @@ export async function checkServerHealth(signalingUrl: string, timeoutMs = 5_000)
   if (!endpoint.ok) return endpoint.error;
   try {
     const response = await fetch(`${endpoint.value.origin}/health`, { signal: AbortSignal.timeout(timeoutMs) });
-    if (!response.ok) return `The server answered with HTTP ${response.status}; check the address.`;
-    return 'The server is reachable.';
+    if (!response.ok) return t('health.status', { status: response.status });
+    return t('health.ok');
   } catch {
-    return 'Cannot reach the server at that address. Is it running, and does it allow this extension\'s origin?';
+    return t('health.unreachable');
   }
 }

@@ -2,6 +2,7 @@
  * What a user can configure, and how typed text becomes a valid setting. Pure, so
  * the options page and the call tab share one validator and tests need no browser.
  */
+import { t } from './i18n';
 import { defaultUplinkBudgetKbps } from './uplink-budget';
 
 export interface Settings {
@@ -34,7 +35,7 @@ export function parseUplinkBudgetKbps(text: string): Parsed<number> {
   const value = /^\d{1,6}$/.test(text.trim()) ? Number(text.trim()) : NaN;
   return value >= 100 && value <= 100_000
     ? { ok: true, value }
-    : { ok: false, error: 'The upload budget is a whole number of kbit/s from 100 to 100000.' };
+    : { ok: false, error: t('settings.badBudget') };
 }
 
 export interface SignalingEndpoint {
@@ -53,13 +54,13 @@ export function parseSignalingUrl(text: string): Parsed<SignalingEndpoint> {
   try {
     url = new URL(text.trim());
   } catch {
-    return { ok: false, error: 'Enter a full address such as http://127.0.0.1:9000/peerjs.' };
+    return { ok: false, error: t('settings.badUrl') };
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return { ok: false, error: 'The server address must start with http:// or https://.' };
+    return { ok: false, error: t('settings.badUrlScheme') };
   }
   if (url.username || url.password || url.search || url.hash) {
-    return { ok: false, error: 'The server address must not contain a user name, query or fragment.' };
+    return { ok: false, error: t('settings.badUrlParts') };
   }
   const secure = url.protocol === 'https:';
   const port = url.port ? Number(url.port) : secure ? 443 : 80;
@@ -74,7 +75,7 @@ export function parseSignalingKey(text: string): Parsed<string> {
   const key = text.trim();
   return keyPattern.test(key)
     ? { ok: true, value: key }
-    : { ok: false, error: 'The server key is 1 to 64 letters, digits, dashes or underscores.' };
+    : { ok: false, error: t('settings.badKey') };
 }
 
 /**
@@ -88,16 +89,16 @@ export function parseIceServers(text: string): Parsed<RTCIceServer[]> {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) continue;
     const [url, username, credential, ...rest] = line.split(/\s+/);
-    const where = `Line ${index + 1}`;
+    const lineNumber = index + 1;
     if (!url || !/^(stun|stuns|turn|turns):[^\s/]+$/.test(url.split('?')[0] ?? '')) {
-      return { ok: false, error: `${where}: expected stun:host:port or turn:host:port, got "${url ?? ''}".` };
+      return { ok: false, error: t('settings.iceBadUrl', { line: lineNumber, url: url ?? '' }) };
     }
-    if (rest.length > 0) return { ok: false, error: `${where}: expected at most a URL, a user name and a credential.` };
+    if (rest.length > 0) return { ok: false, error: t('settings.iceTooManyFields', { line: lineNumber }) };
     const isTurn = url.startsWith('turn');
     if (isTurn && (!username || !credential)) {
-      return { ok: false, error: `${where}: a TURN server needs a user name and a credential after its URL.` };
+      return { ok: false, error: t('settings.iceTurnNeedsLogin', { line: lineNumber }) };
     }
-    if (!isTurn && username) return { ok: false, error: `${where}: a STUN server takes no user name.` };
+    if (!isTurn && username) return { ok: false, error: t('settings.iceStunNoLogin', { line: lineNumber }) };
     servers.push(isTurn ? { urls: url, username, credential } : { urls: url });
   }
   return { ok: true, value: servers };

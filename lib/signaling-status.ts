@@ -3,6 +3,8 @@
  * does not end a running call (media flows peer to peer); it only stops new peers
  * from reaching us, so we retry with capped exponential backoff.
  */
+import { t } from './i18n';
+
 export type SignalingStatus =
   | { kind: 'offline' }
   | { kind: 'connecting' }
@@ -21,14 +23,14 @@ export function retryDelayMs(attempt: number, jitter: number): number {
 export function describeSignaling(status: SignalingStatus, nowMs: number): string {
   switch (status.kind) {
     case 'offline':
-      return 'Not connected to the PeerCall server.';
+      return t('signaling.offline');
     case 'connecting':
-      return 'Connecting to the PeerCall server…';
+      return t('signaling.connecting');
     case 'online':
-      return 'Connected to the PeerCall server.';
+      return t('signaling.online');
     case 'retrying': {
       const seconds = Math.max(0, Math.ceil((status.retryAtMs - nowMs) / 1000));
-      return `Cannot reach the PeerCall server. Retry ${status.attempt} in ${seconds} s; check your connection or the server address in Settings.`;
+      return t('signaling.retrying', { attempt: status.attempt, seconds });
     }
   }
 }

@@ -6,11 +6,13 @@ import { isActive } from '../../lib/call-state';
 import { type CallIntent, CallSession } from '../../lib/call-session';
 import { publishCallStatus, serveCallControl } from '../../lib/call-remote-tab';
 import { rememberIntent, serveCallTab, takeCallIntent } from '../../lib/call-tab';
+import { localizeDocument } from '../../lib/i18n';
 import { normalizeDisplayName } from '../../lib/room-protocol';
 import { parseSignalingUrl } from '../../lib/settings';
 import { displayNameItem, loadSettings } from '../../lib/settings-storage';
 import '../../components/style.css';
 
+localizeDocument(document, 'page.call');
 const root = document.getElementById('app')!;
 let session: CallSession | null = null;
 let unpublish = () => {};

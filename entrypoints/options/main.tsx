@@ -2,12 +2,14 @@ import { render } from 'preact';
 import { Options } from '../../components/Options';
 import { newCallId } from '../../lib/call-id';
 import { checkConnectivity } from '../../lib/connectivity-check';
+import { localizeDocument } from '../../lib/i18n';
 import { checkServerHealth } from '../../lib/server-health';
 import { parseSignalingUrl } from '../../lib/settings';
 import { requestSession } from '../../lib/signaling-session';
 import { loadSettings, saveSettings } from '../../lib/settings-storage';
 import '../../components/style.css';
 
+localizeDocument(document, 'page.options');
 const initial = await loadSettings();
 async function serverIceServers(signalingUrl: string): Promise<readonly RTCIceServer[] | null> {
   const endpoint = parseSignalingUrl(signalingUrl);

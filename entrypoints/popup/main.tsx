@@ -7,6 +7,7 @@ import { type CallIntent } from '../../lib/call-session';
 import type { CallStatus, ControlAction } from '../../lib/call-remote';
 import { followCallStatus, sendControl } from '../../lib/call-remote-client';
 import { openCallTab } from '../../lib/call-tab';
+import { localizeDocument, t } from '../../lib/i18n';
 import { normalizeDisplayName } from '../../lib/room-protocol';
 import { displayNameItem } from '../../lib/settings-storage';
 import '../../components/style.css';
@@ -14,10 +15,10 @@ import '../../components/style.css';
 async function go(intent: CallIntent, name: string): Promise<string | null> {
   const trimmed = name.trim();
   const displayName = trimmed === '' ? '' : normalizeDisplayName(trimmed);
-  if (displayName === null) return 'Your name is 1 to 40 characters, without control characters.';
+  if (displayName === null) return t('common.invalidName');
   await displayNameItem.setValue(displayName);
   const reply = await openCallTab(intent);
-  if (!reply.accepted) return 'You are already in a call: it is in the PeerCall tab. Leave it there first.';
+  if (!reply.accepted) return t('popup.alreadyInCall');
   window.close();
   return null;
 }
@@ -28,6 +29,7 @@ async function control(action: ControlAction): Promise<void> {
   if (action === 'focus' && reply) window.close();
 }
 
+localizeDocument(document);
 const initialName = await displayNameItem.getValue();
 const root = document.getElementById('app')!;
 
@@ -38,7 +40,7 @@ const show = (call: CallStatus | null) =>
       onStart={(name) => go({ role: 'host' }, name)}
       onJoin={async (text, name) => {
         const invite = parseInvite(text);
-        if (!invite.ok) return invite.reason === 'empty' ? 'Paste the call ID or invite you were sent.' : callError('invalid-call-id').message;
+        if (!invite.ok) return invite.reason === 'empty' ? t('popup.pasteInvite') : callError('invalid-call-id').message;
         return go({ role: 'guest', callId: invite.callId }, name);
       }}
       onOpenSettings={() => void browser.runtime.openOptionsPage()}

@@ -9,7 +9,8 @@ export async function configure(profile: Profile, settings: { signalingUrl: stri
   await page.fill('textarea[name="iceServers"]', settings.iceServers ?? '');
   await page.setChecked('input[name="relayOnly"]', settings.relayOnly ?? false);
   await page.click('button[data-action="save"]');
-  await page.getByText('Saved.').waitFor();
+  // The saved message, in whichever language the profile speaks.
+  await page.locator('[role="status"]').waitFor();
   await page.close();
 }
 

@@ -4,7 +4,9 @@ import { shortcuts } from './lib/call-remote';
 export default defineConfig({
   // PEERCALL_OUT_DIR lets a second test run build and load its own copy beside this one.
   outDir: process.env.PEERCALL_OUT_DIR ?? '.output',
-  manifest: {
+  manifest: ({ browser }) => ({
+    // Firefox needs a fixed add-on ID for storage and for a stable moz-extension:// address.
+    ...(browser === 'firefox' ? { browser_specific_settings: { gecko: { id: 'peercall@peercall.dev', strict_min_version: '128.0' } } } : {}),
     // Localized from public/_locales/<lang>/messages.json; the browser's language picks.
     name: '__MSG_appName__',
     description: '__MSG_appDescription__',
@@ -18,7 +20,7 @@ export default defineConfig({
     commands: Object.fromEntries(
       shortcuts.map(({ command, suggestedKey, messageName }) => [command, { suggested_key: { default: suggestedKey }, description: `__MSG_${messageName}__` }]),
     ),
-  },
+  }),
   vite: () => ({
     esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
   }),

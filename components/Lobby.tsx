@@ -20,6 +20,7 @@ export function Lobby({ session, onEnter }: LobbyProps) {
   const [micOff, setMicOff] = useState(false);
   const [cameraOff, setCameraOff] = useState(false);
   const [level, setLevel] = useState(0);
+  const [iceCheck, setIceCheck] = useState<string | null>(null);
   const track = camera.value;
   const preview = useMemo(() => (track ? new MediaStream([track]) : null), [track]);
 
@@ -69,6 +70,22 @@ export function Lobby({ session, onEnter }: LobbyProps) {
         <button type="submit" class="primary" data-action="enter">
           {host ? t('lobby.start') : t('lobby.join')}
         </button>
+        <button
+          type="button"
+          class="link"
+          data-action="check-ice"
+          onClick={async () => {
+            setIceCheck(t('options.checkingIce'));
+            setIceCheck(await session.checkConnectivity());
+          }}
+        >
+          {t('options.checkIce')}
+        </button>
+        {iceCheck && (
+          <p role="status" data-testid="ice-check">
+            {iceCheck}
+          </p>
+        )}
       </form>
     </section>
   );

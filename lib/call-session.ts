@@ -152,6 +152,13 @@ export class CallSession {
     transport.onRoomEvent((event) => this.#onRoomEvent(event));
   }
 
+  /** Tries this call's ICE servers (from Settings and from the server's session); a sentence for the person. */
+  async checkConnectivity(): Promise<string> {
+    const handedOut = this.#session?.iceServers ?? null;
+    const { checkConnectivity } = await import('./connectivity-check');
+    return checkConnectivity(this.#settings.iceServers, async () => handedOut);
+  }
+
   /** Retries camera and microphone after the user fixed permissions or closed the other app. */
   async retryMedia(): Promise<void> {
     const problem = await this.media.start();

@@ -68,7 +68,7 @@ describe('the lobby', () => {
 });
 
 describe('for keyboard and screen-reader users', () => {
-  it('every control in the lobby and the call has an accessible name, and Tab reaches Join, then Mute and Leave', async () => {
+  it('every control in the lobby and the call has an accessible name, Tab reaches Join, then Mute and Leave, and dark mode follows the system', async () => {
     const unnamed = (page: import('playwright-core').Page) =>
       page.evaluate(() =>
         [...document.querySelectorAll<HTMLElement>('button, input, select, textarea, a[href], summary, meter')]
@@ -98,6 +98,12 @@ describe('for keyboard and screen-reader users', () => {
     expect(await tabTo(lobby.page, 'mute')).toBe(true);
     // Focus is visible: the focused control draws an outline.
     expect(await lobby.page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).not.toBe('none');
+    // Light and dark follow the system.
+    const background = () => lobby.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await lobby.page.emulateMedia({ colorScheme: 'light' });
+    const light = await background();
+    await lobby.page.emulateMedia({ colorScheme: 'dark' });
+    expect(await background()).not.toBe(light);
     expect(await tabTo(lobby.page, 'leave')).toBe(true);
     await lobby.page.keyboard.press('Enter');
     await lobby.waitForState('ended');

@@ -49,6 +49,15 @@ describe('the connectivity check in Settings', () => {
     await page.click('button[data-action="check-ice"]');
     await expect.poll(() => page.locator('[role="status"]').innerText(), { timeout: 15_000 }).toContain('TURN gave a relay');
 
+    // The same check from the lobby, with the ICE servers of the call about to start.
+    await configure(alice, { signalingUrl: signaling.url });
+    const lobby = await (await openPopup(alice)).startToLobby();
+    await lobby.waitForState('lobby');
+    await lobby.page.locator('[data-testid="signaling-status"][data-status="online"]').waitFor();
+    await lobby.page.click('button[data-action="check-ice"]');
+    await expect.poll(() => lobby.page.getByTestId('ice-check').innerText(), { timeout: 15_000 }).toContain('TURN gave a relay');
+    await lobby.page.close();
+
     await page.fill('input[name="signalingUrl"]', 'http://127.0.0.1:9/peerjs');
     await page.fill('textarea[name="iceServers"]', `${turn.url} 1:nobody wrong-credential`);
     await page.click('button[data-action="check-ice"]');

@@ -18,11 +18,8 @@ import { parseSignalingUrl, type Settings, type SignalingEndpoint } from './sett
 import { renewDelayMs, requestSession, type SignalingSession } from './signaling-session';
 import { retryDelayMs, type SignalingStatus } from './signaling-status';
 import { nextActiveSpeaker } from './active-speaker';
-import { audioLevels, nextSpeaking, notSpeaking, type SpeakingState } from './speaking';
+import { LinkStats } from './link-stats';
 import { videoCapPerPeer } from './uplink-budget';
-
-/** Quality is measured on every this-many-th audio sample: once a second. */
-const qualitySampleEvery = 4;
 
 export type CallIntent = { role: 'host' } | { role: 'guest'; callId: CallId };
 
@@ -39,12 +36,14 @@ export class CallSession {
   readonly chat = signal<readonly ChatEntry[]>([]);
   /** Whom a one-picture view (picture-in-picture) shows. */
   readonly activeSpeaker = signal<string | null>(null);
-  /** Whether our own microphone currently carries speech, as the others would hear it. */
-  readonly speaking = signal(false);
+
   /** Messages from peers that failed validation and were dropped. */
   readonly droppedMessages = signal(0);
   readonly media = new LocalMedia();
   readonly files = new FileTransfers();
+  readonly #stats = new LinkStats();
+  /** Whether our own microphone currently carries speech, as the others would hear it. */
+  readonly speaking = this.#stats.speaking;
 
   readonly #settings: Settings;
   /** Our display name, as the others see it; the lobby may change it before entering. */
@@ -62,9 +61,6 @@ export class CallSession {
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #dialTimer: ReturnType<typeof setTimeout> | undefined;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
-  #ownSpeech: SpeakingState = notSpeaking;
-  #sampling = false;
-  #samples = 0;
 
   constructor(settings: Settings) {
     this.#settings = settings;
@@ -413,40 +409,18 @@ export class CallSession {
     this.#heartbeat = setInterval(() => {
       const now = Date.now();
       for (const link of [...this.#links.values()]) if (isSilent(link, now)) this.#onRemoteLeft(link.participant.peerId);
-      void this.#sampleAudioLevels();
+      void this.#sampleLinkStats();
       if (now - lastSentMs < heartbeatIntervalMs) return;
       lastSentMs = now;
       this.#sendMediaState();
     }, silenceCheckIntervalMs);
   }
 
-  /** Who is speaking, from each connection's received audio level and our own sent level. */
-  async #sampleAudioLevels(): Promise<void> {
-    if (this.#sampling) return;
-    this.#sampling = true;
-    try {
-      const links = [...this.#links.values()];
-      const reports = await Promise.all(links.map((link) => link.remote.peerConnection.getStats().catch(() => null)));
-      const now = Date.now();
-      // The same report gives connection quality, which needs a longer window than speech.
-      const measureQuality = this.#samples++ % qualitySampleEvery === 0;
-      let changed = measureQuality && links.length > 0;
-      let sent: number | null = null;
-      links.forEach((link, i) => {
-        const report = reports[i];
-        if (!report || !this.#links.has(link.participant.peerId)) return;
-        const stats = [...report.values()] as Record<string, unknown>[];
-        const levels = audioLevels(stats);
-        sent = sent ?? levels.sent;
-        changed = link.hearLevel(levels.received, now) || changed;
-        if (measureQuality) link.measureQuality(stats, now);
-      });
-      if (changed) this.#publishParticipants();
-      this.#ownSpeech = nextSpeaking(this.#ownSpeech, this.media.micMuted.value ? 0 : sent, now);
-      this.speaking.value = this.#ownSpeech.speaking;
-    } finally {
-      this.#sampling = false;
-    }
+  /** Who is speaking and how each connection is doing, from one getStats per connection. */
+  async #sampleLinkStats(): Promise<void> {
+    const links = [...this.#links.values()];
+    const changed = await this.#stats.sample(links, (link) => this.#links.has(link.participant.peerId), this.media.micMuted.value);
+    if (changed) this.#publishParticipants();
   }
 
   /** Re-splits the uplink budget whenever someone arrives or leaves. */

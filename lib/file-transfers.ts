@@ -6,7 +6,7 @@
  */
 import { signal } from '@preact/signals-core';
 import { acceptChunk, chunkCount, chunkRange, defaultChunkBytes, lowWaterBytes, type ReceiveProgress, shouldPause, startReceive } from './file-transfer-plan';
-import type { FileLane } from './peer-transport';
+import type { FileLane } from './file-lane';
 import {
   encodeChunk,
   encodeRoomMessage,

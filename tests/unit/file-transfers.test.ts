@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { highWaterBytes } from '../../lib/file-transfer-plan';
 import { FileTransfers, type TransferView } from '../../lib/file-transfers';
-import type { FileLane } from '../../lib/peer-transport';
+import type { FileLane } from '../../lib/file-lane';
 import { encodeChunk, encodeRoomMessage } from '../../lib/room-protocol';
 
 const chunkBytes = 16 * 1024;

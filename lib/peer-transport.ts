@@ -169,6 +169,7 @@ class PeerJsRemote implements RemotePeer {
   readonly #ended = new Emitter<RemoteEnd>();
   readonly #connected = new Emitter<void>();
   #pendingControl: RoomMessage[] = [];
+  #controlChannel: RTCDataChannel | null = null;
   #closed = false;
   readonly files: ChannelFileLane;
 
@@ -186,7 +187,10 @@ class PeerJsRemote implements RemotePeer {
     // browser does at once when the other side closes its RTCPeerConnection or its tab.
     call.on('close', () => this.#end('left'));
     call.on('error', () => this.#end('failed'));
-    call.on('willCloseOnRemote', () => this.#attachControlChannel());
+    // The caller's channel exists already; the answerer's arrives with the offer. Listen from
+    // the moment it exists: a message can come in before PeerJS hears the channel open.
+    if (call.dataChannel) this.#attachControlChannel(call.dataChannel);
+    else call.peerConnection?.addEventListener('datachannel', (event) => this.#attachControlChannel(event.channel));
     this.#watchIce();
   }
 
@@ -214,7 +218,7 @@ class PeerJsRemote implements RemotePeer {
   }
 
   sendControl(message: RoomMessage): void {
-    const channel = this.#call.dataChannel as RTCDataChannel | undefined;
+    const channel = this.#controlChannel;
     if (channel?.readyState === 'open') channel.send(encodeRoomMessage(message));
     else this.#pendingControl.push(message);
   }
@@ -229,17 +233,22 @@ class PeerJsRemote implements RemotePeer {
     for (const emitter of [this.#streams, this.#connected, this.#control, this.#ended, this.#dropped]) emitter.clear();
   }
 
-  #attachControlChannel(): void {
+  #attachControlChannel(channel: RTCDataChannel): void {
     // PeerJS opens one data channel beside every media call to notice hang-ups;
     // it is ours for control messages too, so a call needs no second connection.
-    const channel = this.#call.dataChannel;
+    if (this.#controlChannel) return;
+    this.#controlChannel = channel;
     channel.addEventListener('message', (event: MessageEvent) => {
       const message = parseRoomMessage(event.data);
       if (message) this.#control.emit(message);
     });
-    const pending = this.#pendingControl;
-    this.#pendingControl = [];
-    for (const message of pending) channel.send(encodeRoomMessage(message));
+    const flush = () => {
+      const pending = this.#pendingControl;
+      this.#pendingControl = [];
+      for (const message of pending) channel.send(encodeRoomMessage(message));
+    };
+    if (channel.readyState === 'open') flush();
+    else channel.addEventListener('open', flush, { once: true });
   }
 
   #watchIce(): void {

@@ -43,6 +43,7 @@ describe('a call across two signaling nodes', () => {
       expect(progress.width).toBeGreaterThan(0);
       expect(progress.frames).toBeGreaterThan(5);
     }
-    expect(await guest.tileLabels()).toEqual(['Alice']);
+    // Names travel on the data channel, apart from the media: wait for Alice's to arrive.
+    await expect.poll(() => guest.tileLabels(), { timeout: 5_000 }).toEqual(['Alice']);
   });
 });

@@ -12,11 +12,11 @@ import { type CallState, idle, isActive, transition, type CallEvent } from './ca
 import { LocalMedia, type MediaKind, silentPlaceholders } from './local-media';
 import { heartbeatIntervalMs, isSilent, PeerLink, type Participant, silenceCheckIntervalMs } from './peer-link';
 import { newRoomItemId, normalizeChatText, normalizeDisplayName, type RoomMessage } from './room-protocol';
-import type { IncomingCall, PeerTransport, RemotePeer } from './peer-transport';
+import type { IncomingCall, RemotePeer } from './peer-transport';
 import type { RoomEvent } from './room-signaling';
-import { parseSignalingUrl, type Settings, type SignalingEndpoint } from './settings';
-import { renewDelayMs, requestSession, type SignalingSession } from './signaling-session';
-import { retryDelayMs, type SignalingStatus } from './signaling-status';
+import { parseSignalingUrl, type Settings } from './settings';
+import { SignalingLink } from './signaling-link';
+import type { SignalingStatus } from './signaling-status';
 import { nextActiveSpeaker } from './active-speaker';
 import { LinkStats } from './link-stats';
 import { videoCapPerPeer } from './uplink-budget';
@@ -48,17 +48,11 @@ export class CallSession {
   readonly #settings: Settings;
   /** Our display name, as the others see it; the lobby may change it before entering. */
   readonly name = signal(t('common.guest'));
-  #transport: PeerTransport | null = null;
-  #transportModule: typeof import('./peer-transport') | null = null;
-  #endpoint: SignalingEndpoint | null = null;
-  #session: SignalingSession | null = null;
-  #renewTimer: ReturnType<typeof setTimeout> | undefined;
+  #link: SignalingLink | null = null;
   #mediaReady: Promise<void> = Promise.resolve();
   readonly #links = new Map<string, PeerLink>();
   #controlSeq = 0;
-  #retryAttempt = 0;
   #roomRequested = false;
-  #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #dialTimer: ReturnType<typeof setTimeout> | undefined;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
 
@@ -82,75 +76,23 @@ export class CallSession {
     this.#mediaReady = this.media.start().then((problem) => {
       if (problem) this.#notify(problem);
     });
-    this.#endpoint = endpoint.value;
-    // PeerJS loads while the camera opens and the session is fetched, instead of before them.
-    const [module] = await Promise.all([import('./peer-transport'), this.#openSignaling(callId)]);
-    this.#transportModule = module;
-    this.#connectTransport();
-  }
-
-  /**
-   * Asks the server for a session: the random peer ID we register under (the shared
-   * call ID names the room, which tells a joiner whom to call), its token, and the
-   * ICE servers with fresh TURN credentials. Retries while the server is unreachable.
-   */
-  async #openSignaling(callId: CallId): Promise<void> {
-    if (!this.#endpoint || !isActive(this.state.value)) return;
-    this.signaling.value = { kind: 'connecting' };
-    const result = await requestSession(this.#endpoint, callId);
-    if (!isActive(this.state.value)) return;
-    if (!result.ok) {
-      if (result.problem === 'refused') return this.#fail('signaling-rejected');
-      return this.#scheduleReconnect();
-    }
-    this.#session = result.session;
-    this.#scheduleRenewal(callId);
-    this.#connectTransport();
-  }
-
-  /** Trades the token for a fresh one for the same ID before it expires, so a later reconnect keeps our ID. */
-  #scheduleRenewal(callId: CallId): void {
-    clearTimeout(this.#renewTimer);
-    const session = this.#session;
-    if (!session) return;
-    this.#renewTimer = setTimeout(async () => {
-      if (!this.#endpoint || !isActive(this.state.value)) return;
-      const result = await requestSession(this.#endpoint, callId, { peerId: session.peerId, token: session.token });
-      if (!isActive(this.state.value) || this.#session !== session) return;
-      if (result.ok) {
-        this.#session = result.session;
-        this.#transport?.renewToken(result.session.token);
-      }
-      // Unreachable: try again soon, while the current token still holds. Refused: a reconnect will say so.
-      if (result.ok || result.problem === 'unreachable') this.#scheduleRenewal(callId);
-    }, renewDelayMs(session, Date.now()));
-  }
-
-  /** Once both the session and PeerJS are here, registers with the signaling server. */
-  #connectTransport(): void {
-    const session = this.#session;
-    const module = this.#transportModule;
-    if (!session || !module || !this.#endpoint || this.#transport || !isActive(this.state.value)) return;
-    const transport = new module.PeerTransport({
-      id: session.peerId,
-      token: session.token,
-      endpoint: this.#endpoint,
-      key: this.#settings.signalingKey,
-      iceServers: [...this.#settings.iceServers, ...session.iceServers],
-      relayOnly: this.#settings.relayOnly,
+    const link = new SignalingLink(endpoint.value, callId, this.#settings, this.signaling, {
+      wire: (transport) => {
+        transport.onError((code) => this.#onTransportError(code));
+        transport.onIncomingCall((call) => void this.#onIncomingCall(call));
+        transport.onRoomEvent((event) => this.#onRoomEvent(event));
+      },
+      opened: () => void this.#onSignalingOpen(),
+      unreachable: () => this.#notify('signaling-unreachable'),
+      refused: () => this.#fail('signaling-rejected'),
     });
-    this.#transport = transport;
-    this.signaling.value = { kind: 'connecting' };
-    transport.onOpen(() => void this.#onSignalingOpen());
-    transport.onSignalingLost(() => this.#scheduleReconnect());
-    transport.onError((code) => this.#onTransportError(code));
-    transport.onIncomingCall((call) => void this.#onIncomingCall(call));
-    transport.onRoomEvent((event) => this.#onRoomEvent(event));
+    this.#link = link;
+    await link.open();
   }
 
   /** Tries this call's ICE servers (from Settings and from the server's session); a sentence for the person. */
   async checkConnectivity(): Promise<string> {
-    const handedOut = this.#session?.iceServers ?? null;
+    const handedOut = this.#link?.serverIceServers ?? null;
     const { checkConnectivity } = await import('./connectivity-check');
     return checkConnectivity(this.#settings.iceServers, async () => handedOut);
   }
@@ -239,9 +181,6 @@ export class CallSession {
   }
 
   async #onSignalingOpen(): Promise<void> {
-    clearTimeout(this.#retryTimer);
-    this.#retryAttempt = 0;
-    this.signaling.value = { kind: 'online' };
     if (this.notice.value?.code === 'signaling-unreachable') this.notice.value = null;
     this.#dispatch({ type: 'signaling-open' });
     await this.#mediaReady;
@@ -252,7 +191,7 @@ export class CallSession {
     const room = state.callId;
     const firstTime = !this.#roomRequested;
     this.#roomRequested = true;
-    this.#transport?.sendRoomRequest({ type: state.role === 'host' && firstTime ? 'ROOM-CREATE' : 'ROOM-JOIN', payload: { room } });
+    this.#link?.transport?.sendRoomRequest({ type: state.role === 'host' && firstTime ? 'ROOM-CREATE' : 'ROOM-JOIN', payload: { room } });
   }
 
   #onRoomEvent(event: RoomEvent): void {
@@ -260,7 +199,7 @@ export class CallSession {
     if (event.type === 'refused') {
       // A host back from a network drop finds its room gone once everyone left: open it again.
       if (event.code === 'room-unknown' && state.kind === 'waiting') {
-        return this.#transport?.sendRoomRequest({ type: 'ROOM-CREATE', payload: { room: state.callId } });
+        return this.#link?.transport?.sendRoomRequest({ type: 'ROOM-CREATE', payload: { room: state.callId } });
       }
       if (state.kind === 'dialing' && (event.code === 'room-unknown' || event.code === 'room-full')) this.#fail(event.code);
       if (state.kind === 'starting' && event.code === 'room-exists') this.#fail('id-taken');
@@ -281,23 +220,8 @@ export class CallSession {
     for (const member of event.members) this.#dial(member);
   }
 
-  #scheduleReconnect(): void {
-    if (!isActive(this.state.value)) return;
-    clearTimeout(this.#retryTimer);
-    this.#retryAttempt += 1;
-    const delay = retryDelayMs(this.#retryAttempt, Math.random());
-    this.signaling.value = { kind: 'retrying', attempt: this.#retryAttempt, retryAtMs: Date.now() + delay };
-    this.#notify('signaling-unreachable');
-    this.#retryTimer = setTimeout(() => {
-      const state = this.state.value;
-      if (!this.#session && isActive(state) && state.kind !== 'idle') return void this.#openSignaling(state.callId);
-      this.signaling.value = { kind: 'connecting' };
-      this.#transport?.reconnect();
-    }, delay);
-  }
-
   #onTransportError(code: CallErrorCode): void {
-    // Losing the server is handled by the reconnect loop.
+    // Losing the server is handled by the signaling link's retries.
     if (code === 'signaling-unreachable') return;
     // In a mesh, one person gone or unreachable is their problem, not the call's: their
     // link never speaks, and the silence check removes it.
@@ -307,7 +231,7 @@ export class CallSession {
   }
 
   #dial(remoteId: string): void {
-    const transport = this.#transport;
+    const transport = this.#link?.transport;
     if (!transport || this.#links.has(remoteId)) return;
     this.#withPlaceholders((stream) => this.#adoptRemote(transport.call(remoteId, stream)));
   }
@@ -373,11 +297,14 @@ export class CallSession {
   }
 
   #receive(link: PeerLink, message: RoomMessage): void {
+    const nameBefore = link.participant.name;
     const received = link.receive(message, Date.now());
     switch (received.kind) {
       case 'bye':
         return this.#onRemoteLeft(link.participant.peerId);
       case 'participant-changed':
+        // Their name travels on another channel than their files, and may come second.
+        if (link.participant.name !== nameBefore) this.files.refresh();
         return this.#publishParticipants();
       case 'chat':
         return this.#addChat({ ...received, from: link.participant.name ?? t('common.someone'), mine: false });
@@ -450,8 +377,6 @@ export class CallSession {
   }
 
   #teardown(): void {
-    clearTimeout(this.#retryTimer);
-    clearTimeout(this.#renewTimer);
     clearTimeout(this.#dialTimer);
     clearInterval(this.#heartbeat);
     for (const id of [...this.#links.keys()]) {
@@ -462,8 +387,6 @@ export class CallSession {
     this.#links.clear();
     this.#publishParticipants();
     this.media.stop();
-    this.#transport?.dispose();
-    this.#transport = null;
-    this.signaling.value = { kind: 'offline' };
+    this.#link?.dispose();
   }
 }

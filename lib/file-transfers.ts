@@ -1,11 +1,11 @@
 /**
- * Files sent to and received from everyone in the room, over each person's file lane.
- * A file is read one chunk at a time and hashed as it goes, sends wait on each lane's
- * backpressure, and a receiver keeps chunks in Blobs (which the browser may page to
- * disk), so neither side ever holds a whole file in its JS heap.
+ * Files sent to and received from everyone in the room, over each person's file lane:
+ * who gets what, backpressure on each lane, cancelling, and the list the person sees.
+ * Cutting a file into chunks and putting it back together is file-chunks.ts.
  */
 import { signal } from '@preact/signals-core';
-import { acceptChunk, chunkCount, chunkRange, defaultChunkBytes, lowWaterBytes, type ReceiveProgress, shouldPause, startReceive } from './file-transfer-plan';
+import { readChunks, ReceivedFile } from './file-chunks';
+import { defaultChunkBytes, lowWaterBytes, shouldPause } from './file-transfer-plan';
 import type { FileLane } from './file-lane';
 import {
   encodeChunk,
@@ -39,6 +39,13 @@ export interface TransferView {
   readonly downloadUrl: string | null;
 }
 
+/**
+ * A view as kept here: a detail that names a person is worked out when the list is
+ * published, since their name may arrive after their file does (it travels on
+ * another channel).
+ */
+type StoredView = Omit<TransferView, 'detail'> & { readonly detail: string | (() => string) };
+
 export type SendProblem = 'file-too-large' | 'file-no-recipients';
 
 interface Person {
@@ -66,20 +73,9 @@ interface Outgoing {
 interface Incoming {
   readonly id: string;
   readonly from: string;
-  readonly name: string;
   readonly mime: string;
-  progress: ReceiveProgress;
-  readonly hash: Sha256;
-  /** Chunks not yet moved into a Blob, and the Blobs made so far. */
-  batch: Uint8Array[];
-  batchBytes: number;
-  parts: Blob[];
+  readonly file: ReceivedFile;
 }
-
-/** Received chunks move out of the JS heap into a Blob every this many bytes. */
-const blobBatchBytes = 4 * 1024 * 1024;
-/** How many chunks the sender reads from the file at once. */
-const readAheadChunks = 16;
 /** The list re-renders at most this often while bytes flow. */
 const progressIntervalMs = 100;
 
@@ -96,7 +92,7 @@ export class FileTransfers {
   /** Frames from peers that failed validation or named no transfer of theirs. */
   readonly dropped = signal(0);
   readonly #people = new Map<string, Person>();
-  readonly #views = new Map<string, TransferView>();
+  readonly #views = new Map<string, StoredView>();
   readonly #outgoing = new Map<string, Outgoing>();
   readonly #incoming = new Map<string, Incoming>();
   readonly #maxFileBytes: number;
@@ -178,6 +174,11 @@ export class FileTransfers {
     }
   }
 
+  /** Shows the list again, as when someone's name has just arrived. */
+  refresh(): void {
+    this.#publish(true);
+  }
+
   /** Stops everything and frees every download. */
   dispose(): void {
     for (const outgoing of this.#outgoing.values()) outgoing.cancelled = true;
@@ -195,19 +196,8 @@ export class FileTransfers {
     const offer = { v: 1, type: 'file-offer', transferId: id, name: outgoing.name, size: file.size, mime, chunkBytes } as const;
     for (const recipient of outgoing.recipients.values()) this.#tell(recipient.peerId, offer);
     const hash = new Sha256();
-    const chunks = chunkCount(file.size, chunkBytes);
-    // Each read of a Blob is a round trip to the browser's blob store: read a few chunks at a time.
-    let window = new Uint8Array(0);
-    let windowStart = 0;
-    for (let index = 0; index < chunks; index++) {
+    for await (const { index, end, bytes } of readChunks(file, chunkBytes, hash)) {
       if (!this.#stillSending(outgoing)) return;
-      const { start, end } = chunkRange(index, file.size, chunkBytes);
-      if (end > windowStart + window.length) {
-        windowStart = start;
-        window = new Uint8Array(await file.slice(start, Math.min(start + readAheadChunks * chunkBytes, file.size)).arrayBuffer());
-      }
-      const bytes = window.subarray(start - windowStart, end - windowStart);
-      hash.update(bytes);
       const frame = encodeChunk(id, index, bytes);
       for (const recipient of outgoing.recipients.values()) {
         const lane = this.#people.get(recipient.peerId)?.lane;
@@ -244,26 +234,16 @@ export class FileTransfers {
     switch (message.type) {
       case 'file-offer': {
         if (this.#incoming.has(message.transferId) || this.#views.has(message.transferId)) return this.#drop();
-        const incoming: Incoming = {
-          id: message.transferId,
-          from: peerId,
-          name: message.name,
-          mime: message.mime,
-          progress: startReceive(message),
-          hash: new Sha256(),
-          batch: [],
-          batchBytes: 0,
-          parts: [],
-        };
+        const incoming: Incoming = { id: message.transferId, from: peerId, mime: message.mime, file: new ReceivedFile(message) };
         this.#incoming.set(incoming.id, incoming);
         this.#setView(incoming.id, {
           id: incoming.id,
           direction: 'in',
-          name: incoming.name,
+          name: message.name,
           size: message.size,
           doneBytes: 0,
           status: 'active',
-          detail: t('files.from', { name: this.#nameOf(peerId) }),
+          detail: this.#naming(peerId, (name) => t('files.from', { name })),
           downloadUrl: null,
         });
         return this.#publish(true);
@@ -290,36 +270,31 @@ export class FileTransfers {
     const chunk = parseChunk(frame);
     const incoming = chunk ? this.#incoming.get(chunk.transferId) : undefined;
     if (!chunk || !incoming || incoming.from !== peerId) return this.#drop();
-    const verdict = acceptChunk(incoming.progress, chunk.index, chunk.payload.length);
-    if (!verdict.ok) {
+    const rejected = incoming.file.accept(chunk.index, chunk.payload);
+    if (rejected) {
       this.#tell(peerId, { v: 1, type: 'file-failed', transferId: incoming.id, reason: 'size-mismatch' });
-      return this.#endIncoming(incoming, 'failed', t('files.damaged', { name: this.#nameOf(peerId), reason: verdict.reason }));
+      return this.#endIncoming(incoming, 'failed', t('files.damaged', { name: this.#nameOf(peerId), reason: rejected }));
     }
-    incoming.progress = verdict.progress;
-    incoming.hash.update(chunk.payload);
-    incoming.batch.push(chunk.payload);
-    incoming.batchBytes += chunk.payload.length;
-    if (incoming.batchBytes >= blobBatchBytes) this.#flushBatch(incoming);
-    this.#setView(incoming.id, { doneBytes: verdict.progress.receivedBytes });
+    this.#setView(incoming.id, { doneBytes: incoming.file.receivedBytes });
     this.#publish(false);
   }
 
   #finishIncoming(peerId: string, id: string, sha256: string): void {
     const incoming = this.#incoming.get(id);
     if (!incoming || incoming.from !== peerId) return this.#drop();
-    if (!incoming.progress.complete) {
+    const whole = incoming.file.finish(sha256, incoming.mime);
+    if (whole === 'ended-early') {
       this.#tell(peerId, { v: 1, type: 'file-failed', transferId: id, reason: 'size-mismatch' });
       return this.#endIncoming(incoming, 'failed', t('files.endedEarly', { name: this.#nameOf(peerId) }));
     }
-    if (incoming.hash.hex() !== sha256) {
+    if (whole === 'hash-mismatch') {
       this.#tell(peerId, { v: 1, type: 'file-failed', transferId: id, reason: 'hash-mismatch' });
       return this.#endIncoming(incoming, 'failed', t('files.badChecksum', { name: this.#nameOf(peerId) }));
     }
-    this.#flushBatch(incoming);
-    const url = this.#createUrl(new Blob(incoming.parts, { type: incoming.mime }));
+    const url = this.#createUrl(whole);
     this.#incoming.delete(id);
     this.#tell(peerId, { v: 1, type: 'file-done', transferId: id });
-    this.#setView(id, { status: 'done', doneBytes: incoming.progress.size, detail: t('files.fromVerified', { name: this.#nameOf(peerId) }), downloadUrl: url });
+    this.#setView(id, { status: 'done', doneBytes: whole.size, detail: this.#naming(peerId, (name) => t('files.fromVerified', { name })), downloadUrl: url });
     this.#publish(true);
   }
 
@@ -338,17 +313,9 @@ export class FileTransfers {
 
   #endIncoming(incoming: Incoming, status: 'cancelled' | 'failed', detail: string): void {
     this.#incoming.delete(incoming.id);
-    incoming.batch = [];
-    incoming.parts = [];
+    incoming.file.discard();
     this.#setView(incoming.id, { status, detail });
     this.#publish(true);
-  }
-
-  #flushBatch(incoming: Incoming): void {
-    if (incoming.batch.length === 0) return;
-    incoming.parts.push(new Blob(incoming.batch as Uint8Array<ArrayBuffer>[]));
-    incoming.batch = [];
-    incoming.batchBytes = 0;
   }
 
   /** An outgoing file is over once nobody is still waiting for bytes or a verdict. */
@@ -389,9 +356,15 @@ export class FileTransfers {
     });
   }
 
-  #setView(id: string, change: Partial<TransferView>): void {
+  #setView(id: string, change: Partial<StoredView>): void {
     const previous = this.#views.get(id);
-    this.#views.set(id, { ...(previous as TransferView), ...change });
+    this.#views.set(id, { ...(previous as StoredView), ...change });
+  }
+
+  /** A detail naming the person, as they are called whenever the list is shown (even after they left). */
+  #naming(peerId: string, say: (name: string) => string): () => string {
+    const person = this.#people.get(peerId);
+    return () => say(person?.name() ?? t('common.someone'));
   }
 
   #tell(peerId: string, message: RoomMessage): void {
@@ -410,7 +383,7 @@ export class FileTransfers {
     const now = this.#now();
     if (!force && now - this.#lastPublishMs < progressIntervalMs) return;
     this.#lastPublishMs = now;
-    this.transfers.value = [...this.#views.values()];
+    this.transfers.value = [...this.#views.values()].map((view) => ({ ...view, detail: typeof view.detail === 'function' ? view.detail() : view.detail }));
   }
 }
 

@@ -254,3 +254,19 @@ describe('file transfers over the file lanes', () => {
     expect(viewsOf(ben!)).toHaveLength(0);
   });
 });
+
+describe('names in the file list', () => {
+  it('a sender whose name arrives after their file is named once it does, and still after they leave', async () => {
+    const receiver = new FileTransfers({ chunkBytes, createUrl: () => 'blob:x', revokeUrl: () => undefined });
+    const lane = new FakeLane();
+    let name: string | null = null;
+    receiver.addPerson('ann', lane, () => name ?? 'Someone');
+    lane.inject(encodeRoomMessage({ v: 1, type: 'file-offer', transferId: 'transfer-0001', name: 'a.bin', size: 10, mime: 'application/octet-stream', chunkBytes }));
+    expect(receiver.transfers.value[0]?.detail).toContain('Someone');
+    name = 'Ann';
+    receiver.refresh();
+    expect(receiver.transfers.value[0]?.detail).toContain('From Ann');
+    receiver.removePerson('ann');
+    expect(receiver.transfers.value[0]).toMatchObject({ status: 'failed', detail: 'Ann left before the file arrived.' });
+  });
+});

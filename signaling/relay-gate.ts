@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type WebSocket from 'ws';
-import { parseClientFrame, type RelayType } from './client-frames.js';
+import { isPeerId, parseClientFrame, type RelayType } from './client-frames.js';
 import type { Hub } from './hub.js';
 import { logEvent } from './log.js';
 import type { Metrics } from './metrics.js';
@@ -67,7 +67,8 @@ export interface Admission {
 export function admit(ws: WebSocket, req: IncomingMessage, secret: Buffer, metrics: Metrics): Admission | null {
   const url = new URL(req.url ?? '', 'http://peercall');
   const id = url.searchParams.get('id') ?? '';
-  const check = checkToken(secret, id, url.searchParams.get('token') ?? '', Date.now());
+  // IDs become Redis key parts and routing targets: only the shape we issue, even with a valid signature.
+  const check = isPeerId(id) ? checkToken(secret, id, url.searchParams.get('token') ?? '', Date.now()) : ({ ok: false, reason: 'malformed' } as const);
   if (!check.ok) {
     metrics.refused(`token-${check.reason}`);
     logEvent('warn', 'connection-refused', { reason: `token-${check.reason}` });

@@ -165,6 +165,14 @@ describe('tokens', () => {
     expect(await renewed.nextMessage()).toMatchObject({ type: 'ROOM-MEMBERS' });
   });
 
+  it('refuses an ID of a shape the server never issues, even with a token signed for it', async () => {
+    const odd = 'pc:peer:x';
+    const mallory = new PeerSocket(peerjsSocketUrl(server.port, '/peerjs', 'peercall', encodeURIComponent(odd), tokenFor(odd)), extensionOrigin);
+    sockets.push(mallory);
+    expect(await mallory.nextMessage()).toEqual({ type: 'ERROR', payload: { msg: expect.stringContaining('token-invalid') } });
+    await callStillWorks();
+  });
+
   it('reconnecting with the same token gets the same ID back', async () => {
     const token = tokenFor('carol');
     const carol = connect('carol', { token });

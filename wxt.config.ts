@@ -1,6 +1,8 @@
 import { defineConfig } from 'wxt';
 import { shortcuts } from './lib/call-remote';
 
+const extensionPagesCsp = "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'";
+
 export default defineConfig({
   // PEERCALL_OUT_DIR lets a second test run build and load its own copy beside this one.
   outDir: process.env.PEERCALL_OUT_DIR ?? '.output',
@@ -14,6 +16,9 @@ export default defineConfig({
     // storage holds settings; nothing else is needed: the call tab is our own page,
     // and the signaling server answers CORS for our origin.
     permissions: ['storage'],
+    // Our own scripts only; WebAssembly is allowed for the file hash (hash-wasm), which
+    // runs bundled code, never fetched code. Chromium's default forbids WebAssembly.
+    content_security_policy: { extension_pages: extensionPagesCsp },
     action: { default_title: 'PeerCall' },
     // Shortcuts need no permission. The badge needs none either, and focusing the call
     // tab (our own page) works without "tabs".

@@ -10,8 +10,8 @@ import { t } from './i18n';
  * stays clear of that edge at a handful of messages per megabyte.
  */
 export const defaultChunkBytes = 64 * 1024;
-export const highWaterBytes = 1024 * 1024;
-export const lowWaterBytes = 256 * 1024;
+export const highWaterBytes = 4 * 1024 * 1024;
+export const lowWaterBytes = 1024 * 1024;
 
 /**
  * Backpressure for the sender, so a 200 MB file never sits in memory. The sender

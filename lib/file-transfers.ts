@@ -4,13 +4,14 @@
  * Cutting a file into chunks and putting it back together is file-chunks.ts.
  */
 import { signal } from '@preact/signals-core';
-import { readChunks, ReceivedFile } from './file-chunks';
+import { OutgoingChunks, ReceivedFile } from './file-chunks';
 import { defaultChunkBytes, lowWaterBytes, shouldPause } from './file-transfer-plan';
 import type { FileLane } from './file-lane';
 import {
-  encodeChunk,
+  encodeChunkHeader,
   encodeRoomMessage,
   type FileCancelReason,
+  maxChunkHeaderBytes,
   maxFileBytes,
   newRoomItemId,
   parseChunk,
@@ -20,7 +21,6 @@ import {
   safeMime,
 } from './room-protocol';
 import { t, tPlural } from './i18n';
-import { Sha256 } from './sha256';
 
 export type TransferStatus = 'active' | 'done' | 'cancelled' | 'failed';
 
@@ -57,6 +57,8 @@ interface Person {
 interface Recipient {
   readonly peerId: string;
   state: 'sending' | 'delivered' | 'failed' | 'cancelled';
+  /** Bytes handed to this person's lane so far. */
+  sentBytes: number;
 }
 
 interface Outgoing {
@@ -64,7 +66,8 @@ interface Outgoing {
   readonly file: Blob;
   readonly name: string;
   readonly recipients: Map<string, Recipient>;
-  sentBytes: number;
+  /** Read once for everyone; each lane takes the chunks at its own pace. */
+  readonly chunks: OutgoingChunks;
   /** Every chunk and the hash went out; what remains is each receiver's verdict. */
   ended: boolean;
   cancelled: boolean;
@@ -75,6 +78,8 @@ interface Incoming {
   readonly from: string;
   readonly mime: string;
   readonly file: ReceivedFile;
+  /** `file-end` came and the hash is being checked: nothing more belongs to it. */
+  finishing: boolean;
 }
 /** The list re-renders at most this often while bytes flow. */
 const progressIntervalMs = 100;
@@ -101,6 +106,7 @@ export class FileTransfers {
   readonly #createUrl: (blob: Blob) => string;
   readonly #revokeUrl: (url: string) => void;
   #lastPublishMs = 0;
+  #trailing: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: FileTransferOptions = {}) {
     this.#maxFileBytes = options.maxFileBytes ?? maxFileBytes;
@@ -128,6 +134,7 @@ export class FileTransfers {
     for (const outgoing of this.#outgoing.values()) {
       const recipient = outgoing.recipients.get(peerId);
       if (recipient?.state === 'sending') recipient.state = 'failed';
+      outgoing.chunks.retire(peerId);
       this.#settleOutgoing(outgoing);
     }
     this.#publish(true);
@@ -138,12 +145,14 @@ export class FileTransfers {
     if (file.size > this.#maxFileBytes) return 'file-too-large';
     const open = [...this.#people.entries()].filter(([, person]) => person.lane.open);
     if (open.length === 0) return 'file-no-recipients';
+    const id = newRoomItemId();
+    const peerIds = open.map(([peerId]) => peerId);
     const outgoing: Outgoing = {
-      id: newRoomItemId(),
+      id,
       file,
       name: safeFileName(file.name ?? '') ?? 'file',
-      recipients: new Map(open.map(([peerId]) => [peerId, { peerId, state: 'sending' }])),
-      sentBytes: 0,
+      recipients: new Map(peerIds.map((peerId) => [peerId, { peerId, state: 'sending', sentBytes: 0 }])),
+      chunks: new OutgoingChunks(file, this.#chunkBytes, peerIds, { header: (index) => encodeChunkHeader(id, index), maxHeaderBytes: maxChunkHeaderBytes }),
       ended: false,
       cancelled: false,
     };
@@ -159,6 +168,7 @@ export class FileTransfers {
     const outgoing = this.#outgoing.get(id);
     if (outgoing && this.#views.get(id)?.status === 'active') {
       outgoing.cancelled = true;
+      outgoing.chunks.close();
       for (const recipient of outgoing.recipients.values()) {
         if (recipient.state !== 'sending') continue;
         recipient.state = 'cancelled';
@@ -181,10 +191,14 @@ export class FileTransfers {
 
   /** Stops everything and frees every download. */
   dispose(): void {
-    for (const outgoing of this.#outgoing.values()) outgoing.cancelled = true;
+    for (const outgoing of this.#outgoing.values()) {
+      outgoing.cancelled = true;
+      outgoing.chunks.close();
+    }
     for (const person of this.#people.values()) person.stop();
     this.#people.clear();
     this.#incoming.clear();
+    clearTimeout(this.#trailing);
     for (const view of this.#views.values()) if (view.downloadUrl) this.#revokeUrl(view.downloadUrl);
     this.#views.clear();
     this.transfers.value = [];
@@ -192,34 +206,60 @@ export class FileTransfers {
 
   async #pump(outgoing: Outgoing, mime: string): Promise<void> {
     const { id, file } = outgoing;
-    const chunkBytes = this.#chunkBytes;
-    const offer = { v: 1, type: 'file-offer', transferId: id, name: outgoing.name, size: file.size, mime, chunkBytes } as const;
+    const offer = { v: 1, type: 'file-offer', transferId: id, name: outgoing.name, size: file.size, mime, chunkBytes: this.#chunkBytes } as const;
     for (const recipient of outgoing.recipients.values()) this.#tell(recipient.peerId, offer);
-    const hash = new Sha256();
-    for await (const { index, end, bytes } of readChunks(file, chunkBytes, hash)) {
-      if (!this.#stillSending(outgoing)) return;
-      const frame = encodeChunk(id, index, bytes);
-      for (const recipient of outgoing.recipients.values()) {
-        const lane = this.#people.get(recipient.peerId)?.lane;
-        if (recipient.state !== 'sending' || !lane) continue;
-        // Wait for the browser's queue to drain rather than grow it: this is what keeps
-        // a large file out of memory. A slow receiver slows the send for everyone.
-        if (shouldPause(lane.bufferedBytes)) await lane.drained(lowWaterBytes);
-        if (recipient.state !== 'sending') continue;
-        if (!lane.send(frame)) recipient.state = 'failed';
-      }
-      outgoing.sentBytes = end;
-      this.#viewOutgoing(outgoing);
-      this.#settleOutgoing(outgoing);
-      this.#publish(false);
+    // Each lane drains at its own pace; one slow receiver holds the others back only
+    // once it falls a whole lead window behind.
+    try {
+      await Promise.all([...outgoing.recipients.values()].map((recipient) => this.#sendTo(outgoing, recipient)));
+    } catch (error) {
+      // Reading the file or hashing it failed: nobody can get a copy that checks out.
+      console.warn('PeerCall: a file could not be read or hashed', error);
+      return this.#abandon(outgoing);
     }
     if (!this.#stillSending(outgoing)) return;
-    const sha256 = hash.hex();
-    for (const recipient of outgoing.recipients.values()) {
-      if (recipient.state === 'sending') this.#tell(recipient.peerId, { v: 1, type: 'file-end', transferId: id, sha256 });
-    }
     outgoing.ended = true;
     this.#viewOutgoing(outgoing);
+    this.#publish(true);
+  }
+
+  /** Every chunk to one person, then the file's hash; any reason to stop ends only this lane. */
+  async #sendTo(outgoing: Outgoing, recipient: Recipient): Promise<void> {
+    const { chunks } = outgoing;
+    const live = () => recipient.state === 'sending' && !outgoing.cancelled;
+    try {
+      for (let index = 0; index < chunks.count; index++) {
+        const frame = await chunks.frame(recipient.peerId, index);
+        const lane = this.#people.get(recipient.peerId)?.lane;
+        if (!frame || !lane || !live()) return;
+        // Wait for the browser's queue to drain rather than grow it: this is what keeps
+        // a large file out of memory.
+        if (shouldPause(lane.bufferedBytes)) await lane.drained(lowWaterBytes);
+        if (!live()) return;
+        if (!lane.send(frame)) {
+          recipient.state = 'failed';
+          this.#settleOutgoing(outgoing);
+          return this.#publish(true);
+        }
+        chunks.sent(recipient.peerId, index);
+        recipient.sentBytes = chunks.endOf(index);
+        this.#publish(false);
+      }
+    } finally {
+      chunks.retire(recipient.peerId);
+    }
+    const sha256 = await chunks.sha256();
+    if (live()) this.#tell(recipient.peerId, { v: 1, type: 'file-end', transferId: outgoing.id, sha256 });
+  }
+
+  #abandon(outgoing: Outgoing): void {
+    outgoing.chunks.close();
+    for (const recipient of outgoing.recipients.values()) {
+      if (recipient.state !== 'sending') continue;
+      recipient.state = 'failed';
+      this.#tell(recipient.peerId, { v: 1, type: 'file-cancel', transferId: outgoing.id, reason: 'failed' });
+    }
+    this.#settleOutgoing(outgoing);
     this.#publish(true);
   }
 
@@ -234,7 +274,7 @@ export class FileTransfers {
     switch (message.type) {
       case 'file-offer': {
         if (this.#incoming.has(message.transferId) || this.#views.has(message.transferId)) return this.#drop();
-        const incoming: Incoming = { id: message.transferId, from: peerId, mime: message.mime, file: new ReceivedFile(message) };
+        const incoming: Incoming = { id: message.transferId, from: peerId, mime: message.mime, file: new ReceivedFile(message), finishing: false };
         this.#incoming.set(incoming.id, incoming);
         this.#setView(incoming.id, {
           id: incoming.id,
@@ -249,7 +289,7 @@ export class FileTransfers {
         return this.#publish(true);
       }
       case 'file-end':
-        return this.#finishIncoming(peerId, message.transferId, message.sha256);
+        return void this.#finishIncoming(peerId, message.transferId, message.sha256);
       case 'file-cancel':
         return this.#onCancel(peerId, message.transferId, message.reason);
       case 'file-done':
@@ -275,14 +315,24 @@ export class FileTransfers {
       this.#tell(peerId, { v: 1, type: 'file-failed', transferId: incoming.id, reason: 'size-mismatch' });
       return this.#endIncoming(incoming, 'failed', t('files.damaged', { name: this.#nameOf(peerId), reason: rejected }));
     }
-    this.#setView(incoming.id, { doneBytes: incoming.file.receivedBytes });
     this.#publish(false);
   }
 
-  #finishIncoming(peerId: string, id: string, sha256: string): void {
+  async #finishIncoming(peerId: string, id: string, sha256: string): Promise<void> {
     const incoming = this.#incoming.get(id);
-    if (!incoming || incoming.from !== peerId) return this.#drop();
-    const whole = incoming.file.finish(sha256, incoming.mime);
+    if (!incoming || incoming.from !== peerId || incoming.finishing) return this.#drop();
+    incoming.finishing = true;
+    let whole: Awaited<ReturnType<ReceivedFile['finish']>>;
+    try {
+      whole = await incoming.file.finish(sha256, incoming.mime);
+    } catch (error) {
+      console.warn('PeerCall: a received file could not be hashed', error);
+      if (this.#incoming.get(id) !== incoming) return;
+      this.#tell(peerId, { v: 1, type: 'file-cancel', transferId: id, reason: 'failed' });
+      return this.#endIncoming(incoming, 'failed', t('files.cannotCheck'));
+    }
+    // Cancelled, or the sender left, while the last bytes were hashed.
+    if (this.#incoming.get(id) !== incoming) return;
     if (whole === 'ended-early') {
       this.#tell(peerId, { v: 1, type: 'file-failed', transferId: id, reason: 'size-mismatch' });
       return this.#endIncoming(incoming, 'failed', t('files.endedEarly', { name: this.#nameOf(peerId) }));
@@ -341,7 +391,8 @@ export class FileTransfers {
   }
 
   #viewOutgoing(outgoing: Outgoing): void {
-    const sending = [...outgoing.recipients.values()].filter((r) => r.state === 'sending').length;
+    const receiving = [...outgoing.recipients.values()].filter((r) => r.state === 'sending');
+    const sending = receiving.length;
     const previous = this.#views.get(outgoing.id);
     if (previous && previous.status !== 'active') return;
     this.#views.set(outgoing.id, {
@@ -349,7 +400,7 @@ export class FileTransfers {
       direction: 'out',
       name: outgoing.name,
       size: outgoing.file.size,
-      doneBytes: outgoing.sentBytes,
+      doneBytes: sending === 0 ? outgoing.file.size : Math.min(...receiving.map((r) => r.sentBytes)),
       status: 'active',
       detail: outgoing.ended ? t('files.awaitingConfirmation', { people: people(sending) }) : t('files.sendingTo', { people: people(outgoing.recipients.size) }),
       downloadUrl: null,
@@ -381,8 +432,17 @@ export class FileTransfers {
 
   #publish(force: boolean): void {
     const now = this.#now();
-    if (!force && now - this.#lastPublishMs < progressIntervalMs) return;
+    if (!force && now - this.#lastPublishMs < progressIntervalMs) {
+      // The bar must not freeze short of where it is when the bytes stop for a while.
+      this.#trailing ??= setTimeout(() => this.#publish(true), progressIntervalMs - (now - this.#lastPublishMs));
+      return;
+    }
+    clearTimeout(this.#trailing);
+    this.#trailing = undefined;
     this.#lastPublishMs = now;
+    // Progress is read off the transfers here, not written per chunk: chunks come by the thousand.
+    for (const outgoing of this.#outgoing.values()) this.#viewOutgoing(outgoing);
+    for (const incoming of this.#incoming.values()) this.#setView(incoming.id, { doneBytes: incoming.file.receivedBytes });
     this.transfers.value = [...this.#views.values()].map((view) => ({ ...view, detail: typeof view.detail === 'function' ? view.detail() : view.detail }));
   }
 }

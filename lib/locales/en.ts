@@ -129,6 +129,7 @@ export const en = {
   'files.damaged': 'The file from {name} arrived damaged ({reason} chunk). Ask them to send it again.',
   'files.endedEarly': 'The file from {name} ended early. Ask them to send it again.',
   'files.badChecksum': 'The file from {name} did not match its checksum and was discarded. Ask them to send it again.',
+  'files.cannotCheck': 'PeerCall could not check this file against its checksum, so it was not kept. Reload the call tab and ask for it again.',
   'files.senderStopped': '{name} stopped sending this file.',
   'files.allDeclined': 'Everyone declined the file.',
   'files.nobodyReceived': 'Nobody received the file. Try sending it again.',

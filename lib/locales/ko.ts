@@ -127,6 +127,7 @@ export const ko = {
   'files.damaged': '{name} 님의 파일이 손상된 채로 도착했어요({reason} 조각). 다시 보내 달라고 요청하세요.',
   'files.endedEarly': '{name} 님의 파일이 중간에 끊겼어요. 다시 보내 달라고 요청하세요.',
   'files.badChecksum': '{name} 님의 파일이 체크섬과 맞지 않아 삭제했어요. 다시 보내 달라고 요청하세요.',
+  'files.cannotCheck': 'PeerCall이 이 파일의 체크섬을 확인하지 못해 보관하지 않았어요. 통화 탭을 새로 고친 뒤 다시 보내 달라고 요청하세요.',
   'files.senderStopped': '{name} 님이 이 파일 보내기를 중단했어요.',
   'files.allDeclined': '모두가 파일을 거절했어요.',
   'files.nobodyReceived': '아무도 파일을 받지 못했어요. 다시 보내 보세요.',

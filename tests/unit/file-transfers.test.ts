@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { maxLeadChunks } from '../../lib/file-chunks';
 import { highWaterBytes } from '../../lib/file-transfer-plan';
 import { FileTransfers, type TransferView } from '../../lib/file-transfers';
 import type { FileLane } from '../../lib/file-lane';
@@ -16,6 +17,8 @@ class FakeLane implements FileLane {
   bufferedBytes = 0;
   maxBufferedBytes = 0;
   peer: FakeLane | null = null;
+  /** A receiver that stops reading: frames stay queued until it resumes. */
+  paused = false;
   /** Lets a test damage frames in flight. */
   tamper: (frame: string | Uint8Array) => string | Uint8Array = (frame) => frame;
   readonly #listeners = new Set<(frame: string | ArrayBuffer) => void>();
@@ -33,7 +36,13 @@ class FakeLane implements FileLane {
     return true;
   }
 
+  resume(): void {
+    this.paused = false;
+    setTimeout(() => this.#deliver(), 0);
+  }
+
   #deliver(): void {
+    if (this.paused) return;
     const next = this.#queue.shift();
     if (!next) return;
     this.bufferedBytes -= next.size;
@@ -79,7 +88,7 @@ function room(...names: string[]): Person[] {
     let n = 0;
     const files = new FileTransfers({
       chunkBytes,
-      maxFileBytes: 10 * 1024 * 1024,
+      maxFileBytes: 64 * 1024 * 1024,
       createUrl: (blob) => {
         const url = `blob:test/${name}/${n++}`;
         urls.set(url, blob);
@@ -159,12 +168,33 @@ describe('file transfers over the file lanes', () => {
 
   it('the sender waits for the lane to drain instead of queueing the whole file', async () => {
     const [ann, ben] = room('Ann', 'Ben');
-    const bytes = new Uint8Array(randomBytes(6 * 1024 * 1024));
+    const bytes = new Uint8Array(randomBytes(3 * highWaterBytes));
     ann!.files.send(file(bytes));
     await settled(ann!, ben!);
     expect(only(ben!).status).toBe('done');
     const lane = ann!.lanes.get('Ben')!;
     expect(lane.maxBufferedBytes).toBeLessThanOrEqual(highWaterBytes + chunkBytes + 200);
+  });
+
+  it('a receiver who stops reading holds the others back only once a lead window behind', async () => {
+    const [ann, ben, cat] = room('Ann', 'Ben', 'Cat');
+    const toCat = ann!.lanes.get('Cat')!;
+    toCat.paused = true;
+    const bytes = new Uint8Array(randomBytes(2 * highWaterBytes + 4 * maxLeadChunks * chunkBytes));
+    ann!.files.send(file(bytes));
+    // Cat's lane takes a high-water mark of chunks and stops; Ben's goes a lead window further.
+    // A frame is the chunk behind a header: version, ID length, a 22-character ID, a u32 index.
+    const frameBytes = chunkBytes + 2 + 22 + 4;
+    const catTakes = Math.ceil(highWaterBytes / frameBytes) * chunkBytes;
+    await until(() => (viewsOf(ben!)[0]?.doneBytes ?? 0) >= catTakes + maxLeadChunks * chunkBytes);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(viewsOf(ben!)[0]?.doneBytes).toBe(catTakes + maxLeadChunks * chunkBytes);
+    toCat.resume();
+    await settled(ann!, ben!, cat!);
+    for (const receiver of [ben!, cat!]) {
+      expect(only(receiver).status).toBe('done');
+      expect(sha(new Uint8Array(await receiver.urls.get(only(receiver).downloadUrl!)!.arrayBuffer()))).toBe(sha(bytes));
+    }
   });
 
   it('a receiver who cancels stops only their copy; the others still get the file', async () => {
@@ -183,7 +213,8 @@ describe('file transfers over the file lanes', () => {
 
   it('a sender who cancels stops the file for everyone', async () => {
     const [ann, ben, cat] = room('Ann', 'Ben', 'Cat');
-    ann!.files.send(file(new Uint8Array(randomBytes(3 * 1024 * 1024))));
+    // Larger than the lanes' high-water mark, so the cancel lands while chunks still wait to go.
+    ann!.files.send(file(new Uint8Array(randomBytes(3 * highWaterBytes))));
     await until(() => viewsOf(cat!).length === 1 && only(cat!).doneBytes > 0);
     ann!.files.cancel(only(ann!).id);
     expect(only(ann!).status).toBe('cancelled');
@@ -219,7 +250,7 @@ describe('file transfers over the file lanes', () => {
 
   it('refuses a file over the limit and a file with nobody to send it to', () => {
     const [ann] = room('Ann', 'Ben');
-    expect(ann!.files.send(new Blob([new Uint8Array(10 * 1024 * 1024 + 1)]))).toBe('file-too-large');
+    expect(ann!.files.send(new Blob([new Uint8Array(64 * 1024 * 1024 + 1)]))).toBe('file-too-large');
     const [alone] = room('Alone');
     expect(alone!.files.send(file(new Uint8Array(10)))).toBe('file-no-recipients');
     expect(viewsOf(ann!)).toHaveLength(0);

@@ -66,7 +66,7 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall, onEnter }: C
           <button type="button" class="primary" onClick={onNewCall}>
             {t('call.newCall')}
           </button>
-          <FilePanel transfers={session.files.transfers.value} onSend={null} onCancel={(id) => session.files.cancel(id)} />
+          <FilePanel transfers={session.files.transfers} onSend={null} onCancel={(id) => session.files.cancel(id)} />
         </section>
       ) : state.kind === 'lobby' ? (
         <Lobby session={session} onEnter={onEnter} />
@@ -92,6 +92,7 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall, onEnter }: C
                 quality={person.quality}
                 stream={person.stream}
                 placeholder={person.stream === null ? t('common.connecting') : person.cameraOff ? t('common.cameraIsOff') : null}
+                onShownSize={(size) => session.showsPeerAt(person.peerId, size)}
               />
             ))}
             <VideoTile
@@ -114,7 +115,7 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall, onEnter }: C
           <Controls session={session} />
           <ChatPanel entries={session.chat.value} onSend={(text) => session.sendChat(text)} />
           <FilePanel
-            transfers={session.files.transfers.value}
+            transfers={session.files.transfers}
             onSend={(files) => files.forEach((file) => session.sendFile(file))}
             onCancel={(id) => session.files.cancel(id)}
           />

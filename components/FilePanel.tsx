@@ -1,16 +1,19 @@
+import type { ReadonlySignal } from '@preact/signals-core';
 import { useRef, useState } from 'preact/hooks';
 import { formatBytes } from '../lib/file-transfer-plan';
 import type { TransferView } from '../lib/file-transfers';
 import { t } from '../lib/i18n';
 
 export interface FilePanelProps {
-  transfers: readonly TransferView[];
+  /** Read here, not by the parent: a moving progress bar re-renders this panel alone. */
+  transfers: ReadonlySignal<readonly TransferView[]>;
   /** Null once the call is over: what arrived stays downloadable, nothing new is sent. */
   onSend: ((files: readonly File[]) => void) | null;
   onCancel(id: string): void;
 }
 
-export function FilePanel({ transfers, onSend, onCancel }: FilePanelProps) {
+export function FilePanel({ transfers: list, onSend, onCancel }: FilePanelProps) {
+  const transfers = list.value;
   const picker = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
   if (!onSend && transfers.length === 0) return null;

@@ -23,9 +23,18 @@ export function languageOf(tag: string | null | undefined): Language {
   return tag?.toLowerCase().split(/[-_]/)[0] === 'ko' ? 'ko' : 'en';
 }
 
+let lastTag: string | null | undefined;
+let lastLanguage: Language = 'en';
+
 /** The language in use: the browser's (navigator.language, missing under Node: English), unless a test chose one. */
 export function language(): Language {
-  return languageOf(overriddenTag ?? globalThis.navigator?.language);
+  // Every string on screen asks, many times a second while a file's bar moves: parse a tag once.
+  const tag = overriddenTag ?? globalThis.navigator?.language;
+  if (tag !== lastTag) {
+    lastTag = tag;
+    lastLanguage = languageOf(tag);
+  }
+  return lastLanguage;
 }
 
 /** Pretends the browser's language is `tag` (null: back to the browser's). For tests. */

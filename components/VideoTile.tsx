@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { Quality } from '../lib/connection-quality';
 import { t } from '../lib/i18n';
+import { type PixelSize, shownSize } from '../lib/uplink-budget';
 import { QualityIndicator } from './QualityIndicator';
 
 export interface VideoTileProps {
@@ -16,18 +17,33 @@ export interface VideoTileProps {
   /** Their connection to us (remote tiles only). */
   quality?: Quality | null;
   mirrored?: boolean;
+  /** Reports the box the picture is drawn in (device pixels) whenever it changes. */
+  onShownSize?: (size: PixelSize) => void;
 }
 
 /** One person's picture with their name, a muted badge and a ring while they speak. Always silent: voices play elsewhere. */
-export function VideoTile({ stream, placeholder, name, testId, peerId, micMuted = false, speaking = false, quality = null, mirrored = false }: VideoTileProps) {
+export function VideoTile({ stream, placeholder, name, testId, peerId, micMuted = false, speaking = false, quality = null, mirrored = false, onShownSize }: VideoTileProps) {
   const video = useRef<HTMLVideoElement>(null);
+  const figure = useRef<HTMLElement>(null);
   useEffect(() => {
     if (video.current && video.current.srcObject !== stream) video.current.srcObject = stream;
   }, [stream]);
+  const report = useRef(onShownSize);
+  report.current = onShownSize;
+  useEffect(() => {
+    const box = figure.current;
+    if (!box || !report.current) return;
+    const observer = new ResizeObserver(([entry]) => {
+      const size = entry && shownSize(entry.contentRect.width, entry.contentRect.height, window.devicePixelRatio);
+      if (size) report.current?.(size);
+    });
+    observer.observe(box);
+    return () => observer.disconnect();
+  }, []);
   const label = [name, micMuted && t('state.muted'), speaking && t('state.speaking')].filter(Boolean).join(', ');
 
   return (
-    <figure class={speaking ? 'tile speaking' : 'tile'} aria-label={label} data-peer={peerId} data-speaking={speaking} data-muted={micMuted}>
+    <figure ref={figure} class={speaking ? 'tile speaking' : 'tile'} aria-label={label} data-peer={peerId} data-speaking={speaking} data-muted={micMuted}>
       <video
         ref={video}
         data-testid={testId}

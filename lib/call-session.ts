@@ -19,7 +19,7 @@ import { SignalingLink } from './signaling-link';
 import type { SignalingStatus } from './signaling-status';
 import { nextActiveSpeaker } from './active-speaker';
 import { LinkStats } from './link-stats';
-import { videoCapPerPeer } from './uplink-budget';
+import { type PixelSize, videoCapPerPeer } from './uplink-budget';
 
 export type CallIntent = { role: 'host' } | { role: 'guest'; callId: CallId };
 
@@ -142,6 +142,11 @@ export class CallSession {
   sendFile(file: File): void {
     const problem = this.files.send(file);
     if (problem) this.#notify(problem);
+  }
+
+  /** Our tile for `peerId` is drawn this big: they need send no more. */
+  showsPeerAt(peerId: string, size: PixelSize): void {
+    this.#links.get(peerId)?.tellShownSize(size);
   }
 
   leave(): void {

@@ -7,7 +7,8 @@ import type { RemotePeer } from './peer-transport';
 import { isNewer, type RoomMessage } from './room-protocol';
 import { type Quality, quality, readStats, type StatsReading } from './connection-quality';
 import { nextSpeaking, notSpeaking, type SpeakingState } from './speaking';
-import type { VideoCap } from './uplink-budget';
+import type { PixelSize, VideoCap } from './uplink-budget';
+import { VideoSenderCap } from './video-sender-cap';
 
 export interface Participant {
   readonly peerId: string;
@@ -28,6 +29,9 @@ export type Received =
   | { kind: 'chat'; id: string; text: string; sentAtMs: number }
   | { kind: 'ignored' };
 
+/** Two sizes are the same box. */
+const sameSize = (a: PixelSize | null, b: PixelSize | null) => a?.width === b?.width && a?.height === b?.height;
+
 export class PeerLink {
   readonly remote: RemotePeer;
   readonly #senders: Partial<Record<MediaKind, RTCRtpSender>>;
@@ -38,6 +42,9 @@ export class PeerLink {
   participant: Participant;
   #speaking: SpeakingState = notSpeaking;
   #lastReading: StatsReading | null = null;
+  readonly #videoCap: VideoSenderCap | null;
+  /** The box we last told them we draw them in. */
+  #toldShown: PixelSize | null = null;
 
   constructor(remote: RemotePeer, nowMs: number) {
     this.remote = remote;
@@ -48,6 +55,7 @@ export class PeerLink {
       audio: senders.find((s) => s.track?.kind === 'audio'),
       video: senders.find((s) => s.track?.kind === 'video'),
     };
+    this.#videoCap = this.#senders.video ? new VideoSenderCap(this.#senders.video) : null;
     this.participant = { peerId: remote.remoteId, name: null, stream: null, micMuted: false, cameraOff: false, speaking: false, quality: null };
   }
 
@@ -69,20 +77,20 @@ export class PeerLink {
 
   async replaceTrack(kind: MediaKind, track: MediaStreamTrack | null): Promise<void> {
     await this.#senders[kind]?.replaceTrack(track);
+    // A shared screen is not the camera's size: fit it to their box again.
+    if (kind === 'video' && track) await this.#videoCap?.sourceChanged();
   }
 
-  /** Caps the copy of our video this person receives; a no-op until negotiation made encodings. */
+  /** Caps the copy of our video this person receives to their share of our uplink. */
   async capVideo(cap: VideoCap): Promise<void> {
-    const sender = this.#senders.video;
-    if (!sender) return;
-    const parameters = sender.getParameters();
-    if (parameters.encodings.length === 0) return;
-    parameters.encodings = parameters.encodings.map((encoding) => ({
-      ...encoding,
-      maxBitrate: cap.maxBitrateBps,
-      scaleResolutionDownBy: cap.scaleResolutionDownBy,
-    }));
-    await sender.setParameters(parameters);
+    await this.#videoCap?.setBudget(cap);
+  }
+
+  /** Tells them how big we draw their video, once per change, so they send no more than that. */
+  tellShownSize(size: PixelSize): void {
+    if (sameSize(size, this.#toldShown)) return;
+    this.#toldShown = size;
+    this.remote.sendControl({ v: 1, type: 'shown-size', width: size.width, height: size.height });
   }
 
   /** Folds a validated message from this person into what we know of them. */
@@ -102,6 +110,9 @@ export class PeerLink {
         return { kind: 'bye' };
       case 'chat':
         return { kind: 'chat', id: message.id, text: message.text, sentAtMs: message.sentAtMs };
+      case 'shown-size':
+        this.#videoCap?.setShown({ width: message.width, height: message.height }).catch((error: unknown) => console.warn('PeerCall: could not fit a video sender', error));
+        return { kind: 'ignored' };
       default:
         return { kind: 'ignored' };
     }

@@ -21,6 +21,8 @@ export const chunkFrameVersion = 1;
 /** Version, ID length, the longest ID, then the chunk index. */
 export const maxChunkHeaderBytes = 1 + 1 + 64 + 4;
 export const fallbackMime = 'application/octet-stream';
+/** Largest box side a `shown-size` may name: an 8K screen. */
+export const maxShownSidePx = 7680;
 
 export const fileCancelReasons = ['sender-cancelled', 'receiver-cancelled', 'failed'] as const;
 export const fileFailedReasons = ['hash-mismatch', 'too-large', 'size-mismatch'] as const;
@@ -45,7 +47,12 @@ export type RoomMessage =
   | { v: 1; type: 'file-done'; transferId: string }
   | { v: 1; type: 'file-failed'; transferId: string; reason: FileFailedReason }
   /** Sent on Leave so the others drop the tile at once instead of waiting for a timeout. */
-  | { v: 1; type: 'bye' };
+  | { v: 1; type: 'bye' }
+  /**
+   * The box (device pixels) the sender of this message draws our video in, so we encode
+   * no more than it shows. Rounded up to a step; sent when it changes.
+   */
+  | { v: 1; type: 'shown-size'; width: number; height: number };
 
 const urlSafeId = /^[A-Za-z0-9_-]{8,64}$/;
 const sha256Hex = /^[0-9a-f]{64}$/;
@@ -188,6 +195,12 @@ export function parseRoomMessage(data: unknown): RoomMessage | null {
     }
     case 'bye':
       return { v: 1, type: 'bye' };
+    case 'shown-size': {
+      const width = field('width');
+      const height = field('height');
+      if (!isUint(width) || !isUint(height) || width === 0 || height === 0 || width > maxShownSidePx || height > maxShownSidePx) return null;
+      return { v: 1, type: 'shown-size', width, height };
+    }
     default:
       return null;
   }

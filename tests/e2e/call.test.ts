@@ -7,7 +7,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSignalingServer, startSignalingServer } from '../../signaling/server';
 import { parseConfig } from '../../signaling/config';
 import { launchProfile, type Profile } from './support/browser';
-import { videoSenderCaps, allRemoteVideosProgress, sentAudioTrack, compareVideoSender, liveConnectionCount, liveLocalTracks, inboundDuring, keepVideoSender, pictureColour, remoteVideoProgress } from './support/media-probes';
+import { fitCap, shownSize } from '../../lib/uplink-budget';
+import {
+  videoSenderCaps,
+  allRemoteVideosProgress,
+  sentAudioTrack,
+  compareVideoSender,
+  liveConnectionCount,
+  liveLocalTracks,
+  inboundDuring,
+  keepVideoSender,
+  pictureColour,
+  receivedFrameHeights,
+  remoteVideoProgress,
+  sentVideoSize,
+  tileBox,
+} from './support/media-probes';
 import { type CallTab, configure, openPopup } from './support/pages';
 import { saveScreenshot } from './support/screenshots';
 
@@ -38,6 +53,16 @@ async function meanGreen(side: CallTab, testId: 'remote-video' | 'local-video', 
     await side.page.waitForTimeout(50);
   }
   return total / samples;
+}
+
+/**
+ * The downscale `sender` should apply to the copy `receiver` gets: the budget's, or more
+ * if the receiver draws the sender's tile smaller than the camera captures.
+ */
+async function expectedScale(sender: CallTab, senderName: string, receiver: CallTab, budgetScale = 1): Promise<number> {
+  const box = await tileBox(receiver.page, senderName);
+  const shown = shownSize(box.cssWidth, box.cssHeight, box.dpr);
+  return fitCap({ maxBitrateBps: 0, scaleResolutionDownBy: budgetScale }, await sentVideoSize(sender.page), shown).scaleResolutionDownBy;
 }
 
 beforeAll(async () => {
@@ -74,6 +99,25 @@ describe('a one-to-one call', () => {
       expect(progress.width).toBeGreaterThan(0);
       expect(progress.frames).toBeGreaterThan(5);
     }
+  });
+
+  it("A sends B no more pixels than B's tile for A shows, fewer when B's window shrinks, more when it grows again", async () => {
+    const scaleNow = async () => (await videoSenderCaps(aliceCall.page))[0]?.scale;
+    const wide = await expectedScale(aliceCall, 'Alice', bobCall);
+    expect(wide).toBeGreaterThan(1);
+    await expect.poll(scaleNow, { timeout: 5_000 }).toBe(wide);
+
+    await bobCall.page.setViewportSize({ width: 480, height: 270 });
+    const narrow = await expectedScale(aliceCall, 'Alice', bobCall);
+    expect(narrow).toBeGreaterThan(wide);
+    await expect.poll(scaleNow, { timeout: 5_000 }).toBe(narrow);
+    // What B decodes shrinks to its tile, not just what A asked its encoder for.
+    const tallest = Math.ceil((await sentVideoSize(aliceCall.page)).height / narrow);
+    await expect.poll(async () => (await receivedFrameHeights(bobCall.page))[0], { timeout: 10_000 }).toBeLessThanOrEqual(tallest);
+
+    await bobCall.page.setViewportSize({ width: 1280, height: 720 });
+    await expect.poll(scaleNow, { timeout: 5_000 }).toBe(wide);
+    expect((await remoteVideoProgress(bobCall.page, 1_000)).frames).toBeGreaterThan(5);
   });
 
   it("B's quality indicator for A shows the figures B's own getStats reports", async () => {
@@ -221,10 +265,17 @@ describe('a one-to-one call', () => {
       await expect.poll(async () => (await allRemoteVideosProgress(side.page, 500)).filter((v) => v.width > 0 && v.frames > 2).length, { timeout: 10_000 }).toBe(2);
       expect(await liveConnectionCount(side.page)).toBe(2);
       // The default 2,500 kbit/s upload budget is split between the two copies sent.
-      await expect.poll(() => videoSenderCaps(side.page), { timeout: 5_000 }).toEqual([
-        { maxBitrate: 1_250_000, scale: 1 },
-        { maxBitrate: 1_250_000, scale: 1 },
-      ]);
+      await expect.poll(async () => (await videoSenderCaps(side.page)).map((cap) => cap.maxBitrate), { timeout: 5_000 }).toEqual([1_250_000, 1_250_000]);
+    }
+    // Each copy is no larger than the tile it is drawn in on the other side.
+    const people = [
+      { call: aliceCall, name: 'Alice' },
+      { call: bobCall, name: 'Bob' },
+      { call: carolCall, name: 'Carol' },
+    ];
+    for (const sender of people) {
+      const expected = await Promise.all(people.filter((p) => p !== sender).map((receiver) => expectedScale(sender.call, sender.name, receiver.call)));
+      await expect.poll(async () => (await videoSenderCaps(sender.call.page)).map((cap) => cap.scale).sort(), { timeout: 5_000 }).toEqual(expected.sort());
     }
     expect(await server.roomCount()).toBe(1);
   });
@@ -302,7 +353,7 @@ describe('a one-to-one call', () => {
       expect((await remoteVideoProgress(side.page, 1_000)).frames).toBeGreaterThan(5);
       expect(await side.state()).toBe('in-call');
       // With one person left to send to, that copy gets the whole budget back.
-      await expect.poll(() => videoSenderCaps(side.page), { timeout: 5_000 }).toEqual([{ maxBitrate: 2_500_000, scale: 1 }]);
+      await expect.poll(async () => (await videoSenderCaps(side.page)).map((cap) => cap.maxBitrate), { timeout: 5_000 }).toEqual([2_500_000]);
     }
   });
 

@@ -12,6 +12,7 @@ import {
   maxChunkHeaderBytes,
   maxDisplayNameChars,
   maxFileBytes,
+  maxShownSidePx,
   maxRoomMessageBytes,
   minChunkBytes,
   newRoomItemId,
@@ -47,7 +48,8 @@ const fileCancel = { v: 1, type: 'file-cancel', transferId, reason: 'receiver-ca
 const fileDone = { v: 1, type: 'file-done', transferId } as const;
 const fileFailed = { v: 1, type: 'file-failed', transferId, reason: 'hash-mismatch' } as const;
 const bye = { v: 1, type: 'bye' } as const;
-const everyMessage: RoomMessage[] = [hello, mediaState, chat, fileOffer, fileEnd, fileCancel, fileDone, fileFailed, bye];
+const shownSize = { v: 1, type: 'shown-size', width: 640, height: 352 } as const;
+const everyMessage: RoomMessage[] = [hello, mediaState, chat, fileOffer, fileEnd, fileCancel, fileDone, fileFailed, bye, shownSize];
 
 /** A valid bye padded with an ignored field until it is `length` characters long. */
 function paddedBye(length: number, padChar = ' '): string {
@@ -119,6 +121,8 @@ describe('parseRoomMessage', () => {
     { name: 'a bye with fields from a newer sender, which are dropped', data: json({ ...bye, why: 'x' }), message: bye },
     { name: 'a chat with an extra field, which is dropped', data: json({ ...chat, html: '<b>x</b>' }), message: chat },
     { name: 'a message of exactly the size limit', data: paddedBye(maxRoomMessageBytes), message: bye },
+    { name: 'a shown size of one pixel', data: json({ ...shownSize, width: 1, height: 1 }), message: { ...shownSize, width: 1, height: 1 } },
+    { name: 'a shown size of an 8K screen', data: json({ ...shownSize, width: maxShownSidePx, height: 4320 }), message: { ...shownSize, width: maxShownSidePx, height: 4320 } },
   ])('accepts $name', ({ data, message }) => {
     expect(parseRoomMessage(data)).toEqual(message);
   });
@@ -202,6 +206,10 @@ describe('parseRoomMessage', () => {
     { name: 'a failure for an unknown reason', data: json({ ...fileFailed, reason: 'toString' }) },
     { name: 'a failure reason borrowed from cancel', data: json({ ...fileFailed, reason: 'sender-cancelled' }) },
     { name: 'a done with a transfer id carrying markup', data: json({ ...fileDone, transferId: '<img src=x>' }) },
+    { name: 'a shown size of zero', data: json({ ...shownSize, width: 0 }) },
+    { name: 'a shown size wider than an 8K screen', data: json({ ...shownSize, width: maxShownSidePx + 1 }) },
+    { name: 'a shown size of fractional pixels', data: json({ ...shownSize, height: 351.5 }) },
+    { name: 'a negative shown size', data: json({ ...shownSize, height: -352 }) },
   ])('rejects $name', ({ data }) => {
     expect(parseRoomMessage(data)).toBeNull();
   });

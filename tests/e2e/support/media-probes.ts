@@ -172,3 +172,36 @@ export async function selectedCandidateTypes(page: Page): Promise<{ local: strin
     return pairs;
   });
 }
+
+/** The box (CSS pixels times devicePixelRatio) in which this page draws the tile named `name`. */
+export async function tileBox(page: Page, name: string): Promise<{ cssWidth: number; cssHeight: number; dpr: number }> {
+  return page.evaluate((who) => {
+    const tile = [...document.querySelectorAll('figure.tile[data-peer]')].find((f) => f.querySelector('figcaption .name')?.textContent === who);
+    if (!tile) throw new Error(`no tile named ${who}`);
+    const box = tile.getBoundingClientRect();
+    return { cssWidth: box.width, cssHeight: box.height, dpr: window.devicePixelRatio };
+  }, name);
+}
+
+/** The size our camera captures at, from the live video sender's track. */
+export async function sentVideoSize(page: Page): Promise<{ width: number; height: number }> {
+  return page.evaluate(() => {
+    const pc = (window as unknown as PcWindow).__pcs.find((p) => p.connectionState !== 'closed');
+    const settings = pc?.getSenders().find((s) => s.track?.kind === 'video')?.track?.getSettings();
+    return { width: settings?.width ?? 0, height: settings?.height ?? 0 };
+  });
+}
+
+/** The height of the frames each live connection decodes, from inbound-rtp. */
+export async function receivedFrameHeights(page: Page): Promise<number[]> {
+  return page.evaluate(async () => {
+    const heights: number[] = [];
+    for (const pc of (window as unknown as PcWindow).__pcs) {
+      if (pc.connectionState === 'closed') continue;
+      (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+        if (s.type === 'inbound-rtp' && s.kind === 'video') heights.push(Number(s.frameHeight ?? 0));
+      });
+    }
+    return heights;
+  });
+}

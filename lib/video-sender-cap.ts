@@ -1,0 +1,82 @@
+/**
+ * How much of our video one person gets: their share of the uplink budget, and no more
+ * pixels than they show. Both change at any time (people arrive, windows resize, the
+ * camera or a shared screen takes over), and a peer may send sizes as fast as it likes,
+ * so changes are coalesced and applied one setParameters at a time.
+ */
+import { fitCap, type PixelSize, type VideoCap } from './uplink-budget';
+
+/** A hostile or jittery peer cannot make us reconfigure the encoder more often than this. */
+export const minCapIntervalMs = 500;
+
+/** The part of RTCRtpSender this needs, so the rules can be tested without a browser. */
+export interface CappableSender {
+  readonly track: Pick<MediaStreamTrack, 'getSettings'> | null;
+  getParameters(): RTCRtpSendParameters;
+  setParameters(parameters: RTCRtpSendParameters): Promise<void>;
+}
+
+export class VideoSenderCap {
+  readonly #sender: CappableSender;
+  readonly #sleep: (ms: number) => Promise<void>;
+  #budget: VideoCap | null = null;
+  #shown: PixelSize | null = null;
+  #dirty = false;
+  #running: Promise<void> | null = null;
+
+  constructor(sender: CappableSender, sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms))) {
+    this.#sender = sender;
+    this.#sleep = sleep;
+  }
+
+  /** Our share of the uplink for this person. */
+  setBudget(budget: VideoCap): Promise<void> {
+    this.#budget = budget;
+    return this.#apply();
+  }
+
+  /** The box they draw us in, as they told us. */
+  setShown(size: PixelSize): Promise<void> {
+    this.#shown = size;
+    return this.#apply();
+  }
+
+  /** The sender's track changed (camera, screen): its size may have too. */
+  sourceChanged(): Promise<void> {
+    return this.#apply();
+  }
+
+  #apply(): Promise<void> {
+    this.#dirty = true;
+    this.#running ??= this.#drain().finally(() => (this.#running = null));
+    return this.#running;
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#dirty) {
+      this.#dirty = false;
+      const changed = await this.#set();
+      if (changed && this.#dirty) await this.#sleep(minCapIntervalMs);
+    }
+  }
+
+  /** Applies the cap; false when there was nothing to change. */
+  async #set(): Promise<boolean> {
+    if (!this.#budget) return false;
+    const settings = this.#sender.track?.getSettings();
+    const source = settings?.width && settings.height ? { width: settings.width, height: settings.height } : null;
+    const cap = fitCap(this.#budget, source, this.#shown);
+    const parameters = this.#sender.getParameters();
+    // No encodings until negotiation made them; the next change applies the cap.
+    if (parameters.encodings.length === 0) return false;
+    const same = parameters.encodings.every((e) => e.maxBitrate === cap.maxBitrateBps && (e.scaleResolutionDownBy ?? 1) === cap.scaleResolutionDownBy);
+    if (same) return false;
+    parameters.encodings = parameters.encodings.map((encoding) => ({
+      ...encoding,
+      maxBitrate: cap.maxBitrateBps,
+      scaleResolutionDownBy: cap.scaleResolutionDownBy,
+    }));
+    await this.#sender.setParameters(parameters);
+    return true;
+  }
+}

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { type CappableSender, VideoSenderCap } from '../../lib/video-sender-cap';
+
+/** A sender that records every setParameters, and lets a test hold one in flight. */
+function fakeSender(width = 1280, height = 720) {
+  let encodings: RTCRtpEncodingParameters[] = [{}];
+  const applied: { maxBitrate?: number; scale?: number }[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const sender: CappableSender & { size: { width: number; height: number } } = {
+    size: { width, height },
+    track: { getSettings: () => ({ width: sender.size.width, height: sender.size.height }) },
+    getParameters: () => ({ encodings: encodings.map((e) => ({ ...e })) }) as RTCRtpSendParameters,
+    setParameters: async (parameters) => {
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      encodings = parameters.encodings;
+      applied.push({ maxBitrate: encodings[0]!.maxBitrate, scale: encodings[0]!.scaleResolutionDownBy });
+      inFlight -= 1;
+    },
+  };
+  return { sender, applied, maxInFlight: () => maxInFlight };
+}
+
+const budget = { maxBitrateBps: 1_250_000, scaleResolutionDownBy: 1 };
+const noWait = () => Promise.resolve();
+
+describe('capping one copy of our video', () => {
+  it('applies the budget, then the size they show us at', async () => {
+    const { sender, applied } = fakeSender();
+    const cap = new VideoSenderCap(sender, noWait);
+    await cap.setBudget(budget);
+    await cap.setShown({ width: 640, height: 352 });
+    expect(applied).toEqual([
+      { maxBitrate: 1_250_000, scale: 1 },
+      { maxBitrate: 1_250_000, scale: 2 },
+    ]);
+  });
+
+  it('does nothing before a budget is known, and nothing when the cap is unchanged', async () => {
+    const { sender, applied } = fakeSender();
+    const cap = new VideoSenderCap(sender, noWait);
+    await cap.setShown({ width: 640, height: 352 });
+    expect(applied).toEqual([]);
+    await cap.setBudget(budget);
+    await cap.setShown({ width: 640, height: 352 });
+    await cap.setShown({ width: 640, height: 352 });
+    expect(applied).toHaveLength(1);
+  });
+
+  it('a flood of sizes is coalesced: one call in flight, and only the newest applied after it', async () => {
+    const { sender, applied, maxInFlight } = fakeSender();
+    const waits: number[] = [];
+    const cap = new VideoSenderCap(sender, async (ms) => void waits.push(ms));
+    const done = [cap.setBudget(budget)];
+    for (let height = 100; height < 700; height += 6) done.push(cap.setShown({ width: Math.round((height * 16) / 9), height }));
+    await Promise.all(done);
+    expect(maxInFlight()).toBe(1);
+    expect(applied.length).toBeLessThanOrEqual(2);
+    expect(applied.at(-1)!.scale).toBe(Math.round((720 / 694) * 100) / 100);
+    expect(waits.every((ms) => ms >= 500)).toBe(true);
+  });
+
+  it('a new source (a shared screen) is fitted again', async () => {
+    const { sender, applied } = fakeSender();
+    const cap = new VideoSenderCap(sender, noWait);
+    await cap.setBudget(budget);
+    await cap.setShown({ width: 960, height: 544 });
+    sender.size = { width: 1920, height: 1080 };
+    await cap.sourceChanged();
+    expect(applied.map((a) => a.scale)).toEqual([1, 1.32, 1.99]);
+  });
+});

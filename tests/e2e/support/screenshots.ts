@@ -1,13 +1,18 @@
-/** The README's pictures: taken from the real extension during the e2e run, into docs/screenshots. */
+/**
+ * Pictures of the real extension, taken during the e2e run. A test run writes them to a
+ * scratch folder, so `npm test` leaves the checkout as it found it; `npm run screenshots`
+ * points PEERCALL_SCREENSHOTS_DIR at docs/screenshots to refresh the README's on purpose.
+ */
 import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 
-const dir = resolve('docs/screenshots');
+export const screenshotsDir = resolve(process.env.PEERCALL_SCREENSHOTS_DIR ?? join(tmpdir(), 'peercall-screenshots'));
 
 export async function saveScreenshot(target: Page | Locator, name: string): Promise<void> {
-  mkdirSync(dir, { recursive: true });
-  const path = resolve(dir, `${name}.png`);
+  mkdirSync(screenshotsDir, { recursive: true });
+  const path = join(screenshotsDir, `${name}.png`);
   if ('goto' in target) await target.screenshot({ path, animations: 'disabled', fullPage: true });
   else await target.screenshot({ path, animations: 'disabled' });
 }

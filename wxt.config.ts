@@ -1,5 +1,5 @@
 import { defineConfig } from 'wxt';
-import { shortcuts } from './lib/call-remote';
+import { shortcuts } from './lib/extension/call-remote';
 
 const extensionPagesCsp = "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'";
 

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { defaultChunkBytes, highWaterBytes, lowWaterBytes } from '../lib/file-transfer-plan';
+import { defaultChunkBytes, highWaterBytes, lowWaterBytes } from '../lib/files/file-transfer-plan';
 import type { Profile } from '../tests/e2e/support/browser';
 import { type CallTab, openPopup } from '../tests/e2e/support/pages';
 import { closeExtensionPages, leaveAll, stepTimeoutMs } from './call-tabs';

@@ -1,9 +1,9 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { type CallId, inviteLink } from '../lib/call-id';
-import { endMessage } from '../lib/call-state';
-import type { CallSession } from '../lib/call-session';
-import { t } from '../lib/i18n';
-import { describeSignaling } from '../lib/signaling-status';
+import { type CallId, inviteLink } from '../lib/call/call-id';
+import { endMessage } from '../lib/call/call-state';
+import type { CallSession } from '../lib/call/call-session';
+import { t } from '../lib/i18n/i18n';
+import { describeSignaling } from '../lib/signaling/signaling-status';
 import { CallIdPanel } from './CallIdPanel';
 import { ChatPanel } from './ChatPanel';
 import { Controls } from './Controls';

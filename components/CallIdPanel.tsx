@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { t } from '../lib/i18n';
+import { t } from '../lib/i18n/i18n';
 
 export interface CallIdPanelProps {
   callId: string;

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
-import type { ChatEntry } from '../lib/chat-log';
-import { t } from '../lib/i18n';
-import { linkify } from '../lib/chat-links';
+import type { ChatEntry } from '../lib/call/chat-log';
+import { t } from '../lib/i18n/i18n';
+import { linkify } from '../lib/call/chat-links';
 
 export interface ChatPanelProps {
   entries: readonly ChatEntry[];

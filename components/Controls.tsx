@@ -1,7 +1,7 @@
 import { render } from 'preact';
-import type { CallSession } from '../lib/call-session';
-import { t } from '../lib/i18n';
-import { canPictureInPicture, openPictureInPicture } from '../lib/picture-in-picture';
+import type { CallSession } from '../lib/call/call-session';
+import { t } from '../lib/i18n/i18n';
+import { canPictureInPicture, openPictureInPicture } from '../lib/media/picture-in-picture';
 import { SessionPip } from './PipView';
 import { DevicePicker } from './DevicePicker';
 

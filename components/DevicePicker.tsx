@@ -1,5 +1,5 @@
-import type { Device } from '../lib/devices';
-import { t } from '../lib/i18n';
+import type { Device } from '../lib/media/devices';
+import { t } from '../lib/i18n/i18n';
 
 export interface DevicePickerProps {
   name: string;

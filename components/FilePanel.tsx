@@ -1,8 +1,8 @@
 import type { ReadonlySignal } from '@preact/signals-core';
 import { useRef, useState } from 'preact/hooks';
-import { formatBytes } from '../lib/file-transfer-plan';
-import type { TransferView } from '../lib/file-transfers';
-import { t } from '../lib/i18n';
+import { formatBytes } from '../lib/files/file-transfer-plan';
+import type { TransferView } from '../lib/files/file-transfers';
+import { t } from '../lib/i18n/i18n';
 
 export interface FilePanelProps {
   /** Read here, not by the parent: a moving progress bar re-renders this panel alone. */

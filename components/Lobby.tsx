@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { CallSession } from '../lib/call-session';
-import { t } from '../lib/i18n';
-import { MicMeter } from '../lib/mic-meter';
-import { maxDisplayNameChars } from '../lib/room-protocol';
+import type { CallSession } from '../lib/call/call-session';
+import { t } from '../lib/i18n/i18n';
+import { MicMeter } from '../lib/media/mic-meter';
+import { maxDisplayNameChars } from '../lib/call/room-protocol';
 import { DevicePicker } from './DevicePicker';
 import { VideoTile } from './VideoTile';
 

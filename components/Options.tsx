@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
-import { t } from '../lib/i18n';
-import { normalizeDisplayName } from '../lib/room-protocol';
-import { formatIceServers, parseIceServers, parseSignalingKey, parseSignalingUrl, parseUplinkBudgetKbps, type Settings } from '../lib/settings';
+import { t } from '../lib/i18n/i18n';
+import { normalizeDisplayName } from '../lib/call/room-protocol';
+import { formatIceServers, parseIceServers, parseSignalingKey, parseSignalingUrl, parseUplinkBudgetKbps, type Settings } from '../lib/call/settings';
 
 export interface OptionsProps {
   initial: Settings;

@@ -1,8 +1,8 @@
 import { useEffect } from 'preact/hooks';
-import type { CallSession } from '../lib/call-session';
-import { isActive } from '../lib/call-state';
-import { t } from '../lib/i18n';
-import type { Participant } from '../lib/peer-link';
+import type { CallSession } from '../lib/call/call-session';
+import { isActive } from '../lib/call/call-state';
+import { t } from '../lib/i18n/i18n';
+import type { Participant } from '../lib/call/peer-link';
 import { VideoTile } from './VideoTile';
 
 export interface PipViewProps {

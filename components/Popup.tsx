@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { CallStatus, ControlAction } from '../lib/call-remote';
-import { t } from '../lib/i18n';
-import { popupView } from '../lib/popup-view';
+import type { CallStatus, ControlAction } from '../lib/extension/call-remote';
+import { t } from '../lib/i18n/i18n';
+import { popupView } from '../lib/extension/popup-view';
 import { RunningCall } from './RunningCall';
 
 export interface PopupProps {

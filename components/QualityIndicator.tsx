@@ -1,5 +1,5 @@
-import type { Quality } from '../lib/connection-quality';
-import { t } from '../lib/i18n';
+import type { Quality } from '../lib/media/connection-quality';
+import { t } from '../lib/i18n/i18n';
 
 const bars = { good: 3, fair: 2, poor: 1, unknown: 0 } as const;
 

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { t } from '../lib/i18n';
+import { t } from '../lib/i18n/i18n';
 
 /**
  * The other person's voice, in an element of its own: a hidden or paused video tile

@@ -1,5 +1,5 @@
-import { t } from '../lib/i18n';
-import type { Participant } from '../lib/peer-link';
+import { t } from '../lib/i18n/i18n';
+import type { Participant } from '../lib/call/peer-link';
 
 export interface RosterProps {
   you: { name: string; micMuted: boolean; cameraOff: boolean; speaking: boolean };

@@ -1,6 +1,6 @@
-import type { ControlAction } from '../lib/call-remote';
-import { t } from '../lib/i18n';
-import type { RunningCallView } from '../lib/popup-view';
+import type { ControlAction } from '../lib/extension/call-remote';
+import { t } from '../lib/i18n/i18n';
+import type { RunningCallView } from '../lib/extension/popup-view';
 
 export interface RunningCallProps {
   view: RunningCallView;

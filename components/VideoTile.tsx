@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
-import type { Quality } from '../lib/connection-quality';
-import { t } from '../lib/i18n';
-import { type PixelSize, shownSize } from '../lib/uplink-budget';
+import type { Quality } from '../lib/media/connection-quality';
+import { t } from '../lib/i18n/i18n';
+import { type PixelSize, shownSize } from '../lib/media/uplink-budget';
 import { QualityIndicator } from './QualityIndicator';
 
 export interface VideoTileProps {

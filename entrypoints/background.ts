@@ -1,5 +1,5 @@
 import { defineBackground } from 'wxt/utils/define-background';
-import { forwardShortcuts, showCallStatusOnToolbar } from '../lib/call-remote-client';
+import { forwardShortcuts, showCallStatusOnToolbar } from '../lib/extension/call-remote-client';
 
 // No WebRTC here: the call lives in its tab. The worker may be stopped whenever it is
 // idle, so it keeps nothing: the badge follows the status the call tab stores.

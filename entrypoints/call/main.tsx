@@ -2,14 +2,14 @@ import { render } from 'preact';
 // Installs the Preact integration, so components re-render when a signal they read changes.
 import '@preact/signals';
 import { CallApp } from '../../components/CallApp';
-import { isActive } from '../../lib/call-state';
-import { type CallIntent, CallSession } from '../../lib/call-session';
-import { publishCallStatus, serveCallControl } from '../../lib/call-remote-tab';
-import { rememberIntent, serveCallTab, takeCallIntent } from '../../lib/call-tab';
-import { localizeDocument } from '../../lib/i18n';
-import { normalizeDisplayName } from '../../lib/room-protocol';
-import { parseSignalingUrl } from '../../lib/settings';
-import { displayNameItem, loadSettings } from '../../lib/settings-storage';
+import { isActive } from '../../lib/call/call-state';
+import { type CallIntent, CallSession } from '../../lib/call/call-session';
+import { publishCallStatus, serveCallControl } from '../../lib/extension/call-remote-tab';
+import { rememberIntent, serveCallTab, takeCallIntent } from '../../lib/extension/call-tab';
+import { localizeDocument } from '../../lib/i18n/i18n';
+import { normalizeDisplayName } from '../../lib/call/room-protocol';
+import { parseSignalingUrl } from '../../lib/call/settings';
+import { displayNameItem, loadSettings } from '../../lib/extension/settings-storage';
 import '../../components/style.css';
 
 localizeDocument(document, 'page.call');

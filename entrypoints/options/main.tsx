@@ -1,12 +1,12 @@
 import { render } from 'preact';
 import { Options } from '../../components/Options';
-import { newCallId } from '../../lib/call-id';
-import { checkConnectivity } from '../../lib/connectivity-check';
-import { localizeDocument } from '../../lib/i18n';
-import { checkServerHealth } from '../../lib/server-health';
-import { parseSignalingUrl } from '../../lib/settings';
-import { requestSession } from '../../lib/signaling-session';
-import { loadSettings, saveSettings } from '../../lib/settings-storage';
+import { newCallId } from '../../lib/call/call-id';
+import { checkConnectivity } from '../../lib/signaling/connectivity-check';
+import { localizeDocument } from '../../lib/i18n/i18n';
+import { checkServerHealth } from '../../lib/signaling/server-health';
+import { parseSignalingUrl } from '../../lib/call/settings';
+import { requestSession } from '../../lib/signaling/signaling-session';
+import { loadSettings, saveSettings } from '../../lib/extension/settings-storage';
 import '../../components/style.css';
 
 localizeDocument(document, 'page.options');

@@ -1,15 +1,15 @@
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { Popup } from '../../components/Popup';
-import { callError } from '../../lib/call-error';
-import { parseInvite } from '../../lib/call-id';
-import { type CallIntent } from '../../lib/call-session';
-import type { CallStatus, ControlAction } from '../../lib/call-remote';
-import { followCallStatus, sendControl } from '../../lib/call-remote-client';
-import { openCallTab } from '../../lib/call-tab';
-import { localizeDocument, t } from '../../lib/i18n';
-import { normalizeDisplayName } from '../../lib/room-protocol';
-import { displayNameItem } from '../../lib/settings-storage';
+import { callError } from '../../lib/call/call-error';
+import { parseInvite } from '../../lib/call/call-id';
+import { type CallIntent } from '../../lib/call/call-session';
+import type { CallStatus, ControlAction } from '../../lib/extension/call-remote';
+import { followCallStatus, sendControl } from '../../lib/extension/call-remote-client';
+import { openCallTab } from '../../lib/extension/call-tab';
+import { localizeDocument, t } from '../../lib/i18n/i18n';
+import { normalizeDisplayName } from '../../lib/call/room-protocol';
+import { displayNameItem } from '../../lib/extension/settings-storage';
 import '../../components/style.css';
 
 async function go(intent: CallIntent, name: string): Promise<string | null> {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSignalingServer, startSignalingServer } from '../../signaling/server';
 import { parseConfig } from '../../signaling/config';
 import { launchProfile, type Profile } from './support/browser';
-import { fitCap, shownSize } from '../../lib/uplink-budget';
+import { fitCap, shownSize } from '../../lib/media/uplink-budget';
 import {
   videoSenderCaps,
   allRemoteVideosProgress,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextActiveSpeaker } from '../../lib/active-speaker';
+import { nextActiveSpeaker } from '../../lib/call/active-speaker';
 
 const people = (...states: [string, boolean][]) => states.map(([peerId, speaking]) => ({ peerId, speaking }));
 

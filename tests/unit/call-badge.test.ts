@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { badgeFor, connectingColour, describeOthers, liveColour, mutedColour } from '../../lib/call-badge';
-import { callPhases, type CallStatus } from '../../lib/call-remote';
+import { badgeFor, connectingColour, describeOthers, liveColour, mutedColour } from '../../lib/extension/call-badge';
+import { callPhases, type CallStatus } from '../../lib/extension/call-remote';
 
 const base: CallStatus = { phase: 'in-call', startedAtMs: 0, micMuted: false, cameraOff: false, participants: 1 };
 

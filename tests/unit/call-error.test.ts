@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { callError, type CallErrorCode, mediaErrorCode } from '../../lib/call-error';
+import { callError, type CallErrorCode, mediaErrorCode } from '../../lib/call/call-error';
 
 /** Whether each code stops the call. A Record, so a new code fails to compile until it is listed here. */
 const fatalByCode: Record<CallErrorCode, boolean> = {

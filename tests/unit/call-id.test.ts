@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { type CallId, callIdLength, inviteLink, newCallId, parseCallId, parseInvite } from '../../lib/call-id';
+import { type CallId, callIdLength, inviteLink, newCallId, parseCallId, parseInvite } from '../../lib/call/call-id';
 
 const crockford = '0123456789abcdefghjkmnpqrstvwxyz';
 const callIdShape = /^[0-9a-hjkmnp-tv-z]{4}(-[0-9a-hjkmnp-tv-z]{4}){6}$/;

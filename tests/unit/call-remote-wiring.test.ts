@@ -2,11 +2,11 @@
 import { signal } from '@preact/signals-core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
-import type { CallId } from '../../lib/call-id';
-import type { CallStatus, ControllableCall } from '../../lib/call-remote';
-import { callStatusItem, followCallStatus, readCallStatus, sendControl } from '../../lib/call-remote-client';
-import { publishCallStatus, serveCallControl } from '../../lib/call-remote-tab';
-import type { CallState } from '../../lib/call-state';
+import type { CallId } from '../../lib/call/call-id';
+import type { CallStatus, ControllableCall } from '../../lib/extension/call-remote';
+import { callStatusItem, followCallStatus, readCallStatus, sendControl } from '../../lib/extension/call-remote-client';
+import { publishCallStatus, serveCallControl } from '../../lib/extension/call-remote-tab';
+import type { CallState } from '../../lib/call/call-state';
 
 const callId = 'aaaa-bbbb-cccc-dddd-eeee-ffff-gggg' as CallId;
 

@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { signal } from '@preact/signals-core';
 import { describe, expect, it, vi } from 'vitest';
-import type { CallId } from '../../lib/call-id';
+import type { CallId } from '../../lib/call/call-id';
 import {
   actionForCommand,
   applyControl,
@@ -17,9 +17,9 @@ import {
   parseControlReply,
   sameStatus,
   shortcuts,
-} from '../../lib/call-remote';
-import { type CallState, idle, isActive } from '../../lib/call-state';
-import { callError } from '../../lib/call-error';
+} from '../../lib/extension/call-remote';
+import { type CallState, idle, isActive } from '../../lib/call/call-state';
+import { callError } from '../../lib/call/call-error';
 
 const callId = 'aaaa-bbbb-cccc-dddd-eeee-ffff-gggg' as CallId;
 /** One state of each kind; the record makes a new kind of call state fail to compile here. */

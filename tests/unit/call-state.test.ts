@@ -1,8 +1,8 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { callError } from '../../lib/call-error';
-import type { CallId } from '../../lib/call-id';
-import { type CallEvent, type CallState, endMessage, idle, isActive, transition } from '../../lib/call-state';
+import { callError } from '../../lib/call/call-error';
+import type { CallId } from '../../lib/call/call-id';
+import { type CallEvent, type CallState, endMessage, idle, isActive, transition } from '../../lib/call/call-state';
 
 const callId = 'aaaa-bbbb-cccc-dddd-eeee-ffff-gggg' as CallId;
 const otherId = '0000-1111-2222-3333-4444-5555-6666' as CallId;

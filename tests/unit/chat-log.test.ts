@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { type ChatEntry, maxChatEntries, withChatEntry } from '../../lib/chat-log';
+import { type ChatEntry, maxChatEntries, withChatEntry } from '../../lib/call/chat-log';
 
 const entry = (id: string, sentAtMs: number): ChatEntry => ({ kind: 'chat', id, from: 'Ana', mine: false, text: id, sentAtMs });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quality, qualityLevel, readStats, type StatsReading } from '../../lib/connection-quality';
+import { quality, qualityLevel, readStats, type StatsReading } from '../../lib/media/connection-quality';
 
 const report = (over: { bytes?: number; received?: number; lost?: number; rtt?: number } = {}) => [
   { id: 'T1', type: 'transport', selectedCandidatePairId: 'P1' },

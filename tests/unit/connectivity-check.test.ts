@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeIceCheck, judgeIceCheck } from '../../lib/connectivity-check';
+import { describeIceCheck, judgeIceCheck } from '../../lib/signaling/connectivity-check';
 
 const stun = { urls: 'stun:stun.example.com:3478' };
 const turn = { urls: ['turn:turn.example.com:3478?transport=udp'], username: 'u', credential: 'c' };

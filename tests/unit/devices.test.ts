@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { type Device, type DeviceKind, devicesOfKind, onDevicesChanged } from '../../lib/devices';
+import { type Device, type DeviceKind, devicesOfKind, onDevicesChanged } from '../../lib/media/devices';
 
 /** What enumerateDevices() hands back, including kinds PeerCall never lists. */
 function info(kind: MediaDeviceKind, deviceId: string, label = ''): MediaDeviceInfo {

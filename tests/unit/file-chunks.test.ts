@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { type ChunkFraming, maxLeadChunks, OutgoingChunks } from '../../lib/file-chunks';
+import { type ChunkFraming, maxLeadChunks, OutgoingChunks } from '../../lib/files/file-chunks';
 
 const chunkBytes = 1024;
 /** A one-byte header holding the chunk's index, so a test can tell frames apart. */

@@ -11,8 +11,8 @@ import {
   type ReceiveProgress,
   shouldPause,
   startReceive,
-} from '../../lib/file-transfer-plan';
-import { encodeChunk, maxChunkBytes, maxChunkHeaderBytes, maxFileBytes, minChunkBytes, parseChunk } from '../../lib/room-protocol';
+} from '../../lib/files/file-transfer-plan';
+import { encodeChunk, maxChunkBytes, maxChunkHeaderBytes, maxFileBytes, minChunkBytes, parseChunk } from '../../lib/call/room-protocol';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;

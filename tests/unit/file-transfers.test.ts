@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { maxLeadChunks } from '../../lib/file-chunks';
-import { highWaterBytes } from '../../lib/file-transfer-plan';
-import { FileTransfers, type TransferView } from '../../lib/file-transfers';
-import type { FileLane } from '../../lib/file-lane';
-import { encodeChunk, encodeRoomMessage } from '../../lib/room-protocol';
+import { maxLeadChunks } from '../../lib/files/file-chunks';
+import { highWaterBytes } from '../../lib/files/file-transfer-plan';
+import { FileTransfers, type TransferView } from '../../lib/files/file-transfers';
+import type { FileLane } from '../../lib/files/file-lane';
+import { encodeChunk, encodeRoomMessage } from '../../lib/call/room-protocol';
 
 const chunkBytes = 16 * 1024;
 

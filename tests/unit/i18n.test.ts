@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { callError } from '../../lib/call-error';
-import { shortcuts } from '../../lib/call-remote';
-import { language, languageOf, type MessageKey, overrideLanguage, t, tPlural } from '../../lib/i18n';
-import { en } from '../../lib/locales/en';
-import { ko } from '../../lib/locales/ko';
+import { callError } from '../../lib/call/call-error';
+import { shortcuts } from '../../lib/extension/call-remote';
+import { language, languageOf, type MessageKey, overrideLanguage, t, tPlural } from '../../lib/i18n/i18n';
+import { en } from '../../lib/i18n/locales/en';
+import { ko } from '../../lib/i18n/locales/ko';
 
 /** Korean strings that rightly carry no Hangul: units and names that read the same in Korean. */
 const noHangulInKorean: readonly MessageKey[] = ['unit.ms', 'unit.percent', 'unit.kbps', 'unit.KB', 'unit.MB', 'unit.GB', 'unit.TB', 'badge.title', 'badge.titleWithMedia'];

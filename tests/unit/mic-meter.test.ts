@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { meterLevel } from '../../lib/mic-meter';
+import { meterLevel } from '../../lib/media/mic-meter';
 
 const wave = (amplitude: number, n = 1024) => Float32Array.from({ length: n }, (_, i) => amplitude * Math.sin((2 * Math.PI * i) / 64));
 

@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { firstWordTimeoutMs, isSilent, PeerLink, silentPeerTimeoutMs } from '../../lib/peer-link';
-import type { RemotePeer } from '../../lib/peer-transport';
+import { firstWordTimeoutMs, isSilent, PeerLink, silentPeerTimeoutMs } from '../../lib/call/peer-link';
+import type { RemotePeer } from '../../lib/signaling/peer-transport';
 
 /** Just enough of a remote for the bookkeeping under test: no senders, no media. */
 function link(): PeerLink {

@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import type { CallStatus } from '../../lib/call-remote';
-import { formatElapsed, popupView } from '../../lib/popup-view';
+import type { CallStatus } from '../../lib/extension/call-remote';
+import { formatElapsed, popupView } from '../../lib/extension/popup-view';
 
 const startedAtMs = 1_700_000_000_000;
 const base: CallStatus = { phase: 'in-call', startedAtMs, micMuted: false, cameraOff: false, participants: 1 };

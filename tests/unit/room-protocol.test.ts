@@ -24,8 +24,8 @@ import {
   roomProtocolVersion,
   safeFileName,
   safeMime,
-} from '../../lib/room-protocol';
-import { type ChatSegment, linkify } from '../../lib/chat-links';
+} from '../../lib/call/room-protocol';
+import { type ChatSegment, linkify } from '../../lib/call/chat-links';
 
 const json = (value: unknown) => JSON.stringify(value);
 const hash = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08';

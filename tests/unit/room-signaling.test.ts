@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { parseRoomEvent } from '../../lib/room-signaling';
+import { parseRoomEvent } from '../../lib/signaling/room-signaling';
 
 const room = 'k3f9-x2ab-7mqz-0h1c-wv8e-5rt4-nd6p';
 

@@ -1,8 +1,8 @@
 // @vitest-environment node
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
-import { defaultSettings } from '../../lib/settings';
-import { loadSettings, saveSettings } from '../../lib/settings-storage';
+import { defaultSettings } from '../../lib/call/settings';
+import { loadSettings, saveSettings } from '../../lib/extension/settings-storage';
 
 describe('stored settings', () => {
   beforeEach(() => fakeBrowser.reset());

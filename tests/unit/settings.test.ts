@@ -6,7 +6,7 @@ import {
   parseIceServers,
   parseSignalingKey,
   parseSignalingUrl,
-} from '../../lib/settings';
+} from '../../lib/call/settings';
 
 describe('defaultSettings', () => {
   it('points at a local PeerServer and uses no public ICE servers', () => {

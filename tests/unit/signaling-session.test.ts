@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CallId } from '../../lib/call-id';
-import { parseSession, renewDelayMs, requestSession, sessionUrl } from '../../lib/signaling-session';
+import type { CallId } from '../../lib/call/call-id';
+import { parseSession, renewDelayMs, requestSession, sessionUrl } from '../../lib/signaling/signaling-session';
 
 const endpoint = { host: '127.0.0.1', port: 9000, path: '/peerjs', secure: false, origin: 'http://127.0.0.1:9000' };
 const room = 'k3f9-x2ab-7mqz-0h1c-wv8e-5rt4-nd6p' as CallId;

@@ -6,7 +6,7 @@ import {
   maxRetryDelayMs,
   retryDelayMs,
   type SignalingStatus,
-} from '../../lib/signaling-status';
+} from '../../lib/signaling/signaling-status';
 
 describe('retryDelayMs', () => {
   it('starts at 1 s and never waits more than 30 s', () => {

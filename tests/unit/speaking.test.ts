@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { audioLevels, nextSpeaking, notSpeaking, speakingHoldMs, speakingLevel, type SpeakingState } from '../../lib/speaking';
+import { audioLevels, nextSpeaking, notSpeaking, speakingHoldMs, speakingLevel, type SpeakingState } from '../../lib/media/speaking';
 
 function run(samples: [level: number | null, atMs: number][]): boolean[] {
   let state: SpeakingState = notSpeaking;

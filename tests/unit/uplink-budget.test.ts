@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { defaultUplinkBudgetKbps, fitCap, shownSize, videoCapPerPeer } from '../../lib/uplink-budget';
+import { defaultUplinkBudgetKbps, fitCap, shownSize, videoCapPerPeer } from '../../lib/media/uplink-budget';
 
 describe('splitting the uplink budget across the mesh', () => {
   it.each([

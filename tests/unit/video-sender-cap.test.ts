@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CappableSender, VideoSenderCap } from '../../lib/video-sender-cap';
+import { type CappableSender, VideoSenderCap } from '../../lib/media/video-sender-cap';
 
 /** A sender that records every setParameters, and lets a test hold one in flight. */
 function fakeSender(width = 1280, height = 720) {

@@ -1,7 +1,7 @@
 /** What the popup shows: the running call with its controls, or Start and Join when none runs. */
 import { describeOthers } from './call-badge';
 import type { CallPhase, CallStatus } from './call-remote';
-import { t } from './i18n';
+import { t } from '../i18n/i18n';
 
 export interface RunningCallView {
   readonly phase: CallPhase;

@@ -5,7 +5,7 @@
  */
 import type { CallError } from './call-error';
 import type { CallId } from './call-id';
-import { t } from './i18n';
+import { t } from '../i18n/i18n';
 
 /** Who opened the room; it decides only how we enter it, not who may stay. */
 export type Role = 'host' | 'guest';

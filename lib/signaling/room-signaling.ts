@@ -3,7 +3,7 @@
  * what we send on the PeerJS socket, and a validator for what comes back, since the
  * server is on the network too.
  */
-import type { CallId } from './call-id';
+import type { CallId } from '../call/call-id';
 
 export type RoomRequest =
   | { type: 'ROOM-CREATE'; payload: { room: CallId } }

@@ -2,7 +2,7 @@
  * The one error path: every failure a user can hit becomes a CallError with a stable
  * code, and the UI shows its message, which always says what to do next.
  */
-import { t } from './i18n';
+import { t } from '../i18n/i18n';
 
 export type CallErrorCode =
   | 'permission-denied'

@@ -4,7 +4,7 @@
  * One getStats report per connection serves both.
  */
 import { signal } from '@preact/signals-core';
-import type { PeerLink } from './peer-link';
+import type { PeerLink } from '../call/peer-link';
 import { audioLevels, nextSpeaking, notSpeaking, type SpeakingState } from './speaking';
 
 /** Quality is measured on every this-many-th sample: once a second at four samples a second. */

@@ -3,7 +3,7 @@
  * TURN servers and says, plainly, whether STUN answered (a server-reflexive address
  * came back) and whether TURN allocated a relay. Gathering needs no other peer.
  */
-import { t } from './i18n';
+import { t } from '../i18n/i18n';
 
 export type StunVerdict = 'ok' | 'no-answer' | 'not-configured';
 export type TurnVerdict = 'ok' | 'refused' | 'no-answer' | 'not-configured';

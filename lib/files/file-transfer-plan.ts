@@ -2,7 +2,7 @@
  * How a file is cut into chunks, how fast the sender may push them, and how the
  * receiver keeps count. Pure arithmetic: the data-channel code supplies the bytes.
  */
-import { t } from './i18n';
+import { t } from '../i18n/i18n';
 
 /**
  * What a sender offers. Chrome refuses data-channel messages over 256 KiB, header

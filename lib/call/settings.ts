@@ -2,8 +2,8 @@
  * What a user can configure, and how typed text becomes a valid setting. Pure, so
  * the options page and the call tab share one validator and tests need no browser.
  */
-import { t } from './i18n';
-import { defaultUplinkBudgetKbps } from './uplink-budget';
+import { t } from '../i18n/i18n';
+import { defaultUplinkBudgetKbps } from '../media/uplink-budget';
 
 export interface Settings {
   /** Where the PeerServer lives, e.g. http://127.0.0.1:9000/peerjs */

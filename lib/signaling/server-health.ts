@@ -1,6 +1,6 @@
 /** The options page's "Test server": one GET of /health, answered in a sentence. */
-import { t } from './i18n';
-import { parseSignalingUrl } from './settings';
+import { t } from '../i18n/i18n';
+import { parseSignalingUrl } from '../call/settings';
 
 export async function checkServerHealth(signalingUrl: string, timeoutMs = 5_000): Promise<string> {
   const endpoint = parseSignalingUrl(signalingUrl);

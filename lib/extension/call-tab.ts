@@ -5,8 +5,8 @@
  */
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
-import { parseCallId } from './call-id';
-import type { CallIntent } from './call-session';
+import { parseCallId } from '../call/call-id';
+import type { CallIntent } from '../call/call-session';
 
 const intentItem = storage.defineItem<CallIntent>('session:callIntent');
 export const callTabPath = '/call.html';

@@ -4,8 +4,8 @@
  * the token expires it is traded for a new one for the same ID. The answer comes
  * from the network, so it is validated here like any peer message.
  */
-import type { CallId } from './call-id';
-import type { SignalingEndpoint } from './settings';
+import type { CallId } from '../call/call-id';
+import type { SignalingEndpoint } from '../call/settings';
 
 export interface SignalingSession {
   readonly peerId: string;

@@ -2,13 +2,13 @@
  * One other person in the call: their connection, the senders our tracks go out on,
  * and what they told us about themselves (name, microphone, camera).
  */
-import type { MediaKind } from './local-media';
-import type { RemotePeer } from './peer-transport';
+import type { MediaKind } from '../media/local-media';
+import type { RemotePeer } from '../signaling/peer-transport';
 import { isNewer, type RoomMessage } from './room-protocol';
-import { type Quality, quality, readStats, type StatsReading } from './connection-quality';
-import { nextSpeaking, notSpeaking, type SpeakingState } from './speaking';
-import type { PixelSize, VideoCap } from './uplink-budget';
-import { VideoSenderCap } from './video-sender-cap';
+import { type Quality, quality, readStats, type StatsReading } from '../media/connection-quality';
+import { nextSpeaking, notSpeaking, type SpeakingState } from '../media/speaking';
+import type { PixelSize, VideoCap } from '../media/uplink-budget';
+import { VideoSenderCap } from '../media/video-sender-cap';
 
 export interface Participant {
   readonly peerId: string;

@@ -5,7 +5,7 @@
  * storage is untrusted until a parser here says otherwise.
  */
 import type { ReadonlySignal } from '@preact/signals-core';
-import { type CallState, isActive } from './call-state';
+import { type CallState, isActive } from '../call/call-state';
 
 export const controlMessageType = 'peercall:control';
 export const controlActions = ['toggle-mute', 'toggle-camera', 'hang-up', 'focus'] as const;

@@ -3,7 +3,7 @@
  * does not end a running call (media flows peer to peer); it only stops new peers
  * from reaching us, so we retry with capped exponential backoff.
  */
-import { t } from './i18n';
+import { t } from '../i18n/i18n';
 
 export type SignalingStatus =
   | { kind: 'offline' }

@@ -4,10 +4,10 @@
  * Whoever sends media listens to `onTrackChanged` and swaps the sender's track.
  */
 import { signal } from '@preact/signals-core';
-import { type CallErrorCode, mediaErrorCode } from './call-error';
+import { type CallErrorCode, mediaErrorCode } from '../call/call-error';
 import { type Device, type DeviceKind, devicesOfKind, onDevicesChanged } from './devices';
-import { Emitter, type Unsubscribe } from './emitter';
-import { t } from './i18n';
+import { Emitter, type Unsubscribe } from '../call/emitter';
+import { t } from '../i18n/i18n';
 
 export type MediaKind = 'audio' | 'video';
 export interface TrackChange {

@@ -3,12 +3,12 @@
  * ours; every `on…` returns an unsubscribe and `dispose()` may be called twice.
  */
 import Peer, { type MediaConnection } from 'peerjs';
-import type { CallErrorCode } from './call-error';
-import { encodeRoomMessage, parseRoomMessage, type RoomMessage } from './room-protocol';
+import type { CallErrorCode } from '../call/call-error';
+import { encodeRoomMessage, parseRoomMessage, type RoomMessage } from '../call/room-protocol';
 import { parseRoomEvent, type RoomEvent, type RoomRequest } from './room-signaling';
-import type { SignalingEndpoint } from './settings';
-import { Emitter, type Unsubscribe } from './emitter';
-import { ChannelFileLane, type FileLane } from './file-lane';
+import type { SignalingEndpoint } from '../call/settings';
+import { Emitter, type Unsubscribe } from '../call/emitter';
+import { ChannelFileLane, type FileLane } from '../files/file-lane';
 
 export interface TransportOptions {
   readonly id: string;

@@ -2,7 +2,7 @@
  * Files travel on a channel of their own beside each call: reliable and ordered, so a
  * file's offer, chunks and end arrive in order, and with its own backpressure.
  */
-import { Emitter, type Unsubscribe } from './emitter';
+import { Emitter, type Unsubscribe } from '../call/emitter';
 
 /**
  * A reliable, ordered channel to one person for files: the offer, its chunks and its end

@@ -6,20 +6,20 @@ import { signal } from '@preact/signals-core';
 import { type CallError, type CallErrorCode, callError } from './call-error';
 import { type CallId, newCallId } from './call-id';
 import { type ChatEntry, withChatEntry } from './chat-log';
-import { FileTransfers } from './file-transfers';
-import { t } from './i18n';
+import { FileTransfers } from '../files/file-transfers';
+import { t } from '../i18n/i18n';
 import { type CallState, idle, isActive, transition, type CallEvent } from './call-state';
-import { LocalMedia, type MediaKind, silentPlaceholders } from './local-media';
+import { LocalMedia, type MediaKind, silentPlaceholders } from '../media/local-media';
 import { heartbeatIntervalMs, isSilent, PeerLink, type Participant, silenceCheckIntervalMs } from './peer-link';
 import { newRoomItemId, normalizeChatText, normalizeDisplayName, type RoomMessage } from './room-protocol';
-import type { IncomingCall, RemotePeer } from './peer-transport';
-import type { RoomEvent } from './room-signaling';
+import type { IncomingCall, RemotePeer } from '../signaling/peer-transport';
+import type { RoomEvent } from '../signaling/room-signaling';
 import { parseSignalingUrl, type Settings } from './settings';
-import { SignalingLink } from './signaling-link';
-import type { SignalingStatus } from './signaling-status';
+import { SignalingLink } from '../signaling/signaling-link';
+import type { SignalingStatus } from '../signaling/signaling-status';
 import { nextActiveSpeaker } from './active-speaker';
-import { LinkStats } from './link-stats';
-import { type PixelSize, videoCapPerPeer } from './uplink-budget';
+import { LinkStats } from '../media/link-stats';
+import { type PixelSize, videoCapPerPeer } from '../media/uplink-budget';
 
 export type CallIntent = { role: 'host' } | { role: 'guest'; callId: CallId };
 
@@ -93,7 +93,7 @@ export class CallSession {
   /** Tries this call's ICE servers (from Settings and from the server's session); a sentence for the person. */
   async checkConnectivity(): Promise<string> {
     const handedOut = this.#link?.serverIceServers ?? null;
-    const { checkConnectivity } = await import('./connectivity-check');
+    const { checkConnectivity } = await import('../signaling/connectivity-check');
     return checkConnectivity(this.#settings.iceServers, async () => handedOut);
   }
 

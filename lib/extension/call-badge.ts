@@ -3,7 +3,7 @@
  * about four characters) and a tooltip that says the same in words.
  */
 import type { CallPhase, CallStatus } from './call-remote';
-import { t, tPlural } from './i18n';
+import { t, tPlural } from '../i18n/i18n';
 
 export interface Badge {
   readonly text: string;

@@ -19,8 +19,8 @@ import {
   type RoomMessage,
   safeFileName,
   safeMime,
-} from './room-protocol';
-import { t, tPlural } from './i18n';
+} from '../call/room-protocol';
+import { t, tPlural } from '../i18n/i18n';
 
 export type TransferStatus = 'active' | 'done' | 'cancelled' | 'failed';
 

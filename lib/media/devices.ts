@@ -2,7 +2,7 @@
  * Device lists and what to do when they change. Browsers hide labels until media
  * permission is granted, so a nameless device still gets a readable name.
  */
-import { t } from './i18n';
+import { t } from '../i18n/i18n';
 
 export type DeviceKind = 'videoinput' | 'audioinput' | 'audiooutput';
 

@@ -5,9 +5,9 @@
  * the link is open (rooms, calls) is the session's.
  */
 import type { Signal } from '@preact/signals-core';
-import type { CallId } from './call-id';
+import type { CallId } from '../call/call-id';
 import type { PeerTransport } from './peer-transport';
-import type { Settings, SignalingEndpoint } from './settings';
+import type { Settings, SignalingEndpoint } from '../call/settings';
 import { renewDelayMs, requestSession, type SignalingSession } from './signaling-session';
 import { retryDelayMs, type SignalingStatus } from './signaling-status';
 

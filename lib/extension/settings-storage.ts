@@ -1,6 +1,6 @@
 /** The settings as WXT storage items: one typed item each, with the defaults as fallback. */
 import { storage } from 'wxt/utils/storage';
-import { defaultSettings, type Settings } from './settings';
+import { defaultSettings, type Settings } from '../call/settings';
 
 export const signalingUrlItem = storage.defineItem<string>('local:signalingUrl', {
   fallback: defaultSettings.signalingUrl,

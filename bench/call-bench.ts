@@ -1,10 +1,13 @@
 /**
- * `npm run bench` (BENCH_RUNS=n or --runs n, default 10): times the real setup, two
- * Chromium profiles with the built extension and a signaling server on loopback, and
- * prints one JSON line on stdout; progress goes to stderr. Then joins into a room of up
- * to four profiles (BENCH_ROOM_RUNS, default 10) and a 100 MB file between two
- * (BENCH_FILE_RUNS, default 3); 0 skips either. It never passes or fails on time: it
- * exits non-zero only when the setup itself breaks.
+ * `npm run bench` (BENCH_RUNS=n or --runs n, default 10): times the real setup, Chromium
+ * profiles with the built extension and a signaling server on loopback, and prints one
+ * JSON line on stdout; progress goes to stderr. Each run times PeerCall's join, the
+ * tutorial's way of joining (plain-page.ts) and the in-page floor, interleaved. Then joins
+ * into a room of up to six profiles, as apps capture and again with every camera at
+ * 320x240 (BENCH_ROOM_RUNS, default 5), and a file from one sender to one, two and three
+ * receivers (BENCH_FILE_RUNS rounds each, default 3, of BENCH_FILE_MIB, default 64); 0
+ * skips either. It never passes or fails on time: it exits non-zero only when the setup
+ * itself breaks.
  */
 import { execFileSync } from 'node:child_process';
 import { parseConfig } from '../signaling/config';
@@ -12,18 +15,21 @@ import { type RunningSignalingServer, startSignalingServer } from '../signaling/
 import buildExtension from '../tests/e2e/global-setup';
 import { chromiumPath, launchProfile, type Profile } from '../tests/e2e/support/browser';
 import { configure } from '../tests/e2e/support/pages';
-import { type FileFigures, fileNote, fileRunBudgetMs, fileThroughputFigures } from './file-throughput';
+import { fanOuts, type FileFigures, fileFanOutFigures, fileNote, fileRunBudgetMs } from './file-fanout';
 import { installProbe, measureFloorMs } from './in-page';
 import { log } from './log';
 import { measureCall } from './one-call';
+import { measurePlainPageJoinMs, startPlainPageServer } from './plain-page';
 import { type RoomFigures, roomJoinFigures, roomNote, roomRunBudgetMs } from './room-joins';
 import { median, roundTenth, summarize } from './stats';
 
 const defaultRuns = 10;
-const defaultRoomRuns = 10;
+const defaultRoomRuns = 5;
 const defaultFileRuns = 3;
-/** Person 1 starts the room and persons 2..4 join it. */
-const roomSize = 4;
+const defaultFileMiB = 64;
+/** Person 1 starts the room and persons 2..6 join it: six is the mesh's limit. */
+const roomSize = 6;
+const smallCamera: [number, number] = [320, 240];
 const floorTimeoutMs = 15_000;
 /** A hung browser must not hang CI: give up after the build, the launch and this much per run. */
 const setupBudgetMs = 180_000;
@@ -33,8 +39,10 @@ const note =
   'ms, taken in the pages (Date.now(), performance.now()). join: click on Join the call in B\'s lobby (reached from the popup, preview showing and server connected) to B\'s first remote frame ' +
   '(requestVideoFrameCallback) in the call tab it opens. cameraSwitch: A picks fake_device_2 to B\'s first frame with mean ' +
   'green < 136. floor: two RTCPeerConnections in one extension page, createOffer to first remote frame, media opened ' +
-  'before the clock. joinSteps: medians of when each step of the join happened after the click. Headless Chromium, fake ' +
-  'devices, loopback signaling; a fresh call per run, floor measured in the same run.';
+  'before the clock. joinSteps: medians of when each step of the join happened after the click. plainPageJoin: the ' +
+  'tutorial\'s way (a plain page, a WebSocket relay, one RTCPeerConnection, the member already there calls the newcomer), ' +
+  'written for this bench: click on Join, which opens the camera first, to the first remote frame, same probe. Headless ' +
+  'Chromium, fake devices, loopback signaling; a fresh call per run, floor measured in the same run, interleaved.';
 
 function runCount(argv: readonly string[], env: NodeJS.ProcessEnv): number {
   const flag = argv.findIndex((arg) => arg === '--runs' || arg.startsWith('--runs='));
@@ -97,40 +105,54 @@ async function main(): Promise<void> {
   const runs = runCount(process.argv.slice(2), process.env);
   const roomRuns = countOf(process.env.BENCH_ROOM_RUNS, 'BENCH_ROOM_RUNS', defaultRoomRuns, 0);
   const fileRuns = countOf(process.env.BENCH_FILE_RUNS, 'BENCH_FILE_RUNS', defaultFileRuns, 0);
+  const fileMiB = countOf(process.env.BENCH_FILE_MIB, 'BENCH_FILE_MIB', defaultFileMiB, 1);
   const watchdog = setTimeout(
     () => {
       log('gave up: the setup hung past its time budget');
       process.exit(2);
     },
-    setupBudgetMs + runs * runBudgetMs + roomRuns * roomRunBudgetMs + fileRuns * fileRunBudgetMs,
+    setupBudgetMs + runs * runBudgetMs + 2 * roomRuns * roomRunBudgetMs + fanOuts.length * fileRuns * fileRunBudgetMs,
   );
   watchdog.unref();
 
   log('building the extension');
   buildExtension();
   let server: RunningSignalingServer | undefined;
+  let plain: Awaited<ReturnType<typeof startPlainPageServer>> | undefined;
   const profiles: Profile[] = [];
   try {
     server = await startSignalingServer(parseConfig({ PEERCALL_PORT: '0' }, []));
     const url = server.url;
     // Everyone the room needs is launched up front: a browser launched later could meet
     // .output being rebuilt by another run on this machine.
-    profiles.push(...(await preparedProfiles(url, roomRuns > 0 ? roomSize : 2)));
+    profiles.push(...(await preparedProfiles(url, Math.max(2, roomRuns > 0 ? roomSize : 0, fileRuns > 0 ? 1 + Math.max(...fanOuts) : 0))));
     const [alice, bob] = profiles as [Profile, Profile];
+    plain = await startPlainPageServer();
     const join: number[] = [];
+    const plainJoin: number[] = [];
     const cameraSwitch: number[] = [];
     const floor: number[] = [];
     const steps: Record<string, number>[] = [];
     let failedRuns = 0;
     for (let run = 1; run <= runs; run++) {
       try {
-        const call = await measureCall(alice, bob);
-        const floorMs = await measureFloor(alice);
-        join.push(call.joinMs);
-        cameraSwitch.push(call.cameraSwitchMs);
-        steps.push(call.joinSteps);
-        floor.push(floorMs);
-        log(`run ${run}/${runs}: join ${call.joinMs} ms, camera switch ${call.cameraSwitchMs} ms, floor ${floorMs.toFixed(1)} ms`);
+        // The order rotates, so whatever the machine does over time falls on each in turn.
+        const measures = [
+          async () => {
+            const call = await measureCall(alice, bob);
+            join.push(call.joinMs);
+            cameraSwitch.push(call.cameraSwitchMs);
+            steps.push(call.joinSteps);
+          },
+          async () => {
+            plainJoin.push(await measurePlainPageJoinMs(plain!, alice, bob, floorTimeoutMs));
+          },
+          async () => {
+            floor.push(await measureFloor(alice));
+          },
+        ];
+        for (let i = 0; i < measures.length; i++) await measures[(run + i) % measures.length]!();
+        log(`run ${run}/${runs}: join ${join.at(-1)} ms, plain-page join ${plainJoin.at(-1)} ms, camera switch ${cameraSwitch.at(-1)} ms, floor ${floor.at(-1)?.toFixed(1)} ms`);
       } catch (error) {
         failedRuns += 1;
         log(`run ${run}/${runs} failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -139,16 +161,18 @@ async function main(): Promise<void> {
     if (failedRuns === runs) throw new Error('every run failed');
 
     let rooms: RoomFigures | undefined;
+    let smallRooms: RoomFigures | undefined;
     if (roomRuns > 0) {
-      log(`room: ${roomRuns} runs with ${roomSize} profiles`);
-      rooms = await roomJoinFigures(profiles, roomRuns);
+      log(`room: ${roomRuns} runs with ${roomSize} profiles, then again with every camera at ${smallCamera.join('x')}`);
+      rooms = await roomJoinFigures(profiles.slice(0, roomSize), roomRuns);
+      smallRooms = await roomJoinFigures(profiles.slice(0, roomSize), roomRuns, smallCamera);
       if (rooms.failedRoomRuns === roomRuns) throw new Error('every room run failed');
     }
     let files: FileFigures | undefined;
     if (fileRuns > 0) {
       log(`files: ${fileRuns} runs`);
-      files = await fileThroughputFigures(alice, bob, fileRuns);
-      if (files.failedFileRuns === fileRuns) throw new Error('every file run failed');
+      files = await fileFanOutFigures(profiles, fileRuns, fileMiB);
+      if (Object.values(files.fileFanOut).every((k) => k.failedRounds === fileRuns)) throw new Error('every file round failed');
     }
     const result = {
       runs,
@@ -157,8 +181,11 @@ async function main(): Promise<void> {
       cameraSwitchToRemoteFrameMs: summarize(cameraSwitch),
       floorMs: summarize(floor),
       joinToFloorRatio: Math.round((median(join) / median(floor)) * 100) / 100,
+      plainPageJoinMs: summarize(plainJoin),
+      plainPageJoinToFloorRatio: Math.round((median(plainJoin) / median(floor)) * 100) / 100,
       joinStepsMs: medianSteps(steps),
       ...rooms,
+      ...(smallRooms && { camera320x240: smallRooms }),
       ...files,
       chromium: chromiumVersion(alice),
       node: process.version,
@@ -170,6 +197,7 @@ async function main(): Promise<void> {
   } finally {
     await Promise.allSettled(profiles.map((profile) => profile.close()));
     await server?.close();
+    await plain?.close();
     clearTimeout(watchdog);
   }
 }

@@ -16,6 +16,12 @@ export interface BenchProbe {
 export type ProbeWindow = Window & { __bench: BenchProbe };
 
 /**
+ * Set in an extension page's localStorage ("320x240") to make every camera the pages of
+ * that profile open capture at that size; removed to go back. Bench runs only.
+ */
+export const cameraOverrideKey = 'peercall-bench-camera';
+
+/**
  * Init script for every page. Records when the steps of a call happen (media, the
  * signaling socket and its messages, the peer connection) and, with
  * requestVideoFrameCallback, when each remote video presents frames.
@@ -43,7 +49,13 @@ export function installProbe(): void {
     const getUserMedia = media.getUserMedia.bind(media);
     media.getUserMedia = async (constraints) => {
       mark('gumStart');
-      const stream = await getUserMedia(constraints);
+      // A variant run asks every camera for a smaller picture, to show what the CPU costs.
+      const camera = localStorage.getItem('peercall-bench-camera')?.split('x').map(Number);
+      const asked =
+        camera && constraints?.video
+          ? { ...constraints, video: { ...(typeof constraints.video === 'object' ? constraints.video : {}), width: { exact: camera[0]! }, height: { exact: camera[1]! } } }
+          : constraints;
+      const stream = await getUserMedia(asked);
       mark('gumDone');
       return stream;
     };
@@ -179,5 +191,59 @@ export async function measureFloorMs(timeoutMs: number): Promise<number> {
     receiver.close();
     for (const track of stream.getTracks()) track.stop();
     element.remove();
+  }
+}
+
+/**
+ * The floor for the k-th joiner: `pairs` RTCPeerConnection pairs in one page, set up all at
+ * once as a joiner dials everyone at once, one camera and microphone shared by all. Media
+ * is opened before the clock; the clock runs from the first createOffer to the last pair's
+ * first remote frame.
+ */
+export async function measureMeshFloorMs(plan: { pairs: number; timeoutMs: number; camera: [number, number] | null }): Promise<number> {
+  const video = plan.camera
+    ? { width: { exact: plan.camera[0] }, height: { exact: plan.camera[1] } }
+    : { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } };
+  const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video });
+  const pcs: RTCPeerConnection[] = [];
+  const elements: HTMLVideoElement[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no remote frame on every pair within ${plan.timeoutMs} ms`)), plan.timeoutMs);
+    });
+    const startedAt = performance.now();
+    const firstFrames = Array.from({ length: plan.pairs }, async () => {
+      const sender = new RTCPeerConnection({ iceServers: [] });
+      const receiver = new RTCPeerConnection({ iceServers: [] });
+      pcs.push(sender, receiver);
+      const element = document.createElement('video');
+      element.muted = true;
+      element.autoplay = true;
+      document.body.append(element);
+      elements.push(element);
+      sender.addEventListener('icecandidate', (e) => void (e.candidate && receiver.addIceCandidate(e.candidate)));
+      receiver.addEventListener('icecandidate', (e) => void (e.candidate && sender.addIceCandidate(e.candidate)));
+      for (const track of stream.getTracks()) sender.addTrack(track, stream);
+      const firstFrame = new Promise<number>((resolve) => {
+        receiver.addEventListener('track', (event) => {
+          if (event.track.kind !== 'video') return;
+          element.srcObject = new MediaStream([event.track]);
+          element.requestVideoFrameCallback(() => resolve(performance.now()));
+        });
+      });
+      await sender.setLocalDescription(await sender.createOffer());
+      await receiver.setRemoteDescription(sender.localDescription!);
+      await receiver.setLocalDescription(await receiver.createAnswer());
+      await sender.setRemoteDescription(receiver.localDescription!);
+      return firstFrame;
+    });
+    const last = Math.max(...(await Promise.race([Promise.all(firstFrames), timedOut])));
+    return last - startedAt;
+  } finally {
+    clearTimeout(timer);
+    for (const pc of pcs) pc.close();
+    for (const element of elements) element.remove();
+    for (const track of stream.getTracks()) track.stop();
   }
 }

@@ -8,9 +8,9 @@
 import type { Profile } from '../tests/e2e/support/browser';
 import { type CallTab, openPopup } from '../tests/e2e/support/pages';
 import { closeExtensionPages, joinAt, leaveAll, stepTimeoutMs } from './call-tabs';
-import type { ProbeWindow } from './in-page';
+import { cameraOverrideKey, measureMeshFloorMs, type ProbeWindow } from './in-page';
 import { log } from './log';
-import { type Summary, summarize } from './stats';
+import { median, type Summary, summarize } from './stats';
 
 /** A hung browser must not hang the run; the setup's own budget comes on top. */
 export const roomRunBudgetMs = 90_000;
@@ -19,35 +19,83 @@ export const roomNote =
   'kthJoinerSeesAllMs: person 1 starts a call, persons 2..k join in turn (separate profiles, each waiting until everyone ' +
   'sees everyone); ms from the click on Join the call in person k\'s lobby to the last of the k-1 remote videos in its call tab ' +
   'presenting its first frame (requestVideoFrameCallback, videoWidth > 0). Fresh call tabs per run; a failed run keeps ' +
-  'the joins it measured before failing.';
+  'the joins it measured before failing. kthFloorMs: k-1 RTCPeerConnection pairs set up at once in one extension page of ' +
+  'person 1, media opened before the clock, first createOffer to the last pair\'s first remote frame; measured after each ' +
+  'run. ratio: median over median. camera320x240: the same, with every camera (app and floor) captured at 320x240, to show ' +
+  'what the video\'s CPU costs when k browsers share the machine\'s cores.';
 
 export interface RoomFigures {
   readonly roomRuns: number;
   readonly failedRoomRuns: number;
   /** Keyed by k, the joiner's place in the room. */
   readonly kthJoinerSeesAllMs: Record<string, Summary>;
+  readonly kthFloorMs: Record<string, Summary>;
+  readonly kthJoinerToFloorRatio: Record<string, number>;
 }
 
-export async function roomJoinFigures(people: readonly Profile[], runs: number): Promise<RoomFigures> {
-  const joins = new Map<number, number[]>(people.slice(1).map((_, index) => [index + 2, []]));
-  let failedRoomRuns = 0;
-  for (let run = 1; run <= runs; run++) {
-    const measured: string[] = [];
+const floorTimeoutMs = 20_000;
+
+/** Every camera in these profiles captures at `camera` (null: as the app asks). */
+async function setCamera(people: readonly Profile[], camera: [number, number] | null): Promise<void> {
+  for (const profile of people) {
+    const page = await profile.context.newPage();
     try {
-      await measureRoomJoins(people, (k, ms) => {
-        joins.get(k)!.push(ms);
-        measured.push(`k=${k} ${ms} ms`);
+      await page.goto(profile.url('options.html'));
+      await page.evaluate(({ key, value }) => (value === null ? localStorage.removeItem(key) : localStorage.setItem(key, value)), {
+        key: cameraOverrideKey,
+        value: camera ? `${camera[0]}x${camera[1]}` : null,
       });
-      log(`room run ${run}/${runs}: ${measured.join(', ')}`);
-    } catch (error) {
-      failedRoomRuns += 1;
-      log(`room run ${run}/${runs} failed after ${measured.join(', ') || 'no join'}: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      await page.close();
     }
+  }
+}
+
+async function meshFloorMs(profile: Profile, pairs: number, camera: [number, number] | null): Promise<number> {
+  const page = await profile.context.newPage();
+  try {
+    await page.goto(profile.url('options.html'));
+    return await page.evaluate(measureMeshFloorMs, { pairs, timeoutMs: floorTimeoutMs, camera });
+  } finally {
+    await page.close();
+  }
+}
+
+export async function roomJoinFigures(people: readonly Profile[], runs: number, camera: [number, number] | null = null): Promise<RoomFigures> {
+  const ks = people.slice(1).map((_, index) => index + 2);
+  const joins = new Map<number, number[]>(ks.map((k) => [k, []]));
+  const floors = new Map<number, number[]>(ks.map((k) => [k, []]));
+  let failedRoomRuns = 0;
+  await setCamera(people, camera);
+  try {
+    for (let run = 1; run <= runs; run++) {
+      const measured: string[] = [];
+      try {
+        await measureRoomJoins(people, (k, ms) => {
+          joins.get(k)!.push(ms);
+          measured.push(`k=${k} ${ms} ms`);
+        });
+        const floor: string[] = [];
+        for (const k of ks) {
+          const ms = await meshFloorMs(people[0]!, k - 1, camera);
+          floors.get(k)!.push(ms);
+          floor.push(`k=${k} ${ms.toFixed(0)} ms`);
+        }
+        log(`room run ${run}/${runs}${camera ? ` (cameras ${camera.join('x')})` : ''}: ${measured.join(', ')}; floor ${floor.join(', ')}`);
+      } catch (error) {
+        failedRoomRuns += 1;
+        log(`room run ${run}/${runs} failed after ${measured.join(', ') || 'no join'}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  } finally {
+    await setCamera(people, null);
   }
   return {
     roomRuns: runs,
     failedRoomRuns,
     kthJoinerSeesAllMs: Object.fromEntries([...joins].map(([k, values]) => [k, summarize(values)])),
+    kthFloorMs: Object.fromEntries([...floors].map(([k, values]) => [k, summarize(values)])),
+    kthJoinerToFloorRatio: Object.fromEntries(ks.map((k) => [k, Math.round((median(joins.get(k)!) / median(floors.get(k)!)) * 100) / 100])),
   };
 }
 

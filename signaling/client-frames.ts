@@ -6,14 +6,20 @@
 import type { DropReason } from './metrics.js';
 import { parseRoomRequest, type RoomRequest } from './room-messages.js';
 
-/** What PeerJS relays between two peers through the server. */
-export const relayTypes = ['OFFER', 'ANSWER', 'CANDIDATE', 'LEAVE'] as const;
+/**
+ * What the server relays between two peers: PeerJS's own four, and RESTART, ours, which
+ * carries the offer and answer of an ICE restart on a call that already exists (PeerJS
+ * closes a call that receives a second OFFER).
+ */
+export const relayTypes = ['OFFER', 'ANSWER', 'CANDIDATE', 'LEAVE', 'RESTART'] as const;
 export type RelayType = (typeof relayTypes)[number];
 
 const peerIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
 
 export type ClientFrame =
   | { kind: 'heartbeat' }
+  /** The client asks whether its socket still reaches us; answered with PONG at once. */
+  | { kind: 'ping' }
   | { kind: 'room'; request: RoomRequest | { type: 'invalid' } }
   | { kind: 'relay'; type: RelayType; dst: string; payload: unknown }
   | { kind: 'refused'; reason: DropReason; detail: string };
@@ -37,6 +43,7 @@ export function parseClientFrame(data: Buffer | string, isBinary: boolean, maxFr
   }
   const { type, dst, payload } = message as { type?: unknown; dst?: unknown; payload?: unknown };
   if (type === 'HEARTBEAT') return { kind: 'heartbeat' };
+  if (type === 'PING') return { kind: 'ping' };
   const room = parseRoomRequest(message);
   if (room !== null) return { kind: 'room', request: room };
   if (typeof type !== 'string' || !(relayTypes as readonly string[]).includes(type)) {

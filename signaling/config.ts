@@ -19,8 +19,10 @@ export interface SignalingConfig {
   readonly aliveTimeoutMs: number;
   /** The most people in one room; a full mesh gets heavy past a handful. */
   readonly roomCapacity: number;
-  /** Signs peer tokens; null: a random secret for this process (one node only). */
+  /** Signs peer tokens; null: the secret kept in `secretFile`, made on first start. */
   readonly tokenSecret: string | null;
+  /** Where the server keeps its own token secret when none is set, so restarts keep sessions valid. */
+  readonly secretFile: string;
   readonly tokenTtlMs: number;
   readonly maxFrameBytes: number;
   readonly messagesPerSecond: number;
@@ -62,6 +64,7 @@ const settings = {
   aliveTimeoutMs: { env: 'PEERCALL_ALIVE_TIMEOUT_MS', flag: '--alive-timeout-ms', fallback: '60000' },
   roomCapacity: { env: 'PEERCALL_ROOM_CAPACITY', flag: '--room-capacity', fallback: '6' },
   tokenSecret: { env: 'PEERCALL_TOKEN_SECRET', flag: '--token-secret', fallback: '' },
+  secretFile: { env: 'PEERCALL_SECRET_FILE', flag: '--secret-file', fallback: '.peercall/token-secret' },
   tokenTtlMs: { env: 'PEERCALL_TOKEN_TTL_MS', flag: '--token-ttl-ms', fallback: '600000' },
   maxFrameBytes: { env: 'PEERCALL_MAX_FRAME_BYTES', flag: '--max-frame-bytes', fallback: '65536' },
   messagesPerSecond: { env: 'PEERCALL_MESSAGES_PER_SECOND', flag: '--messages-per-second', fallback: '100' },
@@ -112,6 +115,7 @@ export function parseConfig(env: Record<string, string | undefined>, argv: reado
     aliveTimeoutMs: parseInteger(read('aliveTimeoutMs'), minAliveTimeoutMs, maxAliveTimeoutMs),
     roomCapacity: parseInteger(read('roomCapacity'), 1, maxRoomCapacity),
     tokenSecret,
+    secretFile: read('secretFile').value,
     tokenTtlMs: parseInteger(read('tokenTtlMs'), 1_000, maxAliveTimeoutMs),
     maxFrameBytes: parseInteger(read('maxFrameBytes'), 1_024, 1_048_576),
     messagesPerSecond: parseInteger(read('messagesPerSecond'), 1, 100_000),

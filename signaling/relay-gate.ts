@@ -1,7 +1,7 @@
 /**
  * What stands between a signaling socket and everyone else. Each socket presents a
  * token for its peer ID; each frame is size-checked, rate-limited and validated; a
- * relayed OFFER, ANSWER, CANDIDATE or LEAVE goes only to a peer in the sender's room.
+ * relayed OFFER, ANSWER, CANDIDATE, LEAVE or RESTART goes only to a peer in the sender's room.
  * PeerServer still registers IDs and tracks heartbeats; the relaying is ours, so no
  * frame reaches a peer that these checks did not pass.
  */
@@ -120,6 +120,11 @@ export function gateFrames(
     floodRun = 0;
     const frame = parseClientFrame(data, isBinary, settings.maxFrameBytes);
     if (frame.kind === 'heartbeat') return original('message', data, isBinary);
+    if (frame.kind === 'ping') {
+      // A ping is also a heartbeat: PeerServer keeps the ID alive.
+      if (ws.readyState === ws.OPEN) ws.send('{"type":"PONG"}');
+      return original('message', Buffer.from('{"type":"HEARTBEAT"}'), false);
+    }
     if (frame.kind === 'refused') {
       refuse(frame.reason, frame.detail);
       return true;

@@ -4,7 +4,6 @@
  * inside rooms, /session for IDs and ICE servers, /health and /metrics, and a
  * graceful close that tells peers to reconnect elsewhere.
  */
-import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler } from 'express';
@@ -16,6 +15,7 @@ import { MemoryHub } from './hub.js';
 import { invitePage } from './invite-page.js';
 import { logEvent, logProblem } from './log.js';
 import { Metrics } from './metrics.js';
+import { loadOrCreateSecret } from './secret-file.js';
 import { admit, gateFrames, PendingMessages } from './relay-gate.js';
 import { sessionRoute } from './session-route.js';
 import { gateUpgrades } from './websocket-gate.js';
@@ -38,7 +38,7 @@ const hardFrameLimitFactor = 4;
 const goodbyeGraceMs = 1_000;
 
 export async function startSignalingServer(config: SignalingConfig): Promise<RunningSignalingServer> {
-  const secret = config.tokenSecret === null ? randomBytes(32) : Buffer.from(config.tokenSecret);
+  const secret = config.tokenSecret === null ? loadOrCreateSecret(config.secretFile) : Buffer.from(config.tokenSecret);
   const metrics = new Metrics();
   const hub =
     config.redisUrl === null

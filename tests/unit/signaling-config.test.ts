@@ -11,6 +11,7 @@ const defaults = {
   aliveTimeoutMs: 60_000,
   roomCapacity: 6,
   tokenSecret: null,
+  secretFile: '.peercall/token-secret',
   tokenTtlMs: 600_000,
   maxFrameBytes: 65_536,
   messagesPerSecond: 100,

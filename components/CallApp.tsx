@@ -28,7 +28,9 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall, onEnter }: C
   const notice = session.notice.value;
   const participants = session.participants.value;
   const { camera, microphone, cameraOff, micMuted, screen } = session.media;
-  const now = useSecondTicker(session.signaling.value.kind === 'retrying');
+  const signaling = session.signaling.value;
+  // Countdowns and "for how long" lines move once a second while anything is down.
+  const now = useSecondTicker(signaling.kind !== 'online' || participants.some((p) => p.presence.phase === 'reconnecting'));
   // While sharing, our own tile shows what the others see: the screen.
   const shownTrack = screen.value ?? camera.value;
   const localStream = useMemo(() => (shownTrack ? new MediaStream([shownTrack]) : null), [shownTrack]);
@@ -41,8 +43,8 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall, onEnter }: C
         <p data-testid="call-status" data-state={state.kind}>
           {t(`call.state.${state.kind}`)}
         </p>
-        <p class="signaling" data-testid="signaling-status" data-status={session.signaling.value.kind} role="status">
-          {describeSignaling(session.signaling.value, now)}
+        <p class="signaling" data-testid="signaling-status" data-status={signaling.kind} role="status">
+          {describeSignaling(signaling, now)}
         </p>
       </header>
 
@@ -92,6 +94,7 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall, onEnter }: C
                 quality={person.quality}
                 stream={person.stream}
                 placeholder={person.stream === null ? t('common.connecting') : person.cameraOff ? t('common.cameraIsOff') : null}
+                reconnectingForS={person.presence.phase === 'reconnecting' ? Math.max(0, Math.floor((now - person.presence.sinceMs) / 1000)) : null}
                 onShownSize={(size) => session.showsPeerAt(person.peerId, size)}
               />
             ))}
@@ -129,13 +132,17 @@ function inviteText(origin: string, callId: CallId): string {
   return t('call.invite', { link: inviteLink(origin, callId), callId });
 }
 
-/** Re-renders every second while a countdown is on screen. */
+/**
+ * Re-renders every second while a countdown is on screen. The clock is read at each
+ * render, not kept from the last tick: a countdown that starts between ticks must not
+ * show the time elapsed since the screen first appeared.
+ */
 function useSecondTicker(active: boolean): number {
-  const [now, setNow] = useState(Date.now());
+  const [, setTick] = useState(0);
   useEffect(() => {
     if (!active) return;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
+    const timer = setInterval(() => setTick((tick) => tick + 1), 1000);
     return () => clearInterval(timer);
   }, [active]);
-  return active ? now : Date.now();
+  return Date.now();
 }

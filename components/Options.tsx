@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { t } from '../lib/i18n/i18n';
 import { normalizeDisplayName } from '../lib/call/room-protocol';
-import { formatIceServers, parseIceServers, parseSignalingKey, parseSignalingUrl, parseUplinkBudgetKbps, type Settings } from '../lib/call/settings';
+import { formatIceServers, parseIceServers, parseSignalingKey, parseReconnectGraceSeconds, parseSignalingUrl, parseUplinkBudgetKbps, type Settings } from '../lib/call/settings';
 
 export interface OptionsProps {
   initial: Settings;
@@ -19,6 +19,7 @@ export function Options({ initial, onSave, onTest, onCheckIce }: OptionsProps) {
   const [name, setName] = useState(initial.displayName);
   const [budget, setBudget] = useState(String(initial.uplinkBudgetKbps));
   const [relayOnly, setRelayOnly] = useState(initial.relayOnly);
+  const [grace, setGrace] = useState(String(initial.reconnectGraceSeconds));
   const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
 
   const validate = (): Settings | string => {
@@ -32,7 +33,17 @@ export function Options({ initial, onSave, onTest, onCheckIce }: OptionsProps) {
     if (displayName === null) return t('common.invalidName');
     const parsedBudget = parseUplinkBudgetKbps(budget);
     if (!parsedBudget.ok) return parsedBudget.error;
-    return { signalingUrl: url.trim(), signalingKey: parsedKey.value, iceServers: parsedIce.value, displayName, uplinkBudgetKbps: parsedBudget.value, relayOnly };
+    const parsedGrace = parseReconnectGraceSeconds(grace);
+    if (!parsedGrace.ok) return parsedGrace.error;
+    return {
+      signalingUrl: url.trim(),
+      signalingKey: parsedKey.value,
+      iceServers: parsedIce.value,
+      displayName,
+      uplinkBudgetKbps: parsedBudget.value,
+      relayOnly,
+      reconnectGraceSeconds: parsedGrace.value,
+    };
   };
 
   const save = async (event: Event) => {
@@ -66,6 +77,10 @@ export function Options({ initial, onSave, onTest, onCheckIce }: OptionsProps) {
         <label>
           {t('options.uplinkBudget')}
           <input name="uplinkBudgetKbps" inputMode="numeric" value={budget} onInput={(e) => setBudget(e.currentTarget.value)} />
+        </label>
+        <label>
+          {t('options.reconnectGrace')}
+          <input name="reconnectGraceSeconds" inputMode="numeric" value={grace} onInput={(e) => setGrace(e.currentTarget.value)} />
         </label>
         <label class="check">
           <input type="checkbox" name="relayOnly" checked={relayOnly} onChange={(e) => setRelayOnly(e.currentTarget.checked)} />

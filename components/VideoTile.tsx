@@ -19,10 +19,12 @@ export interface VideoTileProps {
   mirrored?: boolean;
   /** Reports the box the picture is drawn in (device pixels) whenever it changes. */
   onShownSize?: (size: PixelSize) => void;
+  /** Their connection dropped this many seconds ago and is being repaired; null while it is up. */
+  reconnectingForS?: number | null;
 }
 
 /** One person's picture with their name, a muted badge and a ring while they speak. Always silent: voices play elsewhere. */
-export function VideoTile({ stream, placeholder, name, testId, peerId, micMuted = false, speaking = false, quality = null, mirrored = false, onShownSize }: VideoTileProps) {
+export function VideoTile({ stream, placeholder, name, testId, peerId, micMuted = false, speaking = false, quality = null, mirrored = false, onShownSize, reconnectingForS = null }: VideoTileProps) {
   const video = useRef<HTMLVideoElement>(null);
   const figure = useRef<HTMLElement>(null);
   useEffect(() => {
@@ -40,10 +42,19 @@ export function VideoTile({ stream, placeholder, name, testId, peerId, micMuted 
     observer.observe(box);
     return () => observer.disconnect();
   }, []);
-  const label = [name, micMuted && t('state.muted'), speaking && t('state.speaking')].filter(Boolean).join(', ');
+  const reconnecting = reconnectingForS !== null;
+  const label = [name, micMuted && t('state.muted'), speaking && t('state.speaking'), reconnecting && t('state.reconnecting')].filter(Boolean).join(', ');
 
   return (
-    <figure ref={figure} class={speaking ? 'tile speaking' : 'tile'} aria-label={label} data-peer={peerId} data-speaking={speaking} data-muted={micMuted}>
+    <figure
+      ref={figure}
+      class={['tile', speaking && 'speaking', reconnecting && 'reconnecting'].filter(Boolean).join(' ')}
+      aria-label={label}
+      data-peer={peerId}
+      data-speaking={speaking}
+      data-muted={micMuted}
+      data-presence={reconnecting ? 'reconnecting' : undefined}
+    >
       <video
         ref={video}
         data-testid={testId}
@@ -56,6 +67,13 @@ export function VideoTile({ stream, placeholder, name, testId, peerId, micMuted 
       {placeholder !== null && (
         <div class="placeholder" data-testid={`${testId}-placeholder`}>
           {placeholder}
+        </div>
+      )}
+      {reconnecting && (
+        // The last frame stays, dimmed: a gap is not a goodbye.
+        <div class="reconnecting-overlay" role="status" data-testid="tile-reconnecting">
+          <span class="spinner" aria-hidden="true" />
+          <span>{t('tile.reconnecting', { seconds: reconnectingForS })}</span>
         </div>
       )}
       <QualityIndicator quality={quality} />

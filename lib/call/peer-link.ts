@@ -4,6 +4,7 @@
  */
 import type { MediaKind } from '../media/local-media';
 import type { RemotePeer } from '../signaling/peer-transport';
+import { arriving, defaultPresenceRules, nextPresence, type Presence, type PresenceEvent, type PresencePhase, type PresenceRules } from './presence';
 import { isNewer, type RoomMessage } from './room-protocol';
 import { type Quality, quality, readStats, type StatsReading } from '../media/connection-quality';
 import { nextSpeaking, notSpeaking, type SpeakingState } from '../media/speaking';
@@ -21,6 +22,8 @@ export interface Participant {
   readonly speaking: boolean;
   /** How their connection to us is doing; null until measured. */
   readonly quality: Quality | null;
+  /** Whether they are here: connecting, connected, or reconnecting since `sinceMs`. */
+  readonly presence: { readonly phase: PresencePhase; readonly sinceMs: number };
 }
 
 export type Received =
@@ -36,9 +39,8 @@ export class PeerLink {
   readonly remote: RemotePeer;
   readonly #senders: Partial<Record<MediaKind, RTCRtpSender>>;
   #lastSeq: number | undefined;
-  /** When this person last sent us anything; undefined until their first message. */
-  lastHeardMs: number | undefined;
-  readonly createdAtMs: number;
+  #presence: Presence;
+  readonly #rules: PresenceRules;
   participant: Participant;
   #speaking: SpeakingState = notSpeaking;
   #lastReading: StatsReading | null = null;
@@ -46,9 +48,15 @@ export class PeerLink {
   /** The box we last told them we draw them in. */
   #toldShown: PixelSize | null = null;
 
-  constructor(remote: RemotePeer, nowMs: number) {
+  /**
+   * `previous`: the link this one replaces after a redial, whose person (their name, what
+   * they told us, that they are reconnecting) carries over to the new connection.
+   */
+  constructor(remote: RemotePeer, nowMs: number, rules: PresenceRules = defaultPresenceRules, previous?: PeerLink) {
     this.remote = remote;
-    this.createdAtMs = nowMs;
+    this.#rules = rules;
+    this.#presence = previous ? previous.#presence : arriving(nowMs);
+    this.#lastSeq = undefined;
     // Taken at creation, while every sender still has a track to tell its kind by.
     const senders = remote.peerConnection.getSenders();
     this.#senders = {
@@ -56,7 +64,22 @@ export class PeerLink {
       video: senders.find((s) => s.track?.kind === 'video'),
     };
     this.#videoCap = this.#senders.video ? new VideoSenderCap(this.#senders.video) : null;
-    this.participant = { peerId: remote.remoteId, name: null, stream: null, micMuted: false, cameraOff: false, speaking: false, quality: null };
+    this.participant = previous
+      ? { ...previous.participant, quality: null }
+      : { peerId: remote.remoteId, name: null, stream: null, micMuted: false, cameraOff: false, speaking: false, quality: null, presence: { phase: 'connecting', sinceMs: nowMs } };
+  }
+
+  get presence(): Presence {
+    return this.#presence;
+  }
+
+  /** Folds an event into whether they are here; true when their phase changed. */
+  note(event: PresenceEvent): boolean {
+    const before = this.#presence;
+    this.#presence = nextPresence(before, event, this.#rules);
+    if (this.#presence.phase === before.phase && this.#presence.sinceMs === before.sinceMs) return false;
+    this.participant = { ...this.participant, presence: { phase: this.#presence.phase, sinceMs: this.#presence.sinceMs } };
+    return this.#presence.phase !== before.phase;
   }
 
   /** Folds in a stats report; figures are over the time since the previous one. */
@@ -95,7 +118,7 @@ export class PeerLink {
 
   /** Folds a validated message from this person into what we know of them. */
   receive(message: RoomMessage, nowMs: number): Received {
-    this.lastHeardMs = nowMs;
+    this.note({ type: 'heard', atMs: nowMs });
     switch (message.type) {
       case 'hello':
         this.participant = { ...this.participant, name: message.name };
@@ -121,19 +144,5 @@ export class PeerLink {
 
 /** Everyone sends their media state this often, which doubles as a heartbeat. */
 export const heartbeatIntervalMs = 1_000;
-/**
- * A person silent this long is gone (crashed, lost their network): a closed tab is
- * noticed at once, but nothing tells us when packets simply stop arriving.
- */
-export const silentPeerTimeoutMs = 3_500;
 /** How often we look for silent people: often enough to stay well inside 5 s. */
 export const silenceCheckIntervalMs = 250;
-
-/** Someone who never got a word through in this long never really connected. */
-export const firstWordTimeoutMs = 15_000;
-
-export function isSilent(link: PeerLink, nowMs: number): boolean {
-  return link.lastHeardMs === undefined
-    ? nowMs - link.createdAtMs > firstWordTimeoutMs
-    : nowMs - link.lastHeardMs > silentPeerTimeoutMs;
-}

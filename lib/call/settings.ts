@@ -20,6 +20,8 @@ export interface Settings {
    * addresses (at the cost of the relay's latency). Needs a TURN server.
    */
   readonly relayOnly: boolean;
+  /** How long someone whose connection dropped stays in the call, shown as reconnecting, before they are removed. */
+  readonly reconnectGraceSeconds: number;
 }
 
 export const defaultSettings: Settings = {
@@ -29,7 +31,13 @@ export const defaultSettings: Settings = {
   displayName: '',
   uplinkBudgetKbps: defaultUplinkBudgetKbps,
   relayOnly: false,
+  reconnectGraceSeconds: 30,
 };
+
+export function parseReconnectGraceSeconds(text: string): Parsed<number> {
+  const value = /^\d{1,4}$/.test(text.trim()) ? Number(text.trim()) : NaN;
+  return value >= 5 && value <= 600 ? { ok: true, value } : { ok: false, error: t('settings.badGrace') };
+}
 
 export function parseUplinkBudgetKbps(text: string): Parsed<number> {
   const value = /^\d{1,6}$/.test(text.trim()) ? Number(text.trim()) : NaN;

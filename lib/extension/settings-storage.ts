@@ -32,16 +32,22 @@ export const relayOnlyItem = storage.defineItem<boolean>('local:relayOnly', {
   version: 1,
 });
 
+export const reconnectGraceSecondsItem = storage.defineItem<number>('local:reconnectGraceSeconds', {
+  fallback: defaultSettings.reconnectGraceSeconds,
+  version: 1,
+});
+
 export async function loadSettings(): Promise<Settings> {
-  const [signalingUrl, signalingKey, iceServers, displayName, uplinkBudgetKbps, relayOnly] = await Promise.all([
+  const [signalingUrl, signalingKey, iceServers, displayName, uplinkBudgetKbps, relayOnly, reconnectGraceSeconds] = await Promise.all([
     signalingUrlItem.getValue(),
     signalingKeyItem.getValue(),
     iceServersItem.getValue(),
     displayNameItem.getValue(),
     uplinkBudgetKbpsItem.getValue(),
     relayOnlyItem.getValue(),
+    reconnectGraceSecondsItem.getValue(),
   ]);
-  return { signalingUrl, signalingKey, iceServers, displayName, uplinkBudgetKbps, relayOnly };
+  return { signalingUrl, signalingKey, iceServers, displayName, uplinkBudgetKbps, relayOnly, reconnectGraceSeconds };
 }
 
 export async function saveSettings(settings: Settings): Promise<void> {
@@ -52,5 +58,6 @@ export async function saveSettings(settings: Settings): Promise<void> {
     displayNameItem.setValue(settings.displayName),
     uplinkBudgetKbpsItem.setValue(settings.uplinkBudgetKbps),
     relayOnlyItem.setValue(settings.relayOnly),
+    reconnectGraceSecondsItem.setValue(settings.reconnectGraceSeconds),
   ]);
 }

@@ -124,12 +124,27 @@ export class FileTransfers {
 
   /** Someone left: what they were sending fails, and they drop out of what we send. */
   removePerson(peerId: string): void {
+    this.#dropPerson(peerId, (name) => t('files.senderLeft', { name }));
+  }
+
+  /**
+   * Someone's connection was replaced by a new one (a redial after the old one broke):
+   * what was in flight on the old lane fails with that reason, and new files use the new lane.
+   */
+  replaceLane(peerId: string, lane: FileLane): void {
+    const person = this.#people.get(peerId);
+    if (!person) return;
+    this.#dropPerson(peerId, (name) => t('files.connectionLost', { name }));
+    this.addPerson(peerId, lane, person.name);
+  }
+
+  #dropPerson(peerId: string, why: (name: string) => string): void {
     const person = this.#people.get(peerId);
     if (!person) return;
     person.stop();
     this.#people.delete(peerId);
     for (const incoming of [...this.#incoming.values()]) {
-      if (incoming.from === peerId) this.#endIncoming(incoming, 'failed', t('files.senderLeft', { name: person.name() }));
+      if (incoming.from === peerId) this.#endIncoming(incoming, 'failed', why(person.name()));
     }
     for (const outgoing of this.#outgoing.values()) {
       const recipient = outgoing.recipients.get(peerId);

@@ -5,7 +5,8 @@
 import Peer, { type MediaConnection } from 'peerjs';
 import type { CallErrorCode } from '../call/call-error';
 import { encodeRoomMessage, parseRoomMessage, type RoomMessage } from '../call/room-protocol';
-import { parseRoomEvent, type RoomEvent, type RoomRequest } from './room-signaling';
+import { IceRestarter, type RestartDescription } from './ice-restart';
+import { parseRestartMessage, parseRoomEvent, type RoomEvent, type RoomRequest } from './room-signaling';
 import type { SignalingEndpoint } from '../call/settings';
 import { Emitter, type Unsubscribe } from '../call/emitter';
 import { ChannelFileLane, type FileLane } from '../files/file-lane';
@@ -24,6 +25,9 @@ export interface TransportOptions {
 /** `turn-refused`: relay-only, and the TURN server refused our credentials, so no path can exist. */
 export type RemoteEnd = 'left' | 'failed' | 'turn-refused';
 
+/** Whether the call's network path carries packets: `lost` when ICE is disconnected or failed. */
+export type TransportState = 'connected' | 'lost';
+
 export interface RemotePeer {
   readonly remoteId: string;
   /** The one RTCPeerConnection of this call; its senders are what replaceTrack acts on. */
@@ -34,9 +38,13 @@ export interface RemotePeer {
   onConnected(listener: () => void): Unsubscribe;
   onControl(listener: (message: RoomMessage) => void): Unsubscribe;
   onEnded(listener: (why: RemoteEnd) => void): Unsubscribe;
+  /** After the first connection: the path was lost, or found again (after an ICE restart, say). */
+  onTransport(listener: (state: TransportState) => void): Unsubscribe;
   /** A message from this peer failed validation and was dropped. */
   onMalformed(listener: () => void): Unsubscribe;
   sendControl(message: RoomMessage): void;
+  /** Offers the other side a new ICE path on the same connection (through the signaling server). */
+  restartIce(): Promise<void>;
   close(): void;
 }
 
@@ -78,10 +86,15 @@ export class PeerTransport {
   readonly #errors = new Emitter<CallErrorCode>();
   readonly #incoming = new Emitter<IncomingCall>();
   readonly #roomEvents = new Emitter<RoomEvent>();
+  readonly #serverWords = new Emitter<void>();
+  /** Calls by PeerJS connection ID, so a RESTART finds the call it belongs to. */
+  readonly #remotes = new Map<string, PeerJsRemote>();
+  readonly #id: string;
   #disposed = false;
 
   constructor(options: TransportOptions) {
     const { endpoint } = options;
+    this.#id = options.id;
     this.#peer = new Peer(options.id, {
       host: endpoint.host,
       port: endpoint.port,
@@ -98,11 +111,30 @@ export class PeerTransport {
     this.#peer.on('disconnected', () => this.#lost.emit());
     this.#peer.on('error', (error) => this.#errors.emit(peerErrorCode(String(error.type))));
     this.#peer.on('call', (call) => this.#incoming.emit(this.#incomingCall(call)));
-    // Room messages share the signaling socket; PeerJS ignores the types it does not know.
+    // Room messages and restarts share the signaling socket; PeerJS ignores the types it does not know.
     this.#peer.socket.on('message', (message: unknown) => {
+      this.#serverWords.emit();
       const event = parseRoomEvent(message);
-      if (event) this.#roomEvents.emit(event);
+      if (event) return this.#roomEvents.emit(event);
+      const restart = parseRestartMessage(message);
+      const remote = restart && this.#remotes.get(restart.connectionId);
+      if (remote && remote.remoteId === restart.from) void remote.receiveRestart(restart.description);
     });
+  }
+
+  /** Anything the server sent: proof the socket still reaches it. */
+  onServerWord(listener: () => void): Unsubscribe {
+    return this.#serverWords.on(listener);
+  }
+
+  /** Asks the server for a PONG, so a dead socket shows itself by silence. */
+  ping(): void {
+    if (this.#peer.open) this.#peer.socket.send({ type: 'PING' });
+  }
+
+  /** Gives up on a socket that stopped answering; the link then reconnects as after any drop. */
+  dropSignaling(): void {
+    if (!this.#disposed && !this.#peer.disconnected) this.#peer.disconnect();
   }
 
   onOpen(listener: () => void): Unsubscribe {
@@ -137,14 +169,25 @@ export class PeerTransport {
   }
 
   call(remoteId: string, stream: MediaStream): RemotePeer {
-    return new PeerJsRemote(this.#peer.call(remoteId, stream));
+    return this.#track(new PeerJsRemote(this.#peer.call(remoteId, stream), this.#id, (connectionId, d) => this.#sendRestart(remoteId, connectionId, d)));
+  }
+
+  #sendRestart(remoteId: string, connectionId: string, description: RestartDescription): void {
+    if (this.#peer.open) this.#peer.socket.send({ type: 'RESTART', dst: remoteId, payload: { connectionId, description } });
+  }
+
+  #track(remote: PeerJsRemote): PeerJsRemote {
+    this.#remotes.set(remote.connectionId, remote);
+    remote.onEnded(() => this.#remotes.delete(remote.connectionId));
+    return remote;
   }
 
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
     this.sendRoomRequest({ type: 'ROOM-LEAVE' });
-    for (const emitter of [this.#opened, this.#lost, this.#errors, this.#incoming, this.#roomEvents]) emitter.clear();
+    for (const emitter of [this.#opened, this.#lost, this.#errors, this.#incoming, this.#roomEvents, this.#serverWords]) emitter.clear();
+    this.#remotes.clear();
     this.#peer.destroy();
   }
 
@@ -154,7 +197,7 @@ export class PeerTransport {
       answer: (stream) => {
         // PeerJS creates an answered call's RTCPeerConnection in answer(); the remote needs it.
         call.answer(stream);
-        return new PeerJsRemote(call);
+        return this.#track(new PeerJsRemote(call, this.#id, (connectionId, d) => this.#sendRestart(call.peer, connectionId, d)));
       },
       reject: () => call.close(),
     };
@@ -163,6 +206,10 @@ export class PeerTransport {
 
 class PeerJsRemote implements RemotePeer {
   readonly #call: MediaConnection;
+  readonly #localId: string;
+  readonly #sendRestart: (connectionId: string, description: RestartDescription) => void;
+  readonly #transport = new Emitter<TransportState>();
+  #restarter: IceRestarter | null = null;
   readonly #streams = new Emitter<MediaStream>();
   readonly #control = new Emitter<RoomMessage>();
   readonly #dropped = new Emitter<void>();
@@ -173,8 +220,10 @@ class PeerJsRemote implements RemotePeer {
   #closed = false;
   readonly files: ChannelFileLane;
 
-  constructor(call: MediaConnection) {
+  constructor(call: MediaConnection, localId: string, sendRestart: (connectionId: string, description: RestartDescription) => void) {
     this.#call = call;
+    this.#localId = localId;
+    this.#sendRestart = sendRestart;
     this.files = new ChannelFileLane(call.peerConnection);
     // PeerJS emits `stream` once per track with the same MediaStream; listeners get it once.
     let seen: MediaStream | null = null;
@@ -197,6 +246,9 @@ class PeerJsRemote implements RemotePeer {
   get remoteId(): string {
     return this.#call.peer;
   }
+  get connectionId(): string {
+    return this.#call.connectionId;
+  }
   get peerConnection(): RTCPeerConnection {
     return this.#call.peerConnection;
   }
@@ -216,6 +268,17 @@ class PeerJsRemote implements RemotePeer {
   onMalformed(listener: () => void): Unsubscribe {
     return this.#dropped.on(listener);
   }
+  onTransport(listener: (state: TransportState) => void): Unsubscribe {
+    return this.#transport.on(listener);
+  }
+
+  async restartIce(): Promise<void> {
+    await this.#restarter?.restart();
+  }
+
+  async receiveRestart(description: RestartDescription): Promise<void> {
+    await this.#restarter?.receive(description).catch((error: unknown) => console.warn('PeerCall: an ICE restart failed', error));
+  }
 
   sendControl(message: RoomMessage): void {
     const channel = this.#controlChannel;
@@ -230,7 +293,7 @@ class PeerJsRemote implements RemotePeer {
     // PeerJS leaves the RTCPeerConnection to the garbage collector; close it so media stops now.
     this.files.close();
     this.#call.peerConnection?.close();
-    for (const emitter of [this.#streams, this.#connected, this.#control, this.#ended, this.#dropped]) emitter.clear();
+    for (const emitter of [this.#streams, this.#connected, this.#control, this.#ended, this.#dropped, this.#transport]) emitter.clear();
   }
 
   #attachControlChannel(channel: RTCDataChannel): void {
@@ -255,9 +318,18 @@ class PeerJsRemote implements RemotePeer {
     const pc = this.#call.peerConnection;
     let connected = false;
     pc?.addEventListener('connectionstatechange', () => {
-      if (pc.connectionState === 'failed') this.#end('failed');
-      if (pc.connectionState !== 'connected' || connected) return;
+      const state = pc.connectionState;
+      if (connected) {
+        // Once connected, a lost path is repaired, not given up: see #takeOverIce.
+        if (state === 'disconnected' || state === 'failed') this.#transport.emit('lost');
+        if (state === 'connected') this.#transport.emit('connected');
+        return;
+      }
+      // A path never found is a failed call.
+      if (state === 'failed') this.#end('failed');
+      if (state !== 'connected') return;
       connected = true;
+      this.#takeOverIce(pc);
       this.#connected.emit();
     });
     pc?.addEventListener('icecandidateerror', (event: Event) => {
@@ -265,6 +337,18 @@ class PeerJsRemote implements RemotePeer {
       const code = (event as RTCPeerConnectionIceErrorEvent).errorCode;
       if ((code === 401 || code === 403) && pc.getConfiguration().iceTransportPolicy === 'relay') this.#end('turn-refused');
     });
+  }
+
+  /**
+   * PeerJS closes a call whose ICE fails and trickles candidates through its OFFER's
+   * connection; from here on the connection's ICE is ours: restarts carry their
+   * candidates in their descriptions, and a failure waits for one.
+   */
+  #takeOverIce(pc: RTCPeerConnection): void {
+    pc.oniceconnectionstatechange = null;
+    pc.onicecandidate = null;
+    // The lower ID keeps its offer in a collision; the higher one yields.
+    this.#restarter = new IceRestarter(pc, this.#localId > this.remoteId, (description) => this.#sendRestart(this.connectionId, description));
   }
 
   #end(why: RemoteEnd): void {

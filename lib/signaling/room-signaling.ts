@@ -44,3 +44,29 @@ export function parseRoomEvent(message: unknown): RoomEvent | null {
       return null;
   }
 }
+
+/** An SDP's worth of text; the server refuses frames past 64 KiB anyway. */
+export const maxRestartSdpChars = 60_000;
+
+/**
+ * Our ICE restart message, relayed by the server between room-mates: the offer or the
+ * answer of a restart on the call `connectionId` (PeerJS's ID of that call).
+ */
+export interface RestartMessage {
+  readonly from: string;
+  readonly connectionId: string;
+  readonly description: { readonly type: 'offer' | 'answer'; readonly sdp: string };
+}
+
+/** null for anything that is not a well-formed RESTART from a peer. */
+export function parseRestartMessage(message: unknown): RestartMessage | null {
+  if (typeof message !== 'object' || message === null) return null;
+  const { type, src, payload } = message as { type?: unknown; src?: unknown; payload?: unknown };
+  if (type !== 'RESTART' || !isPeerId(src) || typeof payload !== 'object' || payload === null) return null;
+  const { connectionId, description } = payload as { connectionId?: unknown; description?: unknown };
+  if (typeof connectionId !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(connectionId)) return null;
+  if (typeof description !== 'object' || description === null) return null;
+  const { type: kind, sdp } = description as { type?: unknown; sdp?: unknown };
+  if ((kind !== 'offer' && kind !== 'answer') || typeof sdp !== 'string' || sdp.length === 0 || sdp.length > maxRestartSdpChars) return null;
+  return { from: src, connectionId, description: { type: kind, sdp } };
+}

@@ -1,15 +1,17 @@
 /**
  * Our link to the signaling server for one call: fetch a session (peer ID, token, ICE
- * servers), register through PeerJS, renew the token before it expires, and retry with
- * backoff while the server is unreachable, showing the status. What the call does once
- * the link is open (rooms, calls) is the session's.
+ * servers), register through PeerJS, renew the token before it expires, and keep the link
+ * alive. A socket can die without closing (the network changed under it, a router lost
+ * its mapping), so the link pings and gives up on a socket that stops answering; it tries
+ * again at once, then with backoff, and the moment a probe finds the server up. What the
+ * call does once the link is open (rooms, calls) is the session's.
  */
 import type { Signal } from '@preact/signals-core';
 import type { CallId } from '../call/call-id';
-import type { PeerTransport } from './peer-transport';
 import type { Settings, SignalingEndpoint } from '../call/settings';
+import type { PeerTransport } from './peer-transport';
 import { renewDelayMs, requestSession, type SignalingSession } from './signaling-session';
-import { retryDelayMs, type SignalingStatus } from './signaling-status';
+import { deadAfterMs, pingIntervalMs, probeIntervalMs, retryDelayMs, type SignalingStatus } from './signaling-status';
 
 export interface SignalingLinkHandlers {
   /** A transport exists: attach listeners for errors, calls and room events. */
@@ -20,6 +22,8 @@ export interface SignalingLinkHandlers {
   unreachable(): void;
   /** The server refused us a session: retrying will not help. */
   refused(): void;
+  /** Our own network changed or came back: paths to the others may be dead too. */
+  networkChanged(): void;
 }
 
 export class SignalingLink {
@@ -33,8 +37,15 @@ export class SignalingLink {
   #transport: PeerTransport | null = null;
   #retryAttempt = 0;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #probeTimer: ReturnType<typeof setTimeout> | undefined;
   #renewTimer: ReturnType<typeof setTimeout> | undefined;
+  #pingTimer: ReturnType<typeof setInterval> | undefined;
+  #lastServerWordMs = 0;
+  /** When the link went down; null while it is up (or was never up). */
+  #downSinceMs: number | null = null;
   #disposed = false;
+  readonly #onOnline = () => this.#networkBack();
+  readonly #onOffline = () => this.#networkGone();
 
   constructor(
     endpoint: SignalingEndpoint,
@@ -54,12 +65,19 @@ export class SignalingLink {
     return this.#transport;
   }
 
+  /** Our peer ID on the server, once a session gave us one. */
+  get peerId(): string | null {
+    return this.#session?.peerId ?? null;
+  }
+
   /** The ICE servers the server handed out for this call, once it has. */
   get serverIceServers(): readonly RTCIceServer[] | null {
     return this.#session?.iceServers ?? null;
   }
 
   async open(): Promise<void> {
+    globalThis.addEventListener?.('online', this.#onOnline);
+    globalThis.addEventListener?.('offline', this.#onOffline);
     // PeerJS loads while the session is fetched, instead of before it.
     const [module] = await Promise.all([import('./peer-transport'), this.#openSession()]);
     this.#module = module;
@@ -69,8 +87,12 @@ export class SignalingLink {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
+    globalThis.removeEventListener?.('online', this.#onOnline);
+    globalThis.removeEventListener?.('offline', this.#onOffline);
     clearTimeout(this.#retryTimer);
+    clearTimeout(this.#probeTimer);
     clearTimeout(this.#renewTimer);
+    clearInterval(this.#pingTimer);
     this.#transport?.dispose();
     this.#transport = null;
     this.#status.value = { kind: 'offline' };
@@ -83,7 +105,7 @@ export class SignalingLink {
    */
   async #openSession(): Promise<void> {
     if (this.#disposed) return;
-    this.#status.value = { kind: 'connecting' };
+    if (this.#downSinceMs === null) this.#status.value = { kind: 'connecting' };
     const result = await requestSession(this.#endpoint, this.#callId);
     if (this.#disposed) return;
     if (!result.ok) return result.problem === 'refused' ? this.#on.refused() : this.#scheduleRetry();
@@ -122,29 +144,105 @@ export class SignalingLink {
       relayOnly: this.#settings.relayOnly,
     });
     this.#transport = transport;
-    this.#status.value = { kind: 'connecting' };
+    if (this.#downSinceMs === null) this.#status.value = { kind: 'connecting' };
+    transport.onServerWord(() => (this.#lastServerWordMs = Date.now()));
     transport.onOpen(() => {
       clearTimeout(this.#retryTimer);
+      clearTimeout(this.#probeTimer);
       this.#retryAttempt = 0;
+      this.#downSinceMs = null;
+      this.#lastServerWordMs = Date.now();
       this.#status.value = { kind: 'online' };
+      this.#startPinging();
       this.#on.opened();
     });
-    transport.onSignalingLost(() => this.#scheduleRetry());
+    transport.onSignalingLost(() => this.#lost());
     this.#on.wire(transport);
   }
 
-  /** Capped exponential backoff with jitter, for fetching the session or for PeerJS's reconnect. */
-  #scheduleRetry(): void {
+  /** While online: a ping every 2 s, and a socket silent for 5 s is given up on. */
+  #startPinging(): void {
+    clearInterval(this.#pingTimer);
+    this.#pingTimer = setInterval(() => {
+      if (this.#status.value.kind !== 'online') return clearInterval(this.#pingTimer);
+      if (Date.now() - this.#lastServerWordMs > deadAfterMs) {
+        // A socket that cannot reach the server usually means our own path changed.
+        this.#on.networkChanged();
+        return this.#transport?.dropSignaling();
+      }
+      this.#transport?.ping();
+    }, pingIntervalMs);
+  }
+
+  /** The socket closed or was given up on: the first time, try again at once; after a failed try, back off. */
+  #lost(): void {
     if (this.#disposed) return;
+    clearInterval(this.#pingTimer);
+    const wasOnline = this.#status.value.kind === 'online';
+    this.#downSinceMs ??= Date.now();
+    if (!wasOnline) return this.#scheduleRetry();
+    this.#status.value = { kind: 'reconnecting', sinceMs: this.#downSinceMs };
+    this.#retryNow();
+  }
+
+  #networkGone(): void {
+    if (this.#disposed) return;
+    this.#downSinceMs ??= Date.now();
+    this.#status.value = { kind: 'no-network', sinceMs: this.#downSinceMs };
+    // Whatever the socket looks like, it cannot carry anything now.
+    this.#transport?.dropSignaling();
+  }
+
+  #networkBack(): void {
+    if (this.#disposed) return;
+    this.#on.networkChanged();
+    if (this.#status.value.kind === 'online') return;
+    this.#status.value = { kind: 'reconnecting', sinceMs: this.#downSinceMs ?? Date.now() };
+    this.#retryAttempt = 0;
+    this.#retryNow();
+  }
+
+  #retryNow(): void {
+    clearTimeout(this.#retryTimer);
+    clearTimeout(this.#probeTimer);
+    this.#retryTimer = setTimeout(() => this.#attempt(), 0);
+  }
+
+  #attempt(): void {
+    if (this.#disposed) return;
+    if (!this.#session) return void this.#openSession();
+    this.#transport?.reconnect();
+    // PeerJS says nothing while its socket connects; if no OPEN comes, this counts as a failed try.
+    this.#retryTimer = setTimeout(() => this.#scheduleRetry(), deadAfterMs);
+  }
+
+  /** Capped exponential backoff with jitter, cut short by a probe that finds the server up. */
+  #scheduleRetry(): void {
+    if (this.#disposed || this.#status.value.kind === 'online') return;
     clearTimeout(this.#retryTimer);
     this.#retryAttempt += 1;
     const delay = retryDelayMs(this.#retryAttempt, Math.random());
-    this.#status.value = { kind: 'retrying', attempt: this.#retryAttempt, retryAtMs: Date.now() + delay };
+    this.#downSinceMs ??= Date.now();
+    if (this.#status.value.kind !== 'no-network') {
+      this.#status.value = { kind: 'retrying', attempt: this.#retryAttempt, retryAtMs: Date.now() + delay, sinceMs: this.#downSinceMs };
+    }
     this.#on.unreachable();
-    this.#retryTimer = setTimeout(() => {
-      if (!this.#session) return void this.#openSession();
-      this.#status.value = { kind: 'connecting' };
-      this.#transport?.reconnect();
-    }, delay);
+    this.#retryTimer = setTimeout(() => this.#attempt(), delay);
+    this.#probe();
+  }
+
+  #probe(): void {
+    clearTimeout(this.#probeTimer);
+    const settled = () => this.#disposed || this.#status.value.kind === 'online';
+    this.#probeTimer = setTimeout(async () => {
+      if (settled()) return;
+      const up = await fetch(`${this.#endpoint.origin}/health`, { signal: AbortSignal.timeout(probeIntervalMs), cache: 'no-store', credentials: 'omit' }).then(
+        (response) => response.ok,
+        () => false,
+      );
+      if (settled()) return;
+      if (up) return this.#attempt();
+      this.#probe();
+    }, probeIntervalMs);
   }
 }

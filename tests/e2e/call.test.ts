@@ -357,22 +357,34 @@ describe('a one-to-one call', () => {
     }
   });
 
-  it('a person whose network drops without a word disappears from the others within 5 s', async () => {
+  it('a person whose browser hangs shows as reconnecting, not gone; killed, they are gone within 5 s', async () => {
     const daveCall = await (await openPopup(dave, { name: 'Dave' })).join(sharedCallId);
     await daveCall.waitForState('in-call');
     // Only once Dave's video flows both ways is his connection fully up.
     for (const side of [aliceCall, bobCall]) {
       await expect.poll(async () => (await allRemoteVideosProgress(side.page, 500)).filter((v) => v.frames > 2).length, { timeout: 10_000 }).toBe(2);
     }
-    const crashedAt = Date.now();
+    // Frozen, his sockets stay open: nothing tells anyone he is gone, so he is only silent.
     dave.freeze();
+    const daveTile = (side: CallTab) => side.page.locator('figure.tile[data-peer]', { has: side.page.locator('figcaption .name', { hasText: 'Dave' }) });
+    for (const side of [aliceCall, bobCall]) {
+      await expect.poll(() => daveTile(side).getAttribute('data-presence'), { timeout: 6_000, interval: 100 }).toBe('reconnecting');
+      expect(await daveTile(side).getByTestId('tile-reconnecting').innerText()).toMatch(/Reconnecting… \d+ s/);
+      expect(await side.state()).toBe('in-call');
+    }
+    // Killed, his sockets close: the server reports him gone while he is silent.
+    const killedAt = Date.now();
+    dave.kill();
     await Promise.all(
       [aliceCall, bobCall].map((side) =>
         expect.poll(() => side.page.locator('video[data-testid="remote-video"]').count(), { timeout: 5_000, interval: 100 }).toBe(1),
       ),
     );
-    expect(Date.now() - crashedAt).toBeLessThan(5_000);
-    for (const side of [aliceCall, bobCall]) expect(await side.state()).toBe('in-call');
+    expect(Date.now() - killedAt).toBeLessThan(5_000);
+    for (const side of [aliceCall, bobCall]) {
+      expect(await side.state()).toBe('in-call');
+      expect(await side.notice().innerText()).toContain('Dave lost their connection');
+    }
   });
 
   it('leave on A: B shows within 3 s that A left and stays in the room, which outlives A', async () => {

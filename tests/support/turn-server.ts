@@ -18,7 +18,7 @@ export interface RunningTurn {
   stop(): Promise<void>;
 }
 
-function turnserverPath(): string {
+export function turnserverPath(): string {
   const found = process.env.TURNSERVER_PATH ?? ['/usr/bin/turnserver', '/usr/local/bin/turnserver'].find((p) => existsSync(p));
   if (!found) throw new Error('No turnserver found: apt-get install coturn, or set TURNSERVER_PATH');
   return found;

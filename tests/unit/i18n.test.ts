@@ -84,8 +84,8 @@ describe('choosing the language', () => {
 
 describe('t()', () => {
   it('fills every placeholder', () => {
-    expect(t('signaling.retrying', { attempt: 2, seconds: 4 })).toBe(
-      'Cannot reach the PeerCall server. Retry 2 in 4 s; check your connection or the server address in Settings.',
+    expect(t('signaling.retrying', { lost: 12, attempt: 2, seconds: 4 })).toBe(
+      'Cannot reach the PeerCall server (12 s). Retry 2 in 4 s; check your connection or the server address in Settings.',
     );
     overrideLanguage('ko');
     expect(t('roster.you', { name: 'Alice' })).toBe('Alice (나)');

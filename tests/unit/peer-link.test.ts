@@ -1,19 +1,21 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { firstWordTimeoutMs, isSilent, PeerLink, silentPeerTimeoutMs } from '../../lib/call/peer-link';
+import { PeerLink } from '../../lib/call/peer-link';
+import { defaultPresenceRules } from '../../lib/call/presence';
 import type { RemotePeer } from '../../lib/signaling/peer-transport';
 
 /** Just enough of a remote for the bookkeeping under test: no senders, no media. */
-function link(): PeerLink {
+function link(previous?: PeerLink): PeerLink {
   const remote = { remoteId: 'peer-1', peerConnection: { getSenders: () => [] } } as unknown as RemotePeer;
-  return new PeerLink(remote, 0);
+  return new PeerLink(remote, 0, defaultPresenceRules, previous);
 }
 
 describe('what we know of another person', () => {
-  it('a hello names them', () => {
+  it('a hello names them, and any word connects them', () => {
     const person = link();
-    expect(person.receive({ v: 1, type: 'hello', name: 'Ana' }, 0)).toEqual({ kind: 'participant-changed' });
+    expect(person.receive({ v: 1, type: 'hello', name: 'Ana' }, 10)).toEqual({ kind: 'participant-changed' });
     expect(person.participant.name).toBe('Ana');
+    expect(person.participant.presence).toEqual({ phase: 'connected', sinceMs: 10 });
   });
 
   it('a media state that arrives after a newer one is ignored', () => {
@@ -23,14 +25,23 @@ describe('what we know of another person', () => {
     expect(person.participant).toMatchObject({ micMuted: true, cameraOff: false });
   });
 
-  it.each([
-    ['who has not spoken yet while connecting', undefined, firstWordTimeoutMs, false],
-    ['who never got a word through', undefined, firstWordTimeoutMs + 1, true],
-    ['quiet for exactly the limit', 0, silentPeerTimeoutMs, false],
-    ['quiet past the limit', 0, silentPeerTimeoutMs + 1, true],
-  ])('a person %s counts as gone: %s', (_name, heardAt, now, silent) => {
+  it('silence shows on their tile as reconnecting, and reports the change once', () => {
     const person = link();
-    if (heardAt !== undefined) person.receive({ v: 1, type: 'bye' }, heardAt);
-    expect(isSilent(person, now)).toBe(silent);
+    person.receive({ v: 1, type: 'hello', name: 'Ana' }, 0);
+    expect(person.note({ type: 'tick', atMs: defaultPresenceRules.silentAfterMs + 1 })).toBe(true);
+    expect(person.participant.presence).toEqual({ phase: 'reconnecting', sinceMs: 0 });
+    expect(person.note({ type: 'tick', atMs: defaultPresenceRules.silentAfterMs + 2 })).toBe(false);
+  });
+
+  it('a redialed connection keeps the person: name, state and that they are reconnecting', () => {
+    const before = link();
+    before.receive({ v: 1, type: 'hello', name: 'Ana' }, 0);
+    before.receive({ v: 1, type: 'media-state', seq: 9, micMuted: true, cameraOff: false }, 0);
+    before.note({ type: 'transport-lost', atMs: 100 });
+    const after = link(before);
+    expect(after.participant).toMatchObject({ name: 'Ana', micMuted: true, presence: { phase: 'reconnecting', sinceMs: 100 } });
+    // The new connection's sender counts on from where it was; an older state still loses.
+    expect(after.receive({ v: 1, type: 'media-state', seq: 10, micMuted: false, cameraOff: false }, 200)).toEqual({ kind: 'participant-changed' });
+    expect(after.participant.presence.phase).toBe('connected');
   });
 });

@@ -19,6 +19,7 @@ describe('stored settings', () => {
       displayName: 'Ana',
       uplinkBudgetKbps: 1_000,
       relayOnly: true,
+      reconnectGraceSeconds: 45,
     };
     await saveSettings(settings);
     expect(await loadSettings()).toEqual(settings);

@@ -4,6 +4,7 @@ import {
   defaultSettings,
   formatIceServers,
   parseIceServers,
+  parseReconnectGraceSeconds,
   parseSignalingKey,
   parseSignalingUrl,
 } from '../../lib/call/settings';
@@ -173,5 +174,19 @@ describe('formatIceServers', () => {
       { urls: ['turn:a.example:3478', 'turns:a.example:443?transport=tcp'], username: 'u', credential: 'c' },
     ];
     expect(formatIceServers(servers)).toBe('turn:a.example:3478 u c\nturns:a.example:443?transport=tcp u c');
+  });
+});
+
+describe('how long someone whose connection dropped is waited for', () => {
+  it.each([
+    ['30', { ok: true, value: 30 }],
+    [' 5 ', { ok: true, value: 5 }],
+    ['600', { ok: true, value: 600 }],
+    ['4', { ok: false }],
+    ['601', { ok: false }],
+    ['2.5', { ok: false }],
+    ['', { ok: false }],
+  ])('%j gives %j', (text, expected) => {
+    expect(parseReconnectGraceSeconds(text)).toMatchObject(expected);
   });
 });

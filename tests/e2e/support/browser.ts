@@ -29,6 +29,8 @@ export interface Profile {
    * outside: its sockets stay open, so nothing closes and nobody is told.
    */
   freeze(): void;
+  /** Ends the whole browser at once (SIGKILL), as a crash or a pulled plug would: no goodbye, sockets reset. */
+  kill(): void;
   close(): Promise<void>;
 }
 
@@ -61,12 +63,14 @@ export interface ProfileOptions {
   fakeDevices?: string;
   /** Answer every camera/microphone request with "blocked", as a person who clicked Block would. */
   denyMedia?: boolean;
+  /** Another way to start Chromium, such as inside a home of the simulated internet. */
+  executablePath?: string;
 }
 
 export async function launchProfile(options: ProfileOptions = {}): Promise<Profile> {
   const userDataDir = mkdtempSync(join(tmpdir(), 'peercall-profile-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: chromiumPath(),
+    executablePath: options.executablePath ?? chromiumPath(),
     headless: true,
     locale: options.locale ?? 'en-US',
     args: [
@@ -91,6 +95,10 @@ export async function launchProfile(options: ProfileOptions = {}): Promise<Profi
     freeze: () => {
       frozen = true;
       spawnSync('pkill', ['-STOP', '-f', `user-data-dir=${userDataDir}`]);
+    },
+    kill: () => {
+      frozen = true;
+      spawnSync('pkill', ['-KILL', '-f', `user-data-dir=${userDataDir}`]);
     },
     close: async () => {
       // A frozen browser cannot answer Playwright; end it the hard way.

@@ -34,6 +34,8 @@ export interface RunningSignalingServer {
 
 /** ws drops the connection outright past this; frames between maxFrameBytes and this get an error answer. */
 const hardFrameLimitFactor = 4;
+/** The close code a socket gets when its own client connected again on a new one. */
+export const replacedCloseCode = 4000;
 /** How long peers get to close their sockets after being told the server is going. */
 const goodbyeGraceMs = 1_000;
 
@@ -119,7 +121,15 @@ export async function startSignalingServer(config: SignalingConfig): Promise<Run
       const who = admit(ws, req, secret, metrics);
       if (!who) return;
       gateFrames(ws, who, config, hub, pending, metrics, () => clients.get(who.id)?.getSocket() === ws);
+      const previous = clients.get(who.id)?.getSocket();
       sockets.emit('connection', ws, req);
+      if (previous && previous !== ws) {
+        // A client back from a network change holds its ID on a socket that died without
+        // closing. PeerServer hands the ID to the new socket without an OPEN, and leaves the
+        // old one open: say OPEN ourselves, and close the old one so no ID has two sockets.
+        if (ws.readyState === ws.OPEN) ws.send('{"type":"OPEN"}');
+        previous.close(replacedCloseCode, 'replaced by a newer connection');
+      }
     },
   });
 

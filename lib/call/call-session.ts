@@ -53,6 +53,9 @@ export class CallSession {
   #link: SignalingLink | null = null;
   #mediaReady: Promise<void> = Promise.resolve();
   #roomRequested = false;
+  /** Counts signaling (re)opens; the room is announced once per open, however many paths ask. */
+  #openings = 0;
+  #announcedOpening = -1;
   #dialTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(settings: Settings) {
@@ -104,7 +107,10 @@ export class CallSession {
         transport.onIncomingCall((call) => void this.#onIncomingCall(call));
         transport.onRoomEvent((event) => this.#onRoomEvent(event));
       },
-      opened: () => void this.#onSignalingOpen(),
+      opened: () => {
+        this.#openings += 1;
+        void this.#onSignalingOpen();
+      },
       unreachable: () => this.#notify('signaling-unreachable'),
       refused: () => this.#fail('signaling-rejected'),
       networkChanged: () => this.#mesh.networkChanged(),
@@ -216,7 +222,9 @@ export class CallSession {
     // In the lobby the link is ready; the room waits for the person to enter.
     if (!isActive(state) || state.kind === 'idle' || state.kind === 'lobby') return;
     // The server forgets a room member whose socket drops (and every room when it
-    // restarts), so every (re)connect announces us again.
+    // restarts), so every (re)connect announces us again, once.
+    if (this.#announcedOpening === this.#openings) return;
+    this.#announcedOpening = this.#openings;
     const room = state.callId;
     const firstTime = !this.#roomRequested;
     this.#roomRequested = true;

@@ -12,9 +12,18 @@ export function restartDelayMs(attempt: number): number {
   return Math.min(8_000, 1_000 * 2 ** (attempt - 1));
 }
 
-/** Restarts that have not brought the path back in this long, with the server reachable, will not. */
+/**
+ * Restarts whose offers and answers went through but have not brought the path back in
+ * this long will not: the connection itself is broken.
+ */
 export const redialAfterMs = 12_000;
-/** The polite side (higher ID) waits this long for the other's restart before offering its own. */
+/**
+ * ICE says "disconnected" after a couple of seconds without packets, and recovers by itself
+ * when a short gap ends (a tunnel, a blip); a restart then would only interrupt that. So a
+ * noticed loss waits this long before the first restart; our own network changing does not.
+ */
+export const noticedLossWaitMs = 2_000;
+/** The polite side (higher ID) waits this much longer for the other's restart before offering its own. */
 export const politeHeadStartMs = 1_500;
 
 export interface RepairHooks {
@@ -22,6 +31,10 @@ export interface RepairHooks {
   restart(): Promise<void>;
   /** Whether the signaling server can carry a restart now. */
   canSignal(): boolean;
+  /** When a restart's offer and answer last went through, either way round; null before any. */
+  exchangedAtMs(): number | null;
+  /** Whether ICE says the path carries packets now. */
+  pathUp(): boolean;
   /** Restarts will not do: make a new connection to this person. */
   redial(): void;
   now(): number;
@@ -32,8 +45,11 @@ export class LinkRepair {
   readonly #polite: boolean;
   #attempt = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  /** When restarts with a reachable server began to fail; null while none has been tried. */
-  #tryingSinceMs: number | null = null;
+  #startedMs = 0;
+  /** Our own network changed: the first restart goes even if ICE has not noticed yet. */
+  #forced = false;
+  /** When the first restart of this repair went through both ways; null until one has. */
+  #exchangedSinceMs: number | null = null;
   #active = false;
 
   constructor(hooks: RepairHooks, polite: boolean) {
@@ -50,7 +66,10 @@ export class LinkRepair {
     if (this.#active && why === 'noticed') return;
     this.#active = true;
     this.#attempt = 0;
-    this.#schedule(why === 'ours' || !this.#polite ? 0 : politeHeadStartMs);
+    this.#startedMs = this.#hooks.now();
+    this.#exchangedSinceMs = null;
+    this.#forced = why === 'ours';
+    this.#schedule(why === 'ours' ? 0 : noticedLossWaitMs + (this.#polite ? politeHeadStartMs : 0));
   }
 
   /** The server is reachable again: the attempt waiting for it goes now. */
@@ -62,7 +81,7 @@ export class LinkRepair {
   stop(): void {
     this.#active = false;
     this.#attempt = 0;
-    this.#tryingSinceMs = null;
+    this.#exchangedSinceMs = null;
     clearTimeout(this.#timer);
   }
 
@@ -75,9 +94,15 @@ export class LinkRepair {
     if (!this.#active) return;
     // Without the server nothing can be exchanged; `signalingBack` resumes.
     if (!this.#hooks.canSignal()) return;
+    // The path came back by itself (ICE consent resumes after a short gap): a restart now
+    // would only interrupt it.
+    if (this.#hooks.pathUp() && !this.#forced) return this.stop();
+    this.#forced = false;
     const now = this.#hooks.now();
-    this.#tryingSinceMs ??= now;
-    if (now - this.#tryingSinceMs >= redialAfterMs) {
+    const exchanged = this.#hooks.exchangedAtMs();
+    // Only a restart the other side answered proves the path, not the signaling, is what fails.
+    if (exchanged !== null && exchanged >= this.#startedMs) this.#exchangedSinceMs ??= exchanged;
+    if (this.#exchangedSinceMs !== null && now - this.#exchangedSinceMs >= redialAfterMs) {
       this.stop();
       return this.#hooks.redial();
     }

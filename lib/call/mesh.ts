@@ -89,9 +89,13 @@ export class Mesh {
     this.#note(peerId, { type: what === 'left' ? 'server-left' : 'server-back', atMs: Date.now() });
   }
 
-  /** Our own network changed (online again, a new address): every connection's path may be dead. */
+  /** Our own network changed (online again, a new address): every connection's path is likely dead. */
   networkChanged(): void {
-    for (const repair of this.#repairs.values()) repair.start('ours');
+    const now = Date.now();
+    for (const [id, repair] of this.#repairs) {
+      this.#note(id, { type: 'transport-lost', atMs: now });
+      repair.start('ours');
+    }
   }
 
   /** The signaling server is reachable again: restarts that waited for it go now. */
@@ -174,6 +178,8 @@ export class Mesh {
       {
         restart: () => remote.restartIce(),
         canSignal: () => this.#hooks.canSignal(),
+        exchangedAtMs: () => remote.restartExchangedAtMs,
+        pathUp: () => remote.peerConnection.connectionState === 'connected',
         // The lower ID dials again; the other answers the new call as a replacement.
         redial: () => {
           if (localId < id && this.#links.get(id) === link) this.#call(id, link);
@@ -252,8 +258,8 @@ export class Mesh {
     if (!link || !link.note(event)) return;
     const presence = link.presence;
     if (presence.phase === 'gone') return this.#remove(link, presence.why ?? 'left');
+    // Silence alone shows as reconnecting; repairs start when ICE says the path is lost.
     if (presence.phase === 'connected') this.#repairs.get(peerId)?.stop();
-    if (presence.phase === 'reconnecting') this.#repairs.get(peerId)?.start('noticed');
     this.#publish();
   }
 

@@ -22,8 +22,13 @@ export interface Presence {
   readonly sinceMs: number;
   /** When they last sent us anything; null before their first word. */
   readonly lastHeardMs: number | null;
-  /** The signaling server said their socket is gone; they may still be talking to us. */
-  readonly serverSaysGone: boolean;
+  /**
+   * When the signaling server said their socket is gone (null: it has them). A socket that
+   * closes while they are talking to us, and then silence, is a crash: they are gone. A
+   * socket that closes after they went silent is often their own old one, closing as their
+   * network comes back: they get `serverWordMs` to come back on a new one.
+   */
+  readonly serverGoneAtMs: number | null;
   /** Set once gone. */
   readonly why: GoneReason | null;
 }
@@ -49,13 +54,20 @@ export interface PresenceRules {
   readonly graceMs: number;
   /** How long a new connection may take to say its first word. */
   readonly firstWordMs: number;
+  /** How long someone already reconnecting has to come back once the server says their socket is gone. */
+  readonly serverWordMs: number;
 }
 
 export const defaultGraceMs = 30_000;
-export const defaultPresenceRules: PresenceRules = { silentAfterMs: 3_500, graceMs: defaultGraceMs, firstWordMs: 15_000 };
+export const defaultPresenceRules: PresenceRules = { silentAfterMs: 3_500, graceMs: defaultGraceMs, firstWordMs: 15_000, serverWordMs: 5_000 };
 
 export function arriving(atMs: number): Presence {
-  return { phase: 'connecting', sinceMs: atMs, lastHeardMs: null, serverSaysGone: false, why: null };
+  return { phase: 'connecting', sinceMs: atMs, lastHeardMs: null, serverGoneAtMs: null, why: null };
+}
+
+/** The server has said they are gone, and not taken it back, for long enough to believe it. */
+function serverSureGone(presence: Presence, atMs: number, rules: PresenceRules): boolean {
+  return presence.serverGoneAtMs !== null && atMs - presence.serverGoneAtMs >= rules.serverWordMs;
 }
 
 function gone(presence: Presence, why: GoneReason, atMs: number): Presence {
@@ -74,26 +86,28 @@ export function nextPresence(presence: Presence, event: PresenceEvent, rules: Pr
         ? { ...presence, lastHeardMs: at }
         : { ...presence, phase: 'connected', sinceMs: at, lastHeardMs: at };
     case 'server-back':
-      return { ...presence, serverSaysGone: false };
+      return { ...presence, serverGoneAtMs: null };
     case 'server-left':
-      if (presence.phase === 'reconnecting') return gone(presence, 'lost-connection', at);
-      // Never heard from and no longer on the server: they left before we met.
-      if (presence.phase === 'connecting') return gone(presence, 'left', at);
-      return { ...presence, serverSaysGone: true };
+      return presence.serverGoneAtMs === null ? { ...presence, serverGoneAtMs: at } : presence;
     case 'transport-lost':
       if (presence.phase === 'connecting') return presence;
-      if (presence.serverSaysGone) return gone(presence, 'lost-connection', at);
+      if (presence.phase === 'connected' && presence.serverGoneAtMs !== null) return gone(presence, 'lost-connection', at);
+      if (serverSureGone(presence, at, rules)) return gone(presence, 'lost-connection', at);
       return presence.phase === 'reconnecting' ? presence : { ...presence, phase: 'reconnecting', sinceMs: at };
     case 'tick':
       switch (presence.phase) {
         case 'connecting':
+          // Never heard from, and no longer on the server: they left before we met.
+          if (serverSureGone(presence, at, rules)) return gone(presence, 'left', at);
           return at - presence.sinceMs > rules.firstWordMs ? gone(presence, 'never-connected', at) : presence;
         case 'connected': {
           const lastHeard = presence.lastHeardMs ?? presence.sinceMs;
           if (at - lastHeard <= rules.silentAfterMs) return presence;
-          return presence.serverSaysGone ? gone(presence, 'lost-connection', at) : { ...presence, phase: 'reconnecting', sinceMs: lastHeard };
+          // Their socket went while they were talking, and now they are silent: a crash.
+          return presence.serverGoneAtMs !== null ? gone(presence, 'lost-connection', at) : { ...presence, phase: 'reconnecting', sinceMs: lastHeard };
         }
         case 'reconnecting':
+          if (serverSureGone(presence, at, rules)) return gone(presence, 'lost-connection', at);
           return at - presence.sinceMs > rules.graceMs ? gone(presence, 'lost-connection', at) : presence;
       }
   }

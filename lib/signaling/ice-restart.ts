@@ -5,78 +5,99 @@
  * call that receives a second OFFER), each with every candidate gathered so far: no trickle,
  * so nothing arrives before the description it belongs to.
  *
- * Both sides may start a restart (the one that noticed first, or whose network changed),
- * so a collision is settled the way "perfect negotiation" settles it: the polite side
- * (the higher peer ID) rolls its own offer back and answers; the other ignores theirs.
+ * Only one side ever offers: the lower peer ID. The other asks it to (a "request"), so
+ * offers never cross and nothing is rolled back. (Rolling back an ICE-restart offer and
+ * accepting the other side's, as "perfect negotiation" would, left Chromium 156 decoding
+ * video that never reached the track, in 4 runs of 6 after a 20-second outage.)
  */
-
-export interface RestartDescription {
-  readonly type: 'offer' | 'answer';
-  readonly sdp: string;
-}
+import type { RestartSignal } from './room-signaling';
 
 /** Long enough for a STUN answer or a TURN allocation across a slow link, short enough to recover fast. */
 export const gatherLimitMs = 1_500;
 
 export class IceRestarter {
   readonly #pc: RTCPeerConnection;
-  readonly #polite: boolean;
-  readonly #send: (description: RestartDescription) => void;
+  /** We offer; the other side only asks. */
+  readonly #offering: boolean;
+  readonly #send: (signal: RestartSignal) => void;
   #makingOffer = false;
+  /** When an offer and its answer last completed, either way round; null before any. */
+  exchangedAtMs: number | null = null;
 
-  constructor(pc: RTCPeerConnection, polite: boolean, send: (description: RestartDescription) => void) {
+  constructor(pc: RTCPeerConnection, offering: boolean, send: (signal: RestartSignal) => void) {
     this.#pc = pc;
-    this.#polite = polite;
+    this.#offering = offering;
     this.#send = send;
   }
 
-  /** Offers new ICE credentials and candidates to the other side. */
+  /** Offers new ICE credentials and candidates to the other side, or asks it to. */
   async restart(): Promise<void> {
-    if (this.#pc.signalingState === 'closed' || this.#makingOffer) return;
+    if (this.#pc.signalingState === 'closed') return;
+    if (!this.#offering) return this.#send({ type: 'request' });
+    if (this.#makingOffer) return;
     this.#makingOffer = true;
     try {
+      // An offer still waiting (sent while they were unreachable) is replaced, not rolled back.
       this.#pc.restartIce();
       await this.#pc.setLocalDescription();
       await gathered(this.#pc);
-      const local = this.#pc.localDescription;
-      if (local?.type === 'offer' && this.#pc.signalingState === 'have-local-offer') this.#send({ type: 'offer', sdp: local.sdp });
+      this.#resendOffer();
     } finally {
       this.#makingOffer = false;
     }
   }
 
-  /** The other side's offer (answered) or answer (applied). */
-  async receive(description: RestartDescription): Promise<void> {
+  /** What the other side sent: a request (we offer), an offer (we answer) or an answer (applied). */
+  async receive(signal: RestartSignal): Promise<void> {
     const pc = this.#pc;
     if (pc.signalingState === 'closed') return;
-    if (description.type === 'answer') {
-      // An answer to an offer we rolled back, or a duplicate: nothing to apply it to.
-      if (pc.signalingState !== 'have-local-offer') return;
-      await pc.setRemoteDescription(description);
-      return;
+    switch (signal.type) {
+      case 'request':
+        if (!this.#offering) return;
+        // Our offer may be waiting already, lost on its way: send it again rather than start over.
+        if (pc.signalingState === 'have-local-offer' && !this.#makingOffer) return this.#resendOffer();
+        return this.restart();
+      case 'answer':
+        // An answer to an offer since replaced, or a duplicate: nothing to apply it to.
+        if (!this.#offering || pc.signalingState !== 'have-local-offer') return;
+        await pc.setRemoteDescription(signal);
+        this.exchangedAtMs = Date.now();
+        return;
+      case 'offer': {
+        if (this.#offering || pc.signalingState !== 'stable') return;
+        await pc.setRemoteDescription(signal);
+        await pc.setLocalDescription();
+        await gathered(pc);
+        const local = pc.localDescription;
+        if (local?.type !== 'answer') return;
+        this.#send({ type: 'answer', sdp: local.sdp });
+        this.exchangedAtMs = Date.now();
+      }
     }
-    const collision = this.#makingOffer || pc.signalingState !== 'stable';
-    if (collision && !this.#polite) return;
-    if (collision) await pc.setLocalDescription({ type: 'rollback' });
-    await pc.setRemoteDescription(description);
-    await pc.setLocalDescription();
-    await gathered(pc);
-    const local = pc.localDescription;
-    if (local?.type === 'answer') this.#send({ type: 'answer', sdp: local.sdp });
+  }
+
+  #resendOffer(): void {
+    const local = this.#pc.localDescription;
+    if (local?.type === 'offer' && this.#pc.signalingState === 'have-local-offer') this.#send({ type: 'offer', sdp: local.sdp });
   }
 }
 
-/** Resolves once ICE gathering completes, or after `gatherLimitMs` with what was found. */
+/**
+ * Resolves once the gathering this description started completes, or after
+ * `gatherLimitMs` with what was found. The state reads "complete" from the last gathering
+ * until the browser gets round to the new one, so it counts only after it was "gathering".
+ */
 function gathered(pc: RTCPeerConnection): Promise<void> {
-  if (pc.iceGatheringState === 'complete') return Promise.resolve();
   return new Promise((resolve) => {
+    let started = pc.iceGatheringState === 'gathering';
     const done = () => {
       clearTimeout(timer);
       pc.removeEventListener('icegatheringstatechange', check);
       resolve();
     };
     const check = () => {
-      if (pc.iceGatheringState === 'complete') done();
+      if (pc.iceGatheringState === 'gathering') started = true;
+      else if (started && pc.iceGatheringState === 'complete') done();
     };
     const timer = setTimeout(done, gatherLimitMs);
     pc.addEventListener('icegatheringstatechange', check);

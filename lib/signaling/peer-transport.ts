@@ -5,8 +5,8 @@
 import Peer, { type MediaConnection } from 'peerjs';
 import type { CallErrorCode } from '../call/call-error';
 import { encodeRoomMessage, parseRoomMessage, type RoomMessage } from '../call/room-protocol';
-import { IceRestarter, type RestartDescription } from './ice-restart';
-import { parseRestartMessage, parseRoomEvent, type RoomEvent, type RoomRequest } from './room-signaling';
+import { IceRestarter } from './ice-restart';
+import { parseRestartMessage, parseRoomEvent, type RestartSignal, type RoomEvent, type RoomRequest } from './room-signaling';
 import type { SignalingEndpoint } from '../call/settings';
 import { Emitter, type Unsubscribe } from '../call/emitter';
 import { ChannelFileLane, type FileLane } from '../files/file-lane';
@@ -45,6 +45,8 @@ export interface RemotePeer {
   sendControl(message: RoomMessage): void;
   /** Offers the other side a new ICE path on the same connection (through the signaling server). */
   restartIce(): Promise<void>;
+  /** When a restart's offer and answer last went through, either way round; null before any. */
+  readonly restartExchangedAtMs: number | null;
   close(): void;
 }
 
@@ -90,6 +92,8 @@ export class PeerTransport {
   /** Calls by PeerJS connection ID, so a RESTART finds the call it belongs to. */
   readonly #remotes = new Map<string, PeerJsRemote>();
   readonly #id: string;
+  /** Set while a stuck connection attempt is torn down to make a fresh one: not a loss to report. */
+  #replacingSocket = false;
   #disposed = false;
 
   constructor(options: TransportOptions) {
@@ -108,7 +112,9 @@ export class PeerTransport {
       debug: 0,
     });
     this.#peer.on('open', () => this.#opened.emit());
-    this.#peer.on('disconnected', () => this.#lost.emit());
+    this.#peer.on('disconnected', () => {
+      if (!this.#replacingSocket) this.#lost.emit();
+    });
     this.#peer.on('error', (error) => this.#errors.emit(peerErrorCode(String(error.type))));
     this.#peer.on('call', (call) => this.#incoming.emit(this.#incomingCall(call)));
     // Room messages and restarts share the signaling socket; PeerJS ignores the types it does not know.
@@ -118,7 +124,7 @@ export class PeerTransport {
       if (event) return this.#roomEvents.emit(event);
       const restart = parseRestartMessage(message);
       const remote = restart && this.#remotes.get(restart.connectionId);
-      if (remote && remote.remoteId === restart.from) void remote.receiveRestart(restart.description);
+      if (remote && remote.remoteId === restart.from) void remote.receiveRestart(restart.signal);
     });
   }
 
@@ -165,15 +171,22 @@ export class PeerTransport {
 
   /** Retries the signaling link with the same ID and token, so the server hands our ID back. */
   reconnect(): void {
-    if (!this.#disposed && this.#peer.disconnected) this.#peer.reconnect();
+    if (this.#disposed || this.#peer.open) return;
+    // A socket still connecting from before a network change may never finish: start afresh.
+    if (!this.#peer.disconnected) {
+      this.#replacingSocket = true;
+      this.#peer.disconnect();
+      this.#replacingSocket = false;
+    }
+    this.#peer.reconnect();
   }
 
   call(remoteId: string, stream: MediaStream): RemotePeer {
     return this.#track(new PeerJsRemote(this.#peer.call(remoteId, stream), this.#id, (connectionId, d) => this.#sendRestart(remoteId, connectionId, d)));
   }
 
-  #sendRestart(remoteId: string, connectionId: string, description: RestartDescription): void {
-    if (this.#peer.open) this.#peer.socket.send({ type: 'RESTART', dst: remoteId, payload: { connectionId, description } });
+  #sendRestart(remoteId: string, connectionId: string, signal: RestartSignal): void {
+    if (this.#peer.open) this.#peer.socket.send({ type: 'RESTART', dst: remoteId, payload: { connectionId, description: signal } });
   }
 
   #track(remote: PeerJsRemote): PeerJsRemote {
@@ -207,7 +220,7 @@ export class PeerTransport {
 class PeerJsRemote implements RemotePeer {
   readonly #call: MediaConnection;
   readonly #localId: string;
-  readonly #sendRestart: (connectionId: string, description: RestartDescription) => void;
+  readonly #sendRestart: (connectionId: string, description: RestartSignal) => void;
   readonly #transport = new Emitter<TransportState>();
   #restarter: IceRestarter | null = null;
   readonly #streams = new Emitter<MediaStream>();
@@ -220,7 +233,7 @@ class PeerJsRemote implements RemotePeer {
   #closed = false;
   readonly files: ChannelFileLane;
 
-  constructor(call: MediaConnection, localId: string, sendRestart: (connectionId: string, description: RestartDescription) => void) {
+  constructor(call: MediaConnection, localId: string, sendRestart: (connectionId: string, description: RestartSignal) => void) {
     this.#call = call;
     this.#localId = localId;
     this.#sendRestart = sendRestart;
@@ -276,8 +289,12 @@ class PeerJsRemote implements RemotePeer {
     await this.#restarter?.restart();
   }
 
-  async receiveRestart(description: RestartDescription): Promise<void> {
-    await this.#restarter?.receive(description).catch((error: unknown) => console.warn('PeerCall: an ICE restart failed', error));
+  get restartExchangedAtMs(): number | null {
+    return this.#restarter?.exchangedAtMs ?? null;
+  }
+
+  async receiveRestart(signal: RestartSignal): Promise<void> {
+    await this.#restarter?.receive(signal).catch((error: unknown) => console.warn('PeerCall: an ICE restart failed', error));
   }
 
   sendControl(message: RoomMessage): void {
@@ -347,8 +364,8 @@ class PeerJsRemote implements RemotePeer {
   #takeOverIce(pc: RTCPeerConnection): void {
     pc.oniceconnectionstatechange = null;
     pc.onicecandidate = null;
-    // The lower ID keeps its offer in a collision; the higher one yields.
-    this.#restarter = new IceRestarter(pc, this.#localId > this.remoteId, (description) => this.#sendRestart(this.connectionId, description));
+    // The lower ID offers restarts; the higher one asks for them.
+    this.#restarter = new IceRestarter(pc, this.#localId < this.remoteId, (signal) => this.#sendRestart(this.connectionId, signal));
   }
 
   #end(why: RemoteEnd): void {

@@ -49,13 +49,16 @@ export function parseRoomEvent(message: unknown): RoomEvent | null {
 export const maxRestartSdpChars = 60_000;
 
 /**
- * Our ICE restart message, relayed by the server between room-mates: the offer or the
- * answer of a restart on the call `connectionId` (PeerJS's ID of that call).
+ * Our ICE restart message, relayed by the server between room-mates, about the call
+ * `connectionId` (PeerJS's ID of that call): the offer or the answer of a restart, or a
+ * request that the other side make an offer.
  */
+export type RestartSignal = { readonly type: 'offer' | 'answer'; readonly sdp: string } | { readonly type: 'request' };
+
 export interface RestartMessage {
   readonly from: string;
   readonly connectionId: string;
-  readonly description: { readonly type: 'offer' | 'answer'; readonly sdp: string };
+  readonly signal: RestartSignal;
 }
 
 /** null for anything that is not a well-formed RESTART from a peer. */
@@ -67,6 +70,7 @@ export function parseRestartMessage(message: unknown): RestartMessage | null {
   if (typeof connectionId !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(connectionId)) return null;
   if (typeof description !== 'object' || description === null) return null;
   const { type: kind, sdp } = description as { type?: unknown; sdp?: unknown };
+  if (kind === 'request') return { from: src, connectionId, signal: { type: 'request' } };
   if ((kind !== 'offer' && kind !== 'answer') || typeof sdp !== 'string' || sdp.length === 0 || sdp.length > maxRestartSdpChars) return null;
-  return { from: src, connectionId, description: { type: kind, sdp } };
+  return { from: src, connectionId, signal: { type: kind, sdp } };
 }

@@ -13,6 +13,11 @@ import type { PeerTransport } from './peer-transport';
 import { renewDelayMs, requestSession, type SignalingSession } from './signaling-session';
 import { deadAfterMs, pingIntervalMs, probeIntervalMs, retryDelayMs, type SignalingStatus } from './signaling-status';
 
+/** A socket try that has not opened in this long has failed. */
+const attemptTimeoutMs = 4_000;
+/** A try this old when a probe finds the server up is likely stuck on a dead path: make a fresh one. */
+const attemptHangingMs = 2_000;
+
 export interface SignalingLinkHandlers {
   /** A transport exists: attach listeners for errors, calls and room events. */
   wire(transport: PeerTransport): void;
@@ -41,6 +46,8 @@ export class SignalingLink {
   #renewTimer: ReturnType<typeof setTimeout> | undefined;
   #pingTimer: ReturnType<typeof setInterval> | undefined;
   #lastServerWordMs = 0;
+  /** When the socket try now in flight began; null when none is. */
+  #attemptStartedMs: number | null = null;
   /** When the link went down; null while it is up (or was never up). */
   #downSinceMs: number | null = null;
   #disposed = false;
@@ -149,6 +156,8 @@ export class SignalingLink {
     transport.onOpen(() => {
       clearTimeout(this.#retryTimer);
       clearTimeout(this.#probeTimer);
+      this.#probeTimer = undefined;
+      this.#attemptStartedMs = null;
       this.#retryAttempt = 0;
       this.#downSinceMs = null;
       this.#lastServerWordMs = Date.now();
@@ -160,7 +169,7 @@ export class SignalingLink {
     this.#on.wire(transport);
   }
 
-  /** While online: a ping every 2 s, and a socket silent for 5 s is given up on. */
+  /** While online: a ping every second, and a socket silent for 3.5 s is given up on. */
   #startPinging(): void {
     clearInterval(this.#pingTimer);
     this.#pingTimer = setInterval(() => {
@@ -180,9 +189,10 @@ export class SignalingLink {
     clearInterval(this.#pingTimer);
     const wasOnline = this.#status.value.kind === 'online';
     this.#downSinceMs ??= Date.now();
+    this.#attemptStartedMs = null;
     if (!wasOnline) return this.#scheduleRetry();
     this.#status.value = { kind: 'reconnecting', sinceMs: this.#downSinceMs };
-    this.#retryNow();
+    this.#attempt();
   }
 
   #networkGone(): void {
@@ -199,27 +209,25 @@ export class SignalingLink {
     if (this.#status.value.kind === 'online') return;
     this.#status.value = { kind: 'reconnecting', sinceMs: this.#downSinceMs ?? Date.now() };
     this.#retryAttempt = 0;
-    this.#retryNow();
+    this.#attempt();
   }
 
-  #retryNow(): void {
-    clearTimeout(this.#retryTimer);
-    clearTimeout(this.#probeTimer);
-    this.#retryTimer = setTimeout(() => this.#attempt(), 0);
-  }
-
+  /** One try at the socket; if no OPEN comes in time, it counts as failed and the backoff goes on. */
   #attempt(): void {
     if (this.#disposed) return;
+    clearTimeout(this.#retryTimer);
+    this.#probe();
     if (!this.#session) return void this.#openSession();
+    this.#attemptStartedMs = Date.now();
     this.#transport?.reconnect();
-    // PeerJS says nothing while its socket connects; if no OPEN comes, this counts as a failed try.
-    this.#retryTimer = setTimeout(() => this.#scheduleRetry(), deadAfterMs);
+    this.#retryTimer = setTimeout(() => this.#scheduleRetry(), attemptTimeoutMs);
   }
 
   /** Capped exponential backoff with jitter, cut short by a probe that finds the server up. */
   #scheduleRetry(): void {
     if (this.#disposed || this.#status.value.kind === 'online') return;
     clearTimeout(this.#retryTimer);
+    this.#attemptStartedMs = null;
     this.#retryAttempt += 1;
     const delay = retryDelayMs(this.#retryAttempt, Math.random());
     this.#downSinceMs ??= Date.now();
@@ -231,17 +239,24 @@ export class SignalingLink {
     this.#probe();
   }
 
+  /**
+   * While the link is down, asks /health each second: the moment the server answers, a
+   * try goes (replacing one that has been hanging, as a socket opened just before a
+   * network change does).
+   */
   #probe(): void {
-    clearTimeout(this.#probeTimer);
+    if (this.#probeTimer !== undefined) return;
     const settled = () => this.#disposed || this.#status.value.kind === 'online';
     this.#probeTimer = setTimeout(async () => {
-      if (settled()) return;
+      if (settled()) return void (this.#probeTimer = undefined);
       const up = await fetch(`${this.#endpoint.origin}/health`, { signal: AbortSignal.timeout(probeIntervalMs), cache: 'no-store', credentials: 'omit' }).then(
         (response) => response.ok,
         () => false,
       );
+      this.#probeTimer = undefined;
       if (settled()) return;
-      if (up) return this.#attempt();
+      const hanging = this.#attemptStartedMs === null || Date.now() - this.#attemptStartedMs > attemptHangingMs;
+      if (up && hanging) return this.#attempt();
       this.#probe();
     }, probeIntervalMs);
   }

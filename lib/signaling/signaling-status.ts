@@ -20,13 +20,13 @@ export type SignalingStatus =
   | { kind: 'no-network'; sinceMs: number };
 
 export const firstRetryDelayMs = 1_000;
-/** The longest wait between full tries; a probe of /health each second cuts it short. */
+/** The longest wait between full tries; a probe of /health twice a second cuts it short. */
 export const maxRetryDelayMs = 15_000;
 /** How often an unreachable server is probed with a GET of /health, which costs it next to nothing. */
-export const probeIntervalMs = 1_000;
-/** A link that has heard nothing from the server for this long (pings go every 2 s) is dead. */
-export const deadAfterMs = 5_000;
-export const pingIntervalMs = 2_000;
+export const probeIntervalMs = 500;
+/** A link that has heard nothing from the server for this long (pings go every second) is dead. */
+export const deadAfterMs = 3_500;
+export const pingIntervalMs = 1_000;
 
 /** Delay before retry number `attempt` (1-based); `jitter` in [0, 1) spreads a crowd of clients apart. */
 export function retryDelayMs(attempt: number, jitter: number): number {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../signaling/config.js';
-import { startSignalingServer, type RunningSignalingServer } from '../../signaling/server.js';
+import { replacedCloseCode, startSignalingServer, type RunningSignalingServer } from '../../signaling/server.js';
 import { connectAs, PeerSocket, peerjsSocketUrl, testConfig, testRoom as room, withTimeout, extensionOrigin } from './peer-socket.js';
 
 const servers: RunningSignalingServer[] = [];
@@ -45,6 +45,23 @@ describe('telling a dead socket from a quiet one', () => {
     expect(await ann.nextMessage()).toEqual({ type: 'OPEN' });
     ann.send({ type: 'PING' });
     expect(await ann.nextMessage()).toEqual({ type: 'PONG' });
+  });
+});
+
+describe('coming back on a new socket', () => {
+  it('a client reconnecting under its ID gets OPEN on the new socket, and the old one is closed with 4000, keeping its room', async () => {
+    const server = await serve();
+    const ann = await member(server, 'ann', true);
+    const bob = await member(server, 'bob');
+    expect(await ann.nextMessage()).toMatchObject({ type: 'ROOM-PEER-JOINED' });
+    // Bob's old socket never closed (his network changed under it); he connects again.
+    const again = connectAs(server.port, 'bob');
+    sockets.push(again);
+    expect(await again.nextMessage()).toEqual({ type: 'OPEN' });
+    expect(await withTimeout(bob.closed, 'the old socket to close')).toBe(replacedCloseCode);
+    // Still in the room, and reachable on the new socket, without having to join again.
+    ann.send({ type: 'RESTART', dst: 'bob', payload: { connectionId: 'mc_x', description: { type: 'offer', sdp: 'v=0' } } });
+    expect(await again.nextMessage()).toMatchObject({ type: 'RESTART', src: 'ann' });
   });
 });
 

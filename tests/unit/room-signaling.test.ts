@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { parseRoomEvent } from '../../lib/signaling/room-signaling';
+import { maxRestartSdpChars, parseRestartMessage, parseRoomEvent } from '../../lib/signaling/room-signaling';
 
 const room = 'k3f9-x2ab-7mqz-0h1c-wv8e-5rt4-nd6p';
 
@@ -30,5 +30,32 @@ describe("reading the server's room messages", () => {
     ['an error without payload', { type: 'ROOM-ERROR' }],
   ])('ignores %s', (_name, message) => {
     expect(parseRoomEvent(message)).toBeNull();
+  });
+});
+
+describe("reading a peer's ICE restart messages", () => {
+  const restart = (description: unknown, extra: Record<string, unknown> = {}) => ({ type: 'RESTART', src: 'peer-1', dst: 'me', payload: { connectionId: 'mc_abc123', description, ...extra } });
+
+  it.each([
+    ['an offer', restart({ type: 'offer', sdp: 'v=0\r\n' }), { type: 'offer', sdp: 'v=0\r\n' }],
+    ['an answer', restart({ type: 'answer', sdp: 'v=0\r\n' }), { type: 'answer', sdp: 'v=0\r\n' }],
+    ['a request to offer', restart({ type: 'request' }), { type: 'request' }],
+  ])('accepts %s', (_name, message, signal) => {
+    expect(parseRestartMessage(message)).toEqual({ from: 'peer-1', connectionId: 'mc_abc123', signal });
+  });
+
+  it.each([
+    ['a rollback', restart({ type: 'rollback', sdp: '' })],
+    ['an offer without SDP', restart({ type: 'offer' })],
+    ['an empty SDP', restart({ type: 'offer', sdp: '' })],
+    ['an SDP past the limit', restart({ type: 'offer', sdp: 'x'.repeat(maxRestartSdpChars + 1) })],
+    ['an SDP that is not text', restart({ type: 'offer', sdp: 42 })],
+    ['no description', restart(undefined)],
+    ['a connection ID with markup', { ...restart({ type: 'request' }), payload: { connectionId: '<img>', description: { type: 'request' } } }],
+    ['no sender', { ...restart({ type: 'request' }), src: undefined }],
+    ['another type', { ...restart({ type: 'offer', sdp: 'v=0' }), type: 'OFFER' }],
+    ['no payload', { type: 'RESTART', src: 'peer-1' }],
+  ])('ignores %s', (_name, message) => {
+    expect(parseRestartMessage(message)).toBeNull();
   });
 });

@@ -103,8 +103,8 @@ export function newTurnSecret(): string {
 }
 
 /** A person at `home`: Chromium started inside that home's namespace, PeerCall pointed at the wan's server. */
-export async function personAt(internet: SimulatedInternet, home: string, signalingUrl: string): Promise<Profile> {
+export async function personAt(internet: SimulatedInternet, home: string, signalingUrl: string, settings: { reconnectGraceSeconds?: number } = {}): Promise<Profile> {
   const profile = await launchProfile({ executablePath: internet.browserIn(home, chromiumPath()) });
-  await configure(profile, { signalingUrl });
+  await configure(profile, { signalingUrl, ...settings });
   return profile;
 }

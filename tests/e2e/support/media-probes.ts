@@ -205,3 +205,127 @@ export async function receivedFrameHeights(page: Page): Promise<number[]> {
     return heights;
   });
 }
+
+/** Video frames decoded so far on every live connection of this page. */
+export async function framesDecoded(page: Page): Promise<number> {
+  return (await inboundTotals(page)).framesDecoded;
+}
+
+/**
+ * Waits until this page decodes new video frames again, polling every 100 ms; returns
+ * when (Date.now() here) the first new frames were counted.
+ */
+export async function mediaBackAt(page: Page, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let last = await framesDecoded(page);
+  for (;;) {
+    await page.waitForTimeout(100);
+    const now = await framesDecoded(page);
+    // Two frames or more in 100 ms: video is moving, not one stray frame.
+    if (now - last >= 2) return Date.now();
+    last = now;
+    if (Date.now() > deadline) throw new Error(`no new video frames within ${timeoutMs} ms`);
+  }
+}
+
+/** Marks every live peer connection of the page, so a later look can tell the same one from a new one. */
+export async function markConnections(page: Page, mark: string): Promise<void> {
+  await page.evaluate((name) => {
+    for (const pc of (window as unknown as PcWindow).__pcs) if (pc.connectionState !== 'closed') (pc as RTCPeerConnection & { __mark?: string }).__mark = name;
+  }, mark);
+}
+
+/** The marks of the page's live peer connections ("" for one made since). */
+export async function liveConnectionMarks(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    (window as unknown as PcWindow).__pcs.filter((pc) => pc.connectionState !== 'closed').map((pc) => (pc as RTCPeerConnection & { __mark?: string }).__mark ?? ''),
+  );
+}
+
+/**
+ * Starts noting, every 100 ms, what the page shows: the signaling status and each remote
+ * tile's presence, so a test can ask afterwards what was shown while something happened.
+ */
+export async function watchShownStates(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __shown?: { at: number; signaling: string; tiles: Record<string, string> }[]; __shownTimer?: ReturnType<typeof setInterval> };
+    clearInterval(w.__shownTimer);
+    w.__shown = [];
+    w.__shownTimer = setInterval(() => {
+      const tiles: Record<string, string> = {};
+      for (const tile of document.querySelectorAll('figure.tile[data-peer]')) {
+        tiles[tile.querySelector('figcaption .name')?.textContent ?? '?'] = tile.getAttribute('data-presence') ?? 'connected';
+      }
+      const signaling = document.querySelector('[data-testid="signaling-status"]')?.getAttribute('data-status') ?? 'none';
+      w.__shown!.push({ at: Date.now(), signaling, tiles });
+    }, 100);
+  });
+}
+
+export async function shownStates(page: Page): Promise<{ at: number; signaling: string; tiles: Record<string, string> }[]> {
+  return page.evaluate(() => (window as unknown as { __shown?: { at: number; signaling: string; tiles: Record<string, string> }[] }).__shown ?? []);
+}
+
+/**
+ * Starts noting when each remote video presents a frame (requestVideoFrameCallback, the
+ * page's clock), by the name on its tile, for `frameGaps` to read.
+ */
+export async function recordFrames(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __frames?: Record<string, number[]>; __framesTimer?: ReturnType<typeof setInterval> };
+    if (w.__framesTimer) return;
+    w.__frames = {};
+    const watched = new WeakSet<HTMLVideoElement>();
+    const watch = () => {
+      for (const video of document.querySelectorAll<HTMLVideoElement>('video[data-testid="remote-video"]')) {
+        if (watched.has(video)) continue;
+        watched.add(video);
+        const onFrame = () => {
+          const name = video.closest('figure')?.querySelector('figcaption .name')?.textContent ?? '?';
+          const times = (w.__frames![name] ??= []);
+          times.push(Date.now());
+          // Bounded: about ten minutes of frames at 30 per second.
+          if (times.length > 20_000) times.splice(0, 10_000);
+          video.requestVideoFrameCallback(onFrame);
+        };
+        video.requestVideoFrameCallback(onFrame);
+      }
+    };
+    watch();
+    w.__framesTimer = setInterval(watch, 250);
+  });
+}
+
+/**
+ * From the recorded frames of the tile named `name`: the gaps of at least `minGapMs` with
+ * no frame after `sinceMs`, and when the last frame came (Date.now() in the page).
+ */
+export async function frameGaps(page: Page, name: string, sinceMs: number, minGapMs = 400): Promise<{ gaps: { fromMs: number; toMs: number }[]; lastFrameMs: number | null; frames: number }> {
+  const times = await page.evaluate((who) => (window as unknown as { __frames?: Record<string, number[]> }).__frames?.[who] ?? [], name);
+  const after = times.filter((at) => at >= sinceMs);
+  const gaps: { fromMs: number; toMs: number }[] = [];
+  let previous = sinceMs;
+  for (const at of after) {
+    if (at - previous >= minGapMs) gaps.push({ fromMs: previous, toMs: at });
+    previous = at;
+  }
+  return { gaps, lastFrameMs: after.at(-1) ?? null, frames: after.length };
+}
+
+/**
+ * Waits until the tile named `name` shows moving video after `sinceMs` with no gap in the
+ * last `steadyMs`; returns when frames came back: the end of the last gap (or `sinceMs`
+ * if there was none).
+ */
+export async function mediaSteadyAgain(page: Page, name: string, sinceMs: number, timeoutMs: number, steadyMs = 1_000): Promise<{ backAtMs: number; gaps: { fromMs: number; toMs: number }[] }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { gaps, lastFrameMs, frames } = await frameGaps(page, name, sinceMs);
+    const now = await page.evaluate(() => Date.now());
+    const backAtMs = gaps.at(-1)?.toMs ?? sinceMs;
+    // Steady: frames have kept coming since the last gap for a while, and one came just now.
+    if (frames > 0 && lastFrameMs !== null && now - lastFrameMs < 400 && now - backAtMs >= steadyMs) return { backAtMs, gaps };
+    if (Date.now() > deadline) throw new Error(`the video of ${name} did not come back steadily within ${timeoutMs} ms; gaps ${JSON.stringify(gaps)}, last frame ${lastFrameMs}`);
+    await page.waitForTimeout(200);
+  }
+}

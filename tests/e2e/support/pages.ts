@@ -2,12 +2,16 @@
 import type { Page } from 'playwright-core';
 import { expectNewTab, type Profile } from './browser';
 
-export async function configure(profile: Profile, settings: { signalingUrl: string; iceServers?: string; relayOnly?: boolean }): Promise<void> {
+export async function configure(
+  profile: Profile,
+  settings: { signalingUrl: string; iceServers?: string; relayOnly?: boolean; reconnectGraceSeconds?: number },
+): Promise<void> {
   const page = await profile.context.newPage();
   await page.goto(profile.url('options.html'));
   await page.fill('input[name="signalingUrl"]', settings.signalingUrl);
   await page.fill('textarea[name="iceServers"]', settings.iceServers ?? '');
   await page.setChecked('input[name="relayOnly"]', settings.relayOnly ?? false);
+  if (settings.reconnectGraceSeconds !== undefined) await page.fill('input[name="reconnectGraceSeconds"]', String(settings.reconnectGraceSeconds));
   await page.click('button[data-action="save"]');
   // The saved message, in whichever language the profile speaks.
   await page.locator('[role="status"]').waitFor();

@@ -154,13 +154,15 @@ describe('tokens', () => {
     await callStillWorks();
   });
 
-  it('a peer whose socket drops gets its ID back with the same token, or a renewed one, while the old socket lingers', async () => {
+  it('a peer whose socket drops gets its ID back with the same token, or a renewed one, and the old socket is closed', async () => {
     const token = tokenFor('carol');
     const carol = connect('carol', { token });
     expect(await carol.nextMessage()).toEqual({ type: 'OPEN' });
-    // PeerJS's reconnect() while the server still holds the ID, presenting a newer token.
+    // PeerJS's reconnect() while the server still holds the ID, presenting a newer token:
+    // the new socket is told OPEN, and the old one is closed rather than left to linger.
     const renewed = connect('carol', { token: tokenFor('carol', testRoom, 120_000) });
-    await renewed.opened();
+    expect(await renewed.nextMessage()).toEqual({ type: 'OPEN' });
+    expect(await withTimeout(carol.closed, 'the old socket to close')).toBe(4000);
     renewed.send({ type: 'ROOM-JOIN', payload: { room: testRoom } });
     expect(await renewed.nextMessage()).toMatchObject({ type: 'ROOM-MEMBERS' });
   });

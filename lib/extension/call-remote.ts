@@ -52,6 +52,15 @@ export const shortcuts = [
   { command: 'toggle-camera', action: 'toggle-camera', suggestedKey: 'Alt+Shift+V', messageName: 'shortcutToggleCamera' },
 ] as const satisfies readonly { command: string; action: ControlAction; suggestedKey: string; messageName: string }[];
 
+/**
+ * Each shortcut with the keys the browser actually gave it ('' when none: another extension
+ * may hold them, or the person cleared them), from `commands.getAll()`.
+ */
+export function assignedShortcuts(commands: readonly { name?: string; shortcut?: string }[]): { command: ShortcutCommand; keys: string }[] {
+  return shortcuts.map(({ command }) => ({ command, keys: commands.find((c) => c.name === command)?.shortcut ?? '' }));
+}
+export type ShortcutCommand = (typeof shortcuts)[number]['command'];
+
 export function actionForCommand(command: string): ControlAction | null {
   return shortcuts.find((shortcut) => shortcut.command === command)?.action ?? null;
 }

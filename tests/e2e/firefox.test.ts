@@ -28,6 +28,17 @@ afterAll(async () => {
 });
 
 describe('PeerCall on Firefox', () => {
+  it('opens the welcome page on install, with the way to pin the icon that Firefox has', async () => {
+    const welcome = await extensionPage(firefox, 'welcome.html');
+    const shown = await inPage(welcome, () => {
+      const picture = document.querySelector('[data-testid="pin-picture"]');
+      return picture ? { browser: picture.getAttribute('data-browser'), text: document.body.innerText } : null;
+    });
+    expect(shown.browser).toBe('firefox');
+    expect(shown.text).toContain('then the gear beside PeerCall, and choose Pin to Toolbar');
+    expect(shown.text).toContain('Manage Extension Shortcuts');
+  });
+
   it('a Firefox user starts a call from the popup, a Chromium user joins, and both see moving video', async () => {
     const settings = firefox.firstPage;
     // Typed events from BiDi do not reach Preact's handlers in Firefox, so the server

@@ -5,6 +5,7 @@ import type { CallId } from '../../lib/call/call-id';
 import {
   actionForCommand,
   applyControl,
+  assignedShortcuts,
   type CallStatus,
   callStatusOf,
   type ControllableCall,
@@ -88,6 +89,22 @@ describe('keyboard shortcuts', () => {
     expect(new Set(shortcuts.map((s) => s.suggestedKey)).size).toBe(shortcuts.length);
     expect(new Set(shortcuts.map((s) => s.command)).size).toBe(shortcuts.length);
     for (const shortcut of shortcuts) expect(shortcut.suggestedKey).toMatch(/^Alt\+Shift\+[A-Z]$/);
+  });
+
+  it('are listed with the keys the browser gave them, in our order, and none where it gave none', () => {
+    const fromBrowser = [
+      { name: '_execute_action', shortcut: '' },
+      { name: 'toggle-camera', shortcut: 'Ctrl+Shift+V', description: 'Turn your camera off or on in the call' },
+      { name: 'toggle-mute', shortcut: '' },
+    ];
+    expect(assignedShortcuts(fromBrowser)).toEqual([
+      { command: 'toggle-mute', keys: '' },
+      { command: 'toggle-camera', keys: 'Ctrl+Shift+V' },
+    ]);
+    expect(assignedShortcuts([])).toEqual([
+      { command: 'toggle-mute', keys: '' },
+      { command: 'toggle-camera', keys: '' },
+    ]);
   });
 });
 

@@ -23,6 +23,8 @@ export function chromiumPath(): string {
 export interface Profile {
   readonly context: BrowserContext;
   readonly extensionId: string;
+  /** The welcome page PeerCall opened on install; launchProfile returns once it is there. */
+  readonly welcome: Page;
   url(path: string): string;
   /**
    * Freezes the whole browser (SIGSTOP), as a lost network or a hung machine looks from
@@ -83,11 +85,14 @@ export async function launchProfile(options: ProfileOptions = {}): Promise<Profi
   });
   await context.addInitScript(recordPeerConnectionsAndDevices);
   const extensionId = await findExtensionId(context);
+  const url = (path: string) => `chrome-extension://${extensionId}/${path}`;
+  const welcome = await pageAt(context, url('welcome.html'));
   let frozen = false;
   return {
     context,
     extensionId,
-    url: (path) => `chrome-extension://${extensionId}/${path}`,
+    welcome,
+    url,
     freeze: () => {
       frozen = true;
       spawnSync('pkill', ['-STOP', '-f', `user-data-dir=${userDataDir}`]);
@@ -114,6 +119,20 @@ async function findExtensionId(context: BrowserContext): Promise<string> {
     return id;
   } finally {
     await page.close();
+  }
+}
+
+/**
+ * The tab showing `url`, once one does. Tabs the extension opens itself may report their
+ * address a little after they appear, so this looks again until it is there (bounded).
+ */
+export async function pageAt(context: BrowserContext, url: string, timeoutMs = 10_000): Promise<Page> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const page = context.pages().find((p) => p.url() === url);
+    if (page) return page;
+    if (Date.now() > deadline) throw new Error(`No tab showed ${url} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 

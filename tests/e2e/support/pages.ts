@@ -43,6 +43,34 @@ export async function openPopup(profile: Profile, options: { name?: string } = {
   };
 }
 
+/** The welcome page a fresh install opens: what it says, and its Start a call button. */
+export function welcomePage(profile: Profile, page: Page = profile.welcome) {
+  return {
+    page,
+    heading: () => page.locator('h1').innerText(),
+    server: () => page.getByTestId('welcome-server').innerText(),
+    shortcuts: () =>
+      page.$$eval('[data-testid="welcome-shortcut"]', (rows) =>
+        rows.map((row) => ({ command: row.getAttribute('data-command'), keys: row.getAttribute('data-keys'), text: (row as HTMLElement).innerText.replace(/\s+/g, ' ') })),
+      ),
+    /** The drawing of how to pin the icon: its accessible name, and whether the toolbar icon in it loaded. */
+    pinPicture: () =>
+      page.getByTestId('pin-picture').evaluate(async (svg) => {
+        const image = svg.querySelector('image')!;
+        const href = image.getAttribute('href')!;
+        const response = await fetch(href);
+        return { name: svg.querySelector('title')?.textContent ?? '', browser: svg.getAttribute('data-browser'), iconType: response.headers.get('content-type') };
+      }),
+    /** Clicks Start a call, then Start the call in the lobby; returns the call tab. */
+    start: async () => throughLobby(callTab(await expectNewTab(profile.context, () => page.click('button[data-action="start"]')))),
+    /** Clicks Start a call where no new tab is expected; returns the page's message. */
+    startExpectingError: async () => {
+      await page.click('button[data-action="start"]');
+      return page.locator('[role="alert"]').innerText();
+    },
+  };
+}
+
 /** Enters from the lobby as a person would, unless the call failed before it showed. */
 export async function throughLobby(tab: CallTab): Promise<CallTab> {
   const enter = tab.page.locator('button[data-action="enter"]');

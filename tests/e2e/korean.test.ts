@@ -47,7 +47,7 @@ describe('a browser in Korean', () => {
   });
 
   it('opens the welcome page in Korean on install', async () => {
-    const welcome = welcomePage(minji);
+    const welcome = welcomePage(minji.welcome);
     // Playwright's locale is an emulation it applies to each page as it attaches; the tab
     // the extension opens while the browser starts can run before that. A reload shows it
     // as a Korean browser does.

@@ -27,7 +27,7 @@ afterAll(async () => {
 
 describe('the welcome page', () => {
   it('opens once on install, and says what PeerCall is, how to pin it, its server and its shortcuts', async () => {
-    const welcome = welcomePage(profile);
+    const welcome = welcomePage(profile.welcome);
     expect(profile.context.pages().filter((page) => page.url() === profile.url('welcome.html'))).toHaveLength(1);
     expect(await welcome.page.title()).toBe('Welcome to PeerCall');
     expect(await welcome.heading()).toBe('Welcome to PeerCall');
@@ -49,11 +49,11 @@ describe('the welcome page', () => {
 
   it('shows the server set in Settings as soon as it changes', async () => {
     await configure(profile, { signalingUrl: server.url });
-    await expect.poll(() => welcomePage(profile).server(), { timeout: 5_000 }).toBe(server.url);
+    await expect.poll(() => welcomePage(profile.welcome).server(), { timeout: 5_000 }).toBe(server.url);
   });
 
   it('starts a call with its button, as the popup does: a call tab opens on the lobby and the call waits for others', async () => {
-    call = await welcomePage(profile).start();
+    call = await welcomePage(profile.welcome).start();
     await call.waitForState('waiting');
     expect(await call.callId()).toMatch(/^([0-9a-z]{4}-){6}[0-9a-z]{4}$/);
     const popup = await openRunningCallPopup(profile);
@@ -64,7 +64,7 @@ describe('the welcome page', () => {
 
   it('while that call runs, its button says so instead of opening a second call tab', async () => {
     const pagesBefore = profile.context.pages().length;
-    expect(await welcomePage(profile).startExpectingError()).toBe('You are already in a call: it is in the PeerCall tab. Leave it there first.');
+    expect(await welcomePage(profile.welcome).startExpectingError()).toBe('You are already in a call: it is in the PeerCall tab. Leave it there first.');
     expect(profile.context.pages().length).toBe(pagesBefore);
     await call.leave();
   });

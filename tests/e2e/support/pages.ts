@@ -44,7 +44,7 @@ export async function openPopup(profile: Profile, options: { name?: string } = {
 }
 
 /** The welcome page a fresh install opens: what it says, and its Start a call button. */
-export function welcomePage(profile: Profile, page: Page = profile.welcome) {
+export function welcomePage(page: Page) {
   return {
     page,
     heading: () => page.locator('h1').innerText(),
@@ -62,7 +62,7 @@ export function welcomePage(profile: Profile, page: Page = profile.welcome) {
         return { name: svg.querySelector('title')?.textContent ?? '', browser: svg.getAttribute('data-browser'), iconType: response.headers.get('content-type') };
       }),
     /** Clicks Start a call, then Start the call in the lobby; returns the call tab. */
-    start: async () => throughLobby(callTab(await expectNewTab(profile.context, () => page.click('button[data-action="start"]')))),
+    start: async () => throughLobby(callTab(await expectNewTab(page.context(), () => page.click('button[data-action="start"]')))),
     /** Clicks Start a call where no new tab is expected; returns the page's message. */
     startExpectingError: async () => {
       await page.click('button[data-action="start"]');

@@ -6,9 +6,10 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const checkout = resolve(__dirname, '../../..');
+const checkout = fileURLToPath(new URL('../../..', import.meta.url));
 
 export interface FreshClone {
   readonly dir: string;

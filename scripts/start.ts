@@ -10,13 +10,10 @@ import { startSignalingServer } from '../signaling/server';
 import { type BrowserLaunch, describeLaunch, launchBrowser, manualSteps, rootNotice } from './browser-launch';
 import { welcomePath } from '../lib/extension/welcome-tab';
 import { unpackedExtensionId } from './extension-id';
+import { hasScreen } from './screen';
 
 const extensionDir = resolve(process.env.PEERCALL_OUT_DIR ?? '.output', 'chrome-mv3');
 const browserCandidates = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/Applications/Chromium.app/Contents/MacOS/Chromium'];
-
-function hasScreen(): boolean {
-  return process.platform === 'darwin' || process.platform === 'win32' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
-}
 
 async function main(): Promise<void> {
   let config;

@@ -34,12 +34,24 @@ export interface Profile {
   close(): Promise<void>;
 }
 
-/** Runs in every page before its own scripts: records peer connections and opened devices. */
+/**
+ * Runs in every page before its own scripts: records peer connections, opened devices, and
+ * what the page copies (a page may not read the clipboard back).
+ */
 function recordPeerConnectionsAndDevices(): void {
   const Native = window.RTCPeerConnection;
-  const w = window as unknown as { __pcs: RTCPeerConnection[]; __tracks: MediaStreamTrack[] };
+  const w = window as unknown as { __pcs: RTCPeerConnection[]; __tracks: MediaStreamTrack[]; __copied: string[] };
   w.__pcs = [];
   w.__tracks = [];
+  w.__copied = [];
+  const clipboard = navigator.clipboard;
+  if (clipboard) {
+    const writeText = clipboard.writeText.bind(clipboard);
+    clipboard.writeText = (text) => {
+      w.__copied.push(text);
+      return writeText(text);
+    };
+  }
   const media = navigator.mediaDevices;
   if (media) {
     const getUserMedia = media.getUserMedia.bind(media);
@@ -63,16 +75,24 @@ export interface ProfileOptions {
   fakeDevices?: string;
   /** Answer every camera/microphone request with "blocked", as a person who clicked Block would. */
   denyMedia?: boolean;
+  /** Show a window instead of running headless (the demo). */
+  headed?: boolean;
+  /** Keep Chromium's sandbox; tests run without it, since CI runs as root, where Chromium refuses it. */
+  keepSandbox?: boolean;
 }
 
 export async function launchProfile(options: ProfileOptions = {}): Promise<Profile> {
   const userDataDir = mkdtempSync(join(tmpdir(), 'peercall-profile-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: chromiumPath(),
-    headless: true,
+    headless: !options.headed,
+    // Playwright adds --no-sandbox unless told the sandbox is wanted.
+    chromiumSandbox: Boolean(options.keepSandbox),
+    // A shown window lays its page out at the window's size, as a person's browser does.
+    viewport: options.headed ? null : undefined,
     locale: options.locale ?? 'en-US',
     args: [
-      '--no-sandbox',
+      ...(options.keepSandbox ? [] : ['--no-sandbox']),
       `--disable-extensions-except=${extensionDir}`,
       `--load-extension=${extensionDir}`,
       `--use-fake-device-for-media-stream=${options.fakeDevices ?? 'device-count=3'}`,

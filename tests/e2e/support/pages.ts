@@ -61,8 +61,8 @@ export function welcomePage(page: Page) {
         const response = await fetch(href);
         return { name: svg.querySelector('title')?.textContent ?? '', browser: svg.getAttribute('data-browser'), iconType: response.headers.get('content-type') };
       }),
-    /** Clicks Start a call, then Start the call in the lobby; returns the call tab. */
-    start: async () => throughLobby(callTab(await expectNewTab(page.context(), () => page.click('button[data-action="start"]')))),
+    /** Clicks Start a call, then Start the call in the lobby (as `name`, if given); returns the call tab. */
+    start: async (name?: string) => throughLobby(callTab(await expectNewTab(page.context(), () => page.click('button[data-action="start"]'))), name),
     /** Clicks Start a call where no new tab is expected; returns the page's message. */
     startExpectingError: async () => {
       await page.click('button[data-action="start"]');
@@ -71,11 +71,13 @@ export function welcomePage(page: Page) {
   };
 }
 
-/** Enters from the lobby as a person would, unless the call failed before it showed. */
-export async function throughLobby(tab: CallTab): Promise<CallTab> {
+/** Enters from the lobby as a person would (typing `name` there, if given), unless the call failed before it showed. */
+export async function throughLobby(tab: CallTab, name?: string): Promise<CallTab> {
   const enter = tab.page.locator('button[data-action="enter"]');
   await enter.or(tab.page.getByTestId('end-message')).first().waitFor({ timeout: 15_000 });
-  if (await enter.isVisible()) await enter.click();
+  if (!(await enter.isVisible())) return tab;
+  if (name !== undefined) await tab.page.fill('input[name="lobbyName"]', name);
+  await enter.click();
   return tab;
 }
 
@@ -91,6 +93,13 @@ export function callTab(page: Page) {
     callId: async () => {
       await page.getByTestId('call-id').waitFor({ timeout: 15_000 });
       return page.getByTestId('call-id').innerText();
+    },
+    /** Clicks Copy invite; returns what it put on the clipboard. */
+    copyInvite: async () => {
+      const copiedBefore = await page.evaluate(() => (window as unknown as { __copied: string[] }).__copied.length);
+      await page.click('button[data-action="copy-invite"]');
+      const copied = await page.waitForFunction((before) => (window as unknown as { __copied: string[] }).__copied[before] ?? null, copiedBefore);
+      return (await copied.jsonValue()) as string;
     },
     mute: () => page.click('button[data-action="mute"]'),
     toggleCamera: () => page.click('button[data-action="camera"]'),

@@ -4,7 +4,7 @@
  * on `window.__pcs` so tests can observe media and network state directly.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -31,6 +31,11 @@ export interface Profile {
    * outside: its sockets stay open, so nothing closes and nobody is told.
    */
   freeze(): void;
+  /**
+   * SIGKILLs the browser, as a crash of the whole browser or a power cut would end it, and
+   * starts it again on the same profile; the returned profile owns the folder from then on.
+   */
+  restartAfterKill(): Promise<Profile>;
   close(): Promise<void>;
 }
 
@@ -82,7 +87,10 @@ export interface ProfileOptions {
 }
 
 export async function launchProfile(options: ProfileOptions = {}): Promise<Profile> {
-  const userDataDir = mkdtempSync(join(tmpdir(), 'peercall-profile-'));
+  return openProfile(mkdtempSync(join(tmpdir(), 'peercall-profile-')), options);
+}
+
+async function openProfile(userDataDir: string, options: ProfileOptions): Promise<Profile> {
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: chromiumPath(),
     headless: !options.headed,
@@ -108,6 +116,7 @@ export async function launchProfile(options: ProfileOptions = {}): Promise<Profi
   const url = (path: string) => `chrome-extension://${extensionId}/${path}`;
   const welcome = await pageAt(context, url('welcome.html'));
   let frozen = false;
+  let handedOn = false;
   return {
     context,
     extensionId,
@@ -117,13 +126,27 @@ export async function launchProfile(options: ProfileOptions = {}): Promise<Profi
       frozen = true;
       spawnSync('pkill', ['-STOP', '-f', `user-data-dir=${userDataDir}`]);
     },
+    restartAfterKill: async () => {
+      const closed = new Promise((resolve) => context.once('close', resolve));
+      process.kill(browserPid(userDataDir), 'SIGKILL');
+      await closed;
+      handedOn = true;
+      return openProfile(userDataDir, options);
+    },
     close: async () => {
       // A frozen browser cannot answer Playwright; end it the hard way.
       if (frozen) spawnSync('pkill', ['-KILL', '-f', `user-data-dir=${userDataDir}`]);
       await context.close().catch(() => undefined);
-      rmSync(userDataDir, { recursive: true, force: true });
+      if (!handedOn) rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The browser process holding a profile: Chromium's lock on it is a link to "host-pid". */
+function browserPid(userDataDir: string): number {
+  const pid = Number(readlinkSync(join(userDataDir, 'SingletonLock')).split('-').pop());
+  if (!Number.isSafeInteger(pid) || pid <= 0) throw new Error(`No browser holds ${userDataDir}`);
+  return pid;
 }
 
 async function findExtensionId(context: BrowserContext): Promise<string> {

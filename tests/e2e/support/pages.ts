@@ -184,6 +184,14 @@ export function callTab(page: Page) {
     endMessage: () => page.getByTestId('end-message'),
     notice: () => page.getByTestId('notice'),
     signalingStatus: () => page.getByTestId('signaling-status'),
+    /** Crashes the tab's renderer (CDP Page.crash): no pagehide, no last write. */
+    crash: async () => {
+      const cdp = await page.context().newCDPSession(page);
+      const crashed = page.waitForEvent('crash');
+      // The command gets no answer (its target is gone); the page's crash event says it happened.
+      cdp.send('Page.crash').catch(() => undefined);
+      await crashed;
+    },
   };
 }
 
@@ -200,10 +208,13 @@ async function chooseDevice(page: Page, picker: 'camera' | 'microphone', labelPa
 /** The popup while a call runs: the call's summary and the controls that act on it from any tab. */
 export async function openRunningCallPopup(profile: Profile) {
   const page = await profile.context.newPage();
+  await page.addInitScript(noteRunningCallShown);
   await page.goto(profile.url('popup.html'));
   const running = page.getByTestId('running-call');
   return {
     page,
+    /** Whether the running-call view was on screen at any moment since the popup opened, if only for a frame. */
+    everShowedRunningCall: () => page.evaluate(() => (window as unknown as { __runningCallShown: boolean }).__runningCallShown),
     waitForRunningCall: () => running.waitFor({ timeout: 5_000 }),
     /** Start and Join are back: the popup knows no call runs. */
     waitForStartAndJoin: () => page.locator('button[data-action="start"]').waitFor({ timeout: 5_000 }),
@@ -220,6 +231,15 @@ export async function openRunningCallPopup(profile: Profile) {
     hangUp: () => page.click('button[data-action="hang-up"]'),
     toolbar: () => toolbarBadge(page),
   };
+}
+
+/** Runs in the popup before its scripts: notes the running-call view the moment it is added. */
+function noteRunningCallShown(): void {
+  const w = window as unknown as { __runningCallShown: boolean };
+  w.__runningCallShown = false;
+  new MutationObserver(() => {
+    if (document.querySelector('[data-testid="running-call"]')) w.__runningCallShown = true;
+  }).observe(document, { childList: true, subtree: true });
 }
 
 /** The toolbar icon's badge and tooltip, read through chrome.action in any page of the extension. */

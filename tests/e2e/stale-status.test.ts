@@ -92,4 +92,11 @@ describe('a call tab that ended without a word', () => {
     guest = await guest.restartAfterKill();
     await expectNoCallShown();
   });
+
+  it('all of it with no permission beyond storage: the extension lists only its own pages', async () => {
+    const manifest = await guest.welcome.evaluate(() => (window as unknown as { chrome: { runtime: { getManifest(): Record<string, unknown> } } }).chrome.runtime.getManifest());
+    expect(manifest.permissions).toEqual(['storage']);
+    expect(manifest.host_permissions).toBeUndefined();
+    expect(manifest.optional_permissions).toBeUndefined();
+  });
 });

@@ -10,6 +10,7 @@ import { type RunningSignalingServer, startSignalingServer } from '../../signali
 import { unpackedExtensionId } from '../../scripts/extension-id';
 import { extensionDir, launchProfile, type Profile } from './support/browser';
 import { type CallTab, configure, openRunningCallPopup, welcomePage } from './support/pages';
+import { saveScreenshot } from './support/screenshots';
 
 let server: RunningSignalingServer;
 let profile: Profile;
@@ -45,6 +46,8 @@ describe('the welcome page', () => {
       { command: 'toggle-camera', keys: 'Alt+Shift+V', text: 'Alt+Shift+V Turn your camera off or on in the call' },
     ]);
     expect(text).toContain('chrome://extensions/shortcuts');
+    await welcome.page.setViewportSize({ width: 900, height: 900 });
+    await saveScreenshot(welcome.page, 'welcome');
   });
 
   it('shows the server set in Settings as soon as it changes', async () => {

@@ -5,7 +5,7 @@ import { CallApp } from '../../components/CallApp';
 import { isActive } from '../../lib/call/call-state';
 import { type CallIntent, CallSession } from '../../lib/call/call-session';
 import { publishCallStatus, serveCallControl } from '../../lib/extension/call-remote-tab';
-import { rememberIntent, serveCallTab, takeCallIntent } from '../../lib/extension/call-tab';
+import { ownTabId, rememberIntent, serveCallTab, takeCallIntent } from '../../lib/extension/call-tab';
 import { localizeDocument } from '../../lib/i18n/i18n';
 import { normalizeDisplayName } from '../../lib/call/room-protocol';
 import { parseSignalingUrl } from '../../lib/call/settings';
@@ -14,6 +14,7 @@ import '../../components/style.css';
 
 localizeDocument(document, 'page.call');
 const root = document.getElementById('app')!;
+const tabId = await ownTabId();
 let session: CallSession | null = null;
 let unpublish = () => {};
 
@@ -23,7 +24,7 @@ async function begin(intent: CallIntent): Promise<void> {
   const settings = await loadSettings();
   const current = new CallSession(settings);
   session = current;
-  unpublish = publishCallStatus(current);
+  unpublish = publishCallStatus(current, tabId);
   const endpoint = parseSignalingUrl(settings.signalingUrl);
   render(
     <CallApp

@@ -6,21 +6,15 @@ import { parseInvite } from '../../lib/call/call-id';
 import { type CallIntent } from '../../lib/call/call-session';
 import type { CallStatus, ControlAction } from '../../lib/extension/call-remote';
 import { followCallStatus, sendControl } from '../../lib/extension/call-remote-client';
-import { openCallTab } from '../../lib/extension/call-tab';
+import { launchCall } from '../../lib/extension/call-launch';
 import { localizeDocument, t } from '../../lib/i18n/i18n';
-import { normalizeDisplayName } from '../../lib/call/room-protocol';
 import { displayNameItem } from '../../lib/extension/settings-storage';
 import '../../components/style.css';
 
 async function go(intent: CallIntent, name: string): Promise<string | null> {
-  const trimmed = name.trim();
-  const displayName = trimmed === '' ? '' : normalizeDisplayName(trimmed);
-  if (displayName === null) return t('common.invalidName');
-  await displayNameItem.setValue(displayName);
-  const reply = await openCallTab(intent);
-  if (!reply.accepted) return t('popup.alreadyInCall');
-  window.close();
-  return null;
+  const error = await launchCall(intent, name);
+  if (error === null) window.close();
+  return error;
 }
 
 async function control(action: ControlAction): Promise<void> {

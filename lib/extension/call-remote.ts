@@ -6,6 +6,7 @@
  */
 import type { ReadonlySignal } from '@preact/signals-core';
 import { type CallState, isActive } from '../call/call-state';
+import type { StatusProof } from './call-status-freshness';
 
 export const controlMessageType = 'peercall:control';
 export const controlActions = ['toggle-mute', 'toggle-camera', 'hang-up', 'focus'] as const;
@@ -38,6 +39,9 @@ export interface CallStatus {
   readonly participants: number;
 }
 
+/** What the call tab stores: the status, and the proof of life a reader checks (call-status-freshness.ts). */
+export interface PublishedCallStatus extends CallStatus, StatusProof {}
+
 /** More than any room allows (signaling caps rooms at 50), so a larger count is garbage. */
 export const maxParticipants = 64;
 
@@ -51,6 +55,15 @@ export const shortcuts = [
   { command: 'toggle-mute', action: 'toggle-mute', suggestedKey: 'Alt+Shift+M', messageName: 'shortcutToggleMute' },
   { command: 'toggle-camera', action: 'toggle-camera', suggestedKey: 'Alt+Shift+V', messageName: 'shortcutToggleCamera' },
 ] as const satisfies readonly { command: string; action: ControlAction; suggestedKey: string; messageName: string }[];
+
+/**
+ * Each shortcut with the keys the browser actually gave it ('' when none: another extension
+ * may hold them, or the person cleared them), from `commands.getAll()`.
+ */
+export function assignedShortcuts(commands: readonly { name?: string; shortcut?: string }[]): { command: ShortcutCommand; keys: string }[] {
+  return shortcuts.map(({ command }) => ({ command, keys: commands.find((c) => c.name === command)?.shortcut ?? '' }));
+}
+export type ShortcutCommand = (typeof shortcuts)[number]['command'];
 
 export function actionForCommand(command: string): ControlAction | null {
   return shortcuts.find((shortcut) => shortcut.command === command)?.action ?? null;
@@ -73,15 +86,17 @@ export function parseControlReply(reply: unknown): ControlReply | null {
   return isRecord(reply) && typeof reply.applied === 'boolean' ? { applied: reply.applied } : null;
 }
 
-/** A stored snapshot, or null when it is missing or not one we wrote. */
-export function parseCallStatus(value: unknown): CallStatus | null {
+const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+
+/** A stored status, or null when it is missing, not one we wrote, or written without its proof of life. */
+export function parseCallStatus(value: unknown): PublishedCallStatus | null {
   if (!isRecord(value)) return null;
-  const { phase, startedAtMs, micMuted, cameraOff, participants } = value;
+  const { phase, startedAtMs, micMuted, cameraOff, participants, tabId, expiresAtMs } = value;
   if (!isPhase(phase)) return null;
-  if (typeof startedAtMs !== 'number' || !Number.isSafeInteger(startedAtMs) || startedAtMs < 0) return null;
+  if (!isCount(startedAtMs) || !isCount(tabId) || !isCount(expiresAtMs)) return null;
   if (typeof micMuted !== 'boolean' || typeof cameraOff !== 'boolean') return null;
-  if (typeof participants !== 'number' || !Number.isInteger(participants) || participants < 0 || participants > maxParticipants) return null;
-  return { phase, startedAtMs, micMuted, cameraOff, participants };
+  if (!isCount(participants) || participants > maxParticipants) return null;
+  return { phase, startedAtMs, micMuted, cameraOff, participants, tabId, expiresAtMs };
 }
 
 export interface ObservedCall {

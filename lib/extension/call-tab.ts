@@ -65,6 +65,11 @@ export function serveCallTab(canTakeIntent: () => boolean, take: (intent: CallIn
   return () => browser.runtime.onMessage.removeListener(listener);
 }
 
+/** In the call tab: the ID of its own tab, which its status names (TAB_ID_NONE outside a tab). */
+export async function ownTabId(): Promise<number> {
+  return (await browser.tabs.getCurrent())?.id ?? browser.tabs.TAB_ID_NONE;
+}
+
 /** In the call tab: brings it, and its window, to the front. */
 export async function focusSelf(): Promise<void> {
   const tab = await browser.tabs.getCurrent();

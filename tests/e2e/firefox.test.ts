@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../signaling/config';
 import { type RunningSignalingServer, startSignalingServer } from '../../signaling/server';
 import { launchProfile, type Profile } from './support/browser';
-import { buildFirefoxPackage, extensionPage, type FirefoxPerson, inPage, launchFirefox } from './support/firefox';
+import { buildFirefoxPackage, extensionPage, type FirefoxPerson, followLink, inPage, launchFirefox } from './support/firefox';
 import { remoteVideoProgress } from './support/media-probes';
 import { configure, openPopup } from './support/pages';
 
@@ -28,6 +28,17 @@ afterAll(async () => {
 });
 
 describe('PeerCall on Firefox', () => {
+  it('opens the welcome page on install, with the way to pin the icon that Firefox has', async () => {
+    const welcome = await extensionPage(firefox, 'welcome.html');
+    const shown = await inPage(welcome, () => {
+      const picture = document.querySelector('[data-testid="pin-picture"]');
+      return picture ? { browser: picture.getAttribute('data-browser'), text: document.body.innerText } : null;
+    });
+    expect(shown.browser).toBe('firefox');
+    expect(shown.text).toContain('then the gear beside PeerCall, and choose Pin to Toolbar');
+    expect(shown.text).toContain('Manage Extension Shortcuts');
+  });
+
   it('a Firefox user starts a call from the popup, a Chromium user joins, and both see moving video', async () => {
     const settings = firefox.firstPage;
     // Typed events from BiDi do not reach Preact's handlers in Firefox, so the server
@@ -37,13 +48,8 @@ describe('PeerCall on Firefox', () => {
       return true;
     }, server.url);
 
-    // The popup, in this same tab: a link the page follows itself (BiDi may not navigate there).
-    await inPage(settings, (href) => {
-      const link = Object.assign(document.createElement('a'), { href, textContent: 'popup' });
-      document.body.append(link);
-      link.click();
-      return true;
-    }, firefox.url('popup.html'));
+    // The popup, in this same tab.
+    await followLink(settings, firefox.url('popup.html'));
     await inPage(settings, () => (location.pathname === '/popup.html' && document.querySelector('button[data-action="start"]') ? true : null));
     await inPage(settings, () => {
       document.querySelector<HTMLButtonElement>('button[data-action="start"]')!.click();
@@ -80,4 +86,33 @@ describe('PeerCall on Firefox', () => {
     expect(inFirefox.width).toBeGreaterThan(0);
     expect(inFirefox.frames).toBeGreaterThan(5);
   }, 90_000);
+
+  it("its popup finds the running call's tab by its ID and shows the call; once that tab is gone, a status it left is discarded", async () => {
+    // Each function below runs in the page, so each names Firefox's API itself.
+    type Session = { get(key: string): Promise<Record<string, unknown>>; set(items: object): Promise<void> };
+    type FirefoxApi = { tabs: { getCurrent(): Promise<{ id: number }> }; storage: { session: Session }; browserAction: { getBadgeText(details: object): Promise<string> } };
+    const call = await extensionPage(firefox, 'call.html');
+    const callTabId = await inPage(call, async () => (await (globalThis as unknown as { browser: FirefoxApi }).browser.tabs.getCurrent()).id);
+    const tab = await extensionPage(firefox, 'welcome.html');
+    await followLink(tab, firefox.url('popup.html'));
+    const running = () => (location.pathname === '/popup.html' ? (document.querySelector('[data-testid="running-call"]')?.getAttribute('data-phase') ?? null) : null);
+    expect(await inPage(tab, running)).toBe('in-call');
+
+    await call.close();
+    // What the call tab leaves when its last write is lost: its status, signed by its tab, unexpired.
+    await inPage(tab, async (tabId) => {
+      const now = Date.now();
+      const status = { phase: 'in-call', startedAtMs: now - 60_000, micMuted: false, cameraOff: false, participants: 1, tabId, expiresAtMs: now + 60_000 };
+      await (globalThis as unknown as { browser: FirefoxApi }).browser.storage.session.set({ callStatus: status });
+      location.reload();
+      return true;
+    }, callTabId);
+    const shown = await inPage(tab, () =>
+      location.pathname === '/popup.html' && document.querySelector('button[data-action="start"]') ? { running: document.querySelector('[data-testid="running-call"]') !== null } : null,
+    );
+    expect(shown.running).toBe(false);
+    expect(await inPage(tab, async () => ({ stored: (await (globalThis as unknown as { browser: FirefoxApi }).browser.storage.session.get('callStatus')).callStatus ?? 'none' }))).toEqual({ stored: 'none' });
+    const badge = await inPage(tab, async () => ((await (globalThis as unknown as { browser: FirefoxApi }).browser.browserAction.getBadgeText({})) === '' ? 'empty' : null), undefined, 2_000);
+    expect(badge).toBe('empty');
+  }, 60_000);
 });

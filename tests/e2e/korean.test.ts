@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../signaling/config';
 import { type RunningSignalingServer, startSignalingServer } from '../../signaling/server';
 import { launchProfile, type Profile } from './support/browser';
-import { configure, openPopup, openRunningCallPopup, throughLobby } from './support/pages';
+import { configure, openPopup, openRunningCallPopup, throughLobby, welcomePage } from './support/pages';
 
 let server: RunningSignalingServer;
 let minji: Profile;
@@ -44,6 +44,22 @@ describe('a browser in Korean', () => {
     expect(manifest.name).toBe('PeerCall');
     expect(manifest.description).not.toBe('');
     await popup.page.close();
+  });
+
+  it('opens the welcome page in Korean on install', async () => {
+    const welcome = welcomePage(minji.welcome);
+    // Playwright's locale is an emulation it applies to each page as it attaches; the tab
+    // the extension opens while the browser starts can run before that. A reload shows it
+    // as a Korean browser does.
+    await welcome.page.reload();
+    await welcome.page.locator('h1').waitFor();
+    expect(await welcome.page.title()).toBe('PeerCall에 오신 것을 환영해요');
+    expect(await welcome.page.getAttribute('html', 'lang')).toBe('ko');
+    expect(await welcome.heading()).toBe('PeerCall에 오신 것을 환영해요');
+    expect(await welcome.page.locator('button[data-action="start"]').innerText()).toBe('통화 시작');
+    const text = await visibleText(welcome.page);
+    for (const words of ['툴바에 PeerCall 고정하기', 'PeerCall 옆의 핀을 누르세요', '키보드 단축키', '통화 중 마이크 음소거 또는 해제', '설정 열기']) expect(text).toContain(words);
+    expect((await welcome.pinPicture()).name).toContain('퍼즐 조각');
   });
 
   it('shows the settings page in Korean', async () => {

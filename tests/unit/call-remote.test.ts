@@ -5,6 +5,7 @@ import type { CallId } from '../../lib/call/call-id';
 import {
   actionForCommand,
   applyControl,
+  assignedShortcuts,
   type CallStatus,
   callStatusOf,
   type ControllableCall,
@@ -89,27 +90,52 @@ describe('keyboard shortcuts', () => {
     expect(new Set(shortcuts.map((s) => s.command)).size).toBe(shortcuts.length);
     for (const shortcut of shortcuts) expect(shortcut.suggestedKey).toMatch(/^Alt\+Shift\+[A-Z]$/);
   });
+
+  it('are listed with the keys the browser gave them, in our order, and none where it gave none', () => {
+    const fromBrowser = [
+      { name: '_execute_action', shortcut: '' },
+      { name: 'toggle-camera', shortcut: 'Ctrl+Shift+V', description: 'Turn your camera off or on in the call' },
+      { name: 'toggle-mute', shortcut: '' },
+    ];
+    expect(assignedShortcuts(fromBrowser)).toEqual([
+      { command: 'toggle-mute', keys: '' },
+      { command: 'toggle-camera', keys: 'Ctrl+Shift+V' },
+    ]);
+    expect(assignedShortcuts([])).toEqual([
+      { command: 'toggle-mute', keys: '' },
+      { command: 'toggle-camera', keys: '' },
+    ]);
+  });
 });
 
 describe('the stored status', () => {
-  it('a status as published passes', () => {
-    expect(parseCallStatus({ ...status })).toEqual(status);
+  const published = { ...status, tabId: 7, expiresAtMs: 1_700_000_075_000 };
+
+  it('a status as published, with its proof of life, passes', () => {
+    expect(parseCallStatus({ ...published })).toEqual(published);
   });
 
   it.each([
     { name: 'nothing stored', value: null },
     { name: 'a string', value: 'in-call' },
-    { name: 'an ended call', value: { ...status, phase: 'ended' } },
-    { name: 'an unknown phase', value: { ...status, phase: 'party' } },
-    { name: 'a start time as text', value: { ...status, startedAtMs: '1700000000000' } },
-    { name: 'a negative start time', value: { ...status, startedAtMs: -1 } },
-    { name: 'a fractional start time', value: { ...status, startedAtMs: 1.5 } },
-    { name: 'an infinite start time', value: { ...status, startedAtMs: Infinity } },
-    { name: 'muted as a string', value: { ...status, micMuted: 'false' } },
-    { name: 'camera state missing', value: { phase: 'in-call', startedAtMs: 1, micMuted: false, participants: 1 } },
-    { name: 'a negative count', value: { ...status, participants: -1 } },
-    { name: 'a fractional count', value: { ...status, participants: 1.5 } },
-    { name: 'a count beyond any room', value: { ...status, participants: maxParticipants + 1 } },
+    { name: 'an ended call', value: { ...published, phase: 'ended' } },
+    { name: 'an unknown phase', value: { ...published, phase: 'party' } },
+    { name: 'a start time as text', value: { ...published, startedAtMs: '1700000000000' } },
+    { name: 'a negative start time', value: { ...published, startedAtMs: -1 } },
+    { name: 'a fractional start time', value: { ...published, startedAtMs: 1.5 } },
+    { name: 'an infinite start time', value: { ...published, startedAtMs: Infinity } },
+    { name: 'muted as a string', value: { ...published, micMuted: 'false' } },
+    { name: 'camera state missing', value: { phase: 'in-call', startedAtMs: 1, micMuted: false, participants: 1, tabId: 7, expiresAtMs: 9 } },
+    { name: 'a negative count', value: { ...published, participants: -1 } },
+    { name: 'a fractional count', value: { ...published, participants: 1.5 } },
+    { name: 'a count beyond any room', value: { ...published, participants: maxParticipants + 1 } },
+    { name: 'a status without its proof of life (as an older version wrote it)', value: { ...status } },
+    { name: 'a status without the tab that wrote it', value: { ...status, expiresAtMs: 1_700_000_075_000 } },
+    { name: 'a status without an expiry', value: { ...status, tabId: 7 } },
+    { name: 'a tab ID as text', value: { ...published, tabId: '7' } },
+    { name: 'a negative tab ID (no tab)', value: { ...published, tabId: -1 } },
+    { name: 'an expiry as text', value: { ...published, expiresAtMs: 'soon' } },
+    { name: 'a fractional expiry', value: { ...published, expiresAtMs: 1.5 } },
   ])('$name is no status', ({ value }) => {
     expect(parseCallStatus(value)).toBeNull();
   });

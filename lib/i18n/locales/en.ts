@@ -46,6 +46,7 @@ export const en = {
   // Page titles
   'page.call': 'PeerCall call',
   'page.options': 'PeerCall settings',
+  'page.welcome': 'Welcome to PeerCall',
 
   // The call tab
   'call.state.idle': 'Getting ready…',
@@ -175,6 +176,29 @@ export const en = {
   'badge.phase.waiting': 'waiting for others to join',
   'badge.phase.in-call': 'in a call with {others}',
   'badge.microphoneMuted': 'microphone muted',
+
+  // The welcome page, shown once PeerCall is installed
+  'welcome.intro':
+    'Video calls straight from your browser. Start a call, send the invite, and talk: your camera and voice go directly to the people in the call, and the PeerCall server only introduces you to each other.',
+  'welcome.startHint': 'The call opens in a tab of its own, where you check your camera, microphone and name before anyone sees you.',
+  'welcome.joinHint': 'Invited to a call? Click the PeerCall icon in the toolbar and paste the invite under Join a call.',
+  'welcome.pinHeading': 'Keep PeerCall in the toolbar',
+  'welcome.pinChromium': 'Click the puzzle piece at the right of the address bar, then the pin beside PeerCall.',
+  'welcome.pinFirefox': 'Click the puzzle piece at the right of the address bar, then the gear beside PeerCall, and choose Pin to Toolbar.',
+  'welcome.pinWhy': 'The icon then stays in sight: it opens PeerCall, and shows LIVE while you are in a call.',
+  'welcome.pinPicture': 'The toolbar: the puzzle piece opens the list of extensions, and the pin beside PeerCall keeps its icon in the toolbar.',
+  'welcome.serverHeading': 'The server',
+  'welcome.serverIntro': 'PeerCall finds the people you call through this server:',
+  'welcome.serverHow':
+    'Everyone in a call must reach the same server. The default one, on this computer, is the server npm start runs, for calls between browsers here; to call people on other computers, enter the address of a server you all reach in Settings.',
+  'welcome.openSettings': 'Open Settings',
+  'welcome.shortcutsHeading': 'Keyboard shortcuts',
+  'welcome.shortcutsIntro': 'They act on your call from any tab:',
+  'welcome.shortcutNotSet': 'not set',
+  'welcome.shortcutsChangeChromium': 'Change them at chrome://extensions/shortcuts.',
+  'welcome.shortcutsChangeFirefox': 'Change them in about:addons, under the gear menu: Manage Extension Shortcuts.',
+  'shortcut.toggle-mute': 'Mute or unmute your microphone in the call',
+  'shortcut.toggle-camera': 'Turn your camera off or on in the call',
 
   // Settings
   'options.displayName': 'Your name, as others in a call see it',

@@ -44,6 +44,7 @@ export const ko = {
   // Page titles
   'page.call': 'PeerCall 통화',
   'page.options': 'PeerCall 설정',
+  'page.welcome': 'PeerCall에 오신 것을 환영해요',
 
   // The call tab
   'call.state.idle': '준비 중…',
@@ -174,6 +175,29 @@ export const ko = {
   // {others} always ends in 명 here (in-call means someone else is there), so 과 fits.
   'badge.phase.in-call': '{others}과 통화 중',
   'badge.microphoneMuted': '마이크 음소거됨',
+
+  // The welcome page, shown once PeerCall is installed
+  'welcome.intro':
+    '브라우저에서 바로 하는 영상 통화예요. 통화를 시작하고 초대를 보내면 바로 대화할 수 있어요. 카메라 영상과 목소리는 통화 상대에게 직접 전달되고, PeerCall 서버는 서로를 연결해 주기만 해요.',
+  'welcome.startHint': '통화는 전용 탭에서 열려요. 다른 사람에게 보이기 전에 카메라, 마이크, 이름을 먼저 확인할 수 있어요.',
+  'welcome.joinHint': '초대를 받았나요? 툴바의 PeerCall 아이콘을 누르고 통화 참여하기 아래에 초대를 붙여넣으세요.',
+  'welcome.pinHeading': '툴바에 PeerCall 고정하기',
+  'welcome.pinChromium': '주소창 오른쪽의 퍼즐 조각 아이콘을 누른 다음, PeerCall 옆의 핀을 누르세요.',
+  'welcome.pinFirefox': '주소창 오른쪽의 퍼즐 조각 아이콘을 누른 다음, PeerCall 옆의 톱니바퀴를 누르고 툴바에 고정을 고르세요.',
+  'welcome.pinWhy': '그러면 아이콘이 늘 보여요. 아이콘을 누르면 PeerCall이 열리고, 통화 중에는 LIVE가 표시돼요.',
+  'welcome.pinPicture': '툴바 그림: 퍼즐 조각 아이콘을 누르면 확장 프로그램 목록이 열리고, PeerCall 옆의 핀을 누르면 아이콘이 툴바에 고정돼요.',
+  'welcome.serverHeading': '서버',
+  'welcome.serverIntro': 'PeerCall은 이 서버를 통해 통화 상대를 찾아요:',
+  'welcome.serverHow':
+    '통화하는 모든 사람이 같은 서버에 연결할 수 있어야 해요. 기본 서버는 이 컴퓨터에서 npm start가 실행하는 서버로, 이 컴퓨터의 브라우저끼리 통화할 때 쓰여요. 다른 컴퓨터의 사람과 통화하려면 모두가 연결할 수 있는 서버 주소를 설정에 입력하세요.',
+  'welcome.openSettings': '설정 열기',
+  'welcome.shortcutsHeading': '키보드 단축키',
+  'welcome.shortcutsIntro': '어느 탭에서든 통화를 조작할 수 있어요:',
+  'welcome.shortcutNotSet': '지정 안 됨',
+  'welcome.shortcutsChangeChromium': 'chrome://extensions/shortcuts에서 바꿀 수 있어요.',
+  'welcome.shortcutsChangeFirefox': 'about:addons의 톱니바퀴 메뉴에서 확장 기능 단축키 관리를 눌러 바꿀 수 있어요.',
+  'shortcut.toggle-mute': '통화 중 마이크 음소거 또는 해제',
+  'shortcut.toggle-camera': '통화 중 카메라 끄기 또는 켜기',
 
   // Settings
   'options.displayName': '통화에서 다른 사람에게 보일 이름',

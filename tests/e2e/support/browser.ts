@@ -4,7 +4,7 @@
  * on `window.__pcs` so tests can observe media and network state directly.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -23,6 +23,8 @@ export function chromiumPath(): string {
 export interface Profile {
   readonly context: BrowserContext;
   readonly extensionId: string;
+  /** The welcome page PeerCall opened on install; launchProfile returns once it is there. */
+  readonly welcome: Page;
   url(path: string): string;
   /**
    * Freezes the whole browser (SIGSTOP), as a lost network or a hung machine looks from
@@ -31,15 +33,32 @@ export interface Profile {
   freeze(): void;
   /** Ends the whole browser at once (SIGKILL), as a crash or a pulled plug would: no goodbye, sockets reset. */
   kill(): void;
+  /**
+   * SIGKILLs the browser, as a crash of the whole browser or a power cut would end it, and
+   * starts it again on the same profile; the returned profile owns the folder from then on.
+   */
+  restartAfterKill(): Promise<Profile>;
   close(): Promise<void>;
 }
 
-/** Runs in every page before its own scripts: records peer connections and opened devices. */
+/**
+ * Runs in every page before its own scripts: records peer connections, opened devices, and
+ * what the page copies (a page may not read the clipboard back).
+ */
 function recordPeerConnectionsAndDevices(): void {
   const Native = window.RTCPeerConnection;
-  const w = window as unknown as { __pcs: RTCPeerConnection[]; __tracks: MediaStreamTrack[] };
+  const w = window as unknown as { __pcs: RTCPeerConnection[]; __tracks: MediaStreamTrack[]; __copied: string[] };
   w.__pcs = [];
   w.__tracks = [];
+  w.__copied = [];
+  const clipboard = navigator.clipboard;
+  if (clipboard) {
+    const writeText = clipboard.writeText.bind(clipboard);
+    clipboard.writeText = (text) => {
+      w.__copied.push(text);
+      return writeText(text);
+    };
+  }
   const media = navigator.mediaDevices;
   if (media) {
     const getUserMedia = media.getUserMedia.bind(media);
@@ -65,16 +84,27 @@ export interface ProfileOptions {
   denyMedia?: boolean;
   /** Another way to start Chromium, such as inside a home of the simulated internet. */
   executablePath?: string;
+  /** Show a window instead of running headless (the demo). */
+  headed?: boolean;
+  /** Keep Chromium's sandbox; tests run without it, since CI runs as root, where Chromium refuses it. */
+  keepSandbox?: boolean;
 }
 
 export async function launchProfile(options: ProfileOptions = {}): Promise<Profile> {
-  const userDataDir = mkdtempSync(join(tmpdir(), 'peercall-profile-'));
+  return openProfile(mkdtempSync(join(tmpdir(), 'peercall-profile-')), options);
+}
+
+async function openProfile(userDataDir: string, options: ProfileOptions): Promise<Profile> {
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: options.executablePath ?? chromiumPath(),
-    headless: true,
+    headless: !options.headed,
+    // Playwright adds --no-sandbox unless told the sandbox is wanted.
+    chromiumSandbox: Boolean(options.keepSandbox),
+    // A shown window lays its page out at the window's size, as a person's browser does.
+    viewport: options.headed ? null : undefined,
     locale: options.locale ?? 'en-US',
     args: [
-      '--no-sandbox',
+      ...(options.keepSandbox ? [] : ['--no-sandbox']),
       `--disable-extensions-except=${extensionDir}`,
       `--load-extension=${extensionDir}`,
       `--use-fake-device-for-media-stream=${options.fakeDevices ?? 'device-count=3'}`,
@@ -87,11 +117,15 @@ export async function launchProfile(options: ProfileOptions = {}): Promise<Profi
   });
   await context.addInitScript(recordPeerConnectionsAndDevices);
   const extensionId = await findExtensionId(context);
+  const url = (path: string) => `chrome-extension://${extensionId}/${path}`;
+  const welcome = await pageAt(context, url('welcome.html'));
   let frozen = false;
+  let handedOn = false;
   return {
     context,
     extensionId,
-    url: (path) => `chrome-extension://${extensionId}/${path}`,
+    welcome,
+    url,
     freeze: () => {
       frozen = true;
       spawnSync('pkill', ['-STOP', '-f', `user-data-dir=${userDataDir}`]);
@@ -100,13 +134,27 @@ export async function launchProfile(options: ProfileOptions = {}): Promise<Profi
       frozen = true;
       spawnSync('pkill', ['-KILL', '-f', `user-data-dir=${userDataDir}`]);
     },
+    restartAfterKill: async () => {
+      const closed = new Promise((resolve) => context.once('close', resolve));
+      process.kill(browserPid(userDataDir), 'SIGKILL');
+      await closed;
+      handedOn = true;
+      return openProfile(userDataDir, options);
+    },
     close: async () => {
       // A frozen browser cannot answer Playwright; end it the hard way.
       if (frozen) spawnSync('pkill', ['-KILL', '-f', `user-data-dir=${userDataDir}`]);
       await context.close().catch(() => undefined);
-      rmSync(userDataDir, { recursive: true, force: true });
+      if (!handedOn) rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The browser process holding a profile: Chromium's lock on it is a link to "host-pid". */
+function browserPid(userDataDir: string): number {
+  const pid = Number(readlinkSync(join(userDataDir, 'SingletonLock')).split('-').pop());
+  if (!Number.isSafeInteger(pid) || pid <= 0) throw new Error(`No browser holds ${userDataDir}`);
+  return pid;
 }
 
 async function findExtensionId(context: BrowserContext): Promise<string> {
@@ -122,6 +170,20 @@ async function findExtensionId(context: BrowserContext): Promise<string> {
     return id;
   } finally {
     await page.close();
+  }
+}
+
+/**
+ * The tab showing `url`, once one does. Tabs the extension opens itself may report their
+ * address a little after they appear, so this looks again until it is there (bounded).
+ */
+export async function pageAt(context: BrowserContext, url: string, timeoutMs = 10_000): Promise<Page> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const page = context.pages().find((p) => p.url() === url);
+    if (page) return page;
+    if (Date.now() > deadline) throw new Error(`No tab showed ${url} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 

@@ -102,3 +102,13 @@ export async function extensionPage(person: FirefoxPerson, path: string, timeout
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** Sends a tab of ours to another of our pages through a link the page follows itself (BiDi may not navigate there). */
+export async function followLink(page: Page, href: string): Promise<void> {
+  await inPage(page, (to) => {
+    const link = Object.assign(document.createElement('a'), { href: to, textContent: 'go' });
+    document.body.append(link);
+    link.click();
+    return true;
+  }, href);
+}

@@ -47,11 +47,41 @@ export async function openPopup(profile: Profile, options: { name?: string } = {
   };
 }
 
-/** Enters from the lobby as a person would, unless the call failed before it showed. */
-export async function throughLobby(tab: CallTab): Promise<CallTab> {
+/** The welcome page a fresh install opens: what it says, and its Start a call button. */
+export function welcomePage(page: Page) {
+  return {
+    page,
+    heading: () => page.locator('h1').innerText(),
+    server: () => page.getByTestId('welcome-server').innerText(),
+    shortcuts: () =>
+      page.$$eval('[data-testid="welcome-shortcut"]', (rows) =>
+        rows.map((row) => ({ command: row.getAttribute('data-command'), keys: row.getAttribute('data-keys'), text: (row as HTMLElement).innerText.replace(/\s+/g, ' ') })),
+      ),
+    /** The drawing of how to pin the icon: its accessible name, and whether the toolbar icon in it loaded. */
+    pinPicture: () =>
+      page.getByTestId('pin-picture').evaluate(async (svg) => {
+        const image = svg.querySelector('image')!;
+        const href = image.getAttribute('href')!;
+        const response = await fetch(href);
+        return { name: svg.querySelector('title')?.textContent ?? '', browser: svg.getAttribute('data-browser'), iconType: response.headers.get('content-type') };
+      }),
+    /** Clicks Start a call, then Start the call in the lobby (as `name`, if given); returns the call tab. */
+    start: async (name?: string) => throughLobby(callTab(await expectNewTab(page.context(), () => page.click('button[data-action="start"]'))), name),
+    /** Clicks Start a call where no new tab is expected; returns the page's message. */
+    startExpectingError: async () => {
+      await page.click('button[data-action="start"]');
+      return page.locator('[role="alert"]').innerText();
+    },
+  };
+}
+
+/** Enters from the lobby as a person would (typing `name` there, if given), unless the call failed before it showed. */
+export async function throughLobby(tab: CallTab, name?: string): Promise<CallTab> {
   const enter = tab.page.locator('button[data-action="enter"]');
   await enter.or(tab.page.getByTestId('end-message')).first().waitFor({ timeout: 15_000 });
-  if (await enter.isVisible()) await enter.click();
+  if (!(await enter.isVisible())) return tab;
+  if (name !== undefined) await tab.page.fill('input[name="lobbyName"]', name);
+  await enter.click();
   return tab;
 }
 
@@ -67,6 +97,13 @@ export function callTab(page: Page) {
     callId: async () => {
       await page.getByTestId('call-id').waitFor({ timeout: 15_000 });
       return page.getByTestId('call-id').innerText();
+    },
+    /** Clicks Copy invite; returns what it put on the clipboard. */
+    copyInvite: async () => {
+      const copiedBefore = await page.evaluate(() => (window as unknown as { __copied: string[] }).__copied.length);
+      await page.click('button[data-action="copy-invite"]');
+      const copied = await page.waitForFunction((before) => (window as unknown as { __copied: string[] }).__copied[before] ?? null, copiedBefore);
+      return (await copied.jsonValue()) as string;
     },
     mute: () => page.click('button[data-action="mute"]'),
     toggleCamera: () => page.click('button[data-action="camera"]'),
@@ -151,6 +188,14 @@ export function callTab(page: Page) {
     endMessage: () => page.getByTestId('end-message'),
     notice: () => page.getByTestId('notice'),
     signalingStatus: () => page.getByTestId('signaling-status'),
+    /** Crashes the tab's renderer (CDP Page.crash): no pagehide, no last write. */
+    crash: async () => {
+      const cdp = await page.context().newCDPSession(page);
+      const crashed = page.waitForEvent('crash');
+      // The command gets no answer (its target is gone); the page's crash event says it happened.
+      cdp.send('Page.crash').catch(() => undefined);
+      await crashed;
+    },
   };
 }
 
@@ -167,10 +212,13 @@ async function chooseDevice(page: Page, picker: 'camera' | 'microphone', labelPa
 /** The popup while a call runs: the call's summary and the controls that act on it from any tab. */
 export async function openRunningCallPopup(profile: Profile) {
   const page = await profile.context.newPage();
+  await page.addInitScript(noteRunningCallShown);
   await page.goto(profile.url('popup.html'));
   const running = page.getByTestId('running-call');
   return {
     page,
+    /** Whether the running-call view was on screen at any moment since the popup opened, if only for a frame. */
+    everShowedRunningCall: () => page.evaluate(() => (window as unknown as { __runningCallShown: boolean }).__runningCallShown),
     waitForRunningCall: () => running.waitFor({ timeout: 5_000 }),
     /** Start and Join are back: the popup knows no call runs. */
     waitForStartAndJoin: () => page.locator('button[data-action="start"]').waitFor({ timeout: 5_000 }),
@@ -187,6 +235,15 @@ export async function openRunningCallPopup(profile: Profile) {
     hangUp: () => page.click('button[data-action="hang-up"]'),
     toolbar: () => toolbarBadge(page),
   };
+}
+
+/** Runs in the popup before its scripts: notes the running-call view the moment it is added. */
+function noteRunningCallShown(): void {
+  const w = window as unknown as { __runningCallShown: boolean };
+  w.__runningCallShown = false;
+  new MutationObserver(() => {
+    if (document.querySelector('[data-testid="running-call"]')) w.__runningCallShown = true;
+  }).observe(document, { childList: true, subtree: true });
 }
 
 /** The toolbar icon's badge and tooltip, read through chrome.action in any page of the extension. */

@@ -59,7 +59,7 @@ export interface PresenceRules {
 }
 
 export const defaultGraceMs = 30_000;
-export const defaultPresenceRules: PresenceRules = { silentAfterMs: 3_500, graceMs: defaultGraceMs, firstWordMs: 15_000, serverWordMs: 5_000 };
+export const defaultPresenceRules: PresenceRules = { silentAfterMs: 3_500, graceMs: defaultGraceMs, firstWordMs: 15_000, serverWordMs: 3_000 };
 
 export function arriving(atMs: number): Presence {
   return { phase: 'connecting', sinceMs: atMs, lastHeardMs: null, serverGoneAtMs: null, why: null };

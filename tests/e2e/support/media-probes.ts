@@ -175,6 +175,8 @@ export async function selectedCandidateTypes(page: Page): Promise<{ local: strin
 
 /** The box (CSS pixels times devicePixelRatio) in which this page draws the tile named `name`. */
 export async function tileBox(page: Page, name: string): Promise<{ cssWidth: number; cssHeight: number; dpr: number }> {
+  // Names travel on the data channel and may come a moment after the picture.
+  await page.locator('figure.tile[data-peer] figcaption .name', { hasText: name }).first().waitFor({ timeout: 10_000 });
   return page.evaluate((who) => {
     const tile = [...document.querySelectorAll('figure.tile[data-peer]')].find((f) => f.querySelector('figcaption .name')?.textContent === who);
     if (!tile) throw new Error(`no tile named ${who}`);

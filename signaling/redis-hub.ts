@@ -245,7 +245,9 @@ export class RedisHub implements Hub {
       const peers = await this.#redis.smembers(key.nodePeers(node));
       logEvent('warn', 'node-presumed-dead', { peers: peers.length });
       for (const peer of peers) {
-        if ((await this.#redis.get(key.peer(peer))) === node) await this.#redis.del(key.peer(peer));
+        // A peer that already came back through another node keeps its room.
+        if ((await this.#redis.get(key.peer(peer))) !== node) continue;
+        await this.#redis.del(key.peer(peer));
         await this.leave(peer);
       }
       await Promise.all([this.#redis.del(key.nodePeers(node)), this.#redis.hdel(key.nodes, node)]);

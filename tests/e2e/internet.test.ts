@@ -6,9 +6,9 @@
  * killed, and the server restarted under a running call.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SimulatedInternet } from '../support/simulated-internet';
+import { signalingAddress, SimulatedInternet, wanPrefix } from '../support/simulated-internet';
 import type { Profile } from './support/browser';
-import { newTurnSecret, personAt, type SignalingNode, startSignalingNode, startTurnIn } from './support/internet-services';
+import { newTurnSecret, personAt, type SignalingNode, startProxyIn, startRedisIn, startSignalingNode, startTurnIn } from './support/internet-services';
 import {
   frameGaps,
   liveConnectionMarks,
@@ -212,5 +212,59 @@ describe('a server that restarts', () => {
     await cat.waitForState('in-call', 20_000);
     await everyoneMoving([host, guest, cat]);
     expect((await cat.tileLabels()).sort()).toEqual(['Ann', 'Ben']);
+  });
+});
+
+describe('two nodes on Redis behind one address', () => {
+  it('the node holding the call is killed: everyone comes back through the other, media never stops, and the room is still there', async () => {
+    const redisUrl = await startRedisIn(internet);
+    const secret = newTurnSecret();
+    const nodes: SignalingNode[] = [];
+    for (const [index, address] of [`${wanPrefix}.11`, `${wanPrefix}.12`].entries()) {
+      internet.addPublicAddress(address);
+      nodes.push(
+        await startSignalingNode(internet, {
+          host: address,
+          port: 9001 + index,
+          env: { PEERCALL_TURN_SECRET: turnSecret, REDIS_URL: redisUrl, PEERCALL_TOKEN_SECRET: secret, PEERCALL_ALIVE_TIMEOUT_MS: '8000' },
+        }),
+      );
+    }
+    const proxy = await startProxyIn(internet, signalingAddress, 9100, [`${wanPrefix}.11:9001`, `${wanPrefix}.12:9002`]);
+    const at = async (home: string) => {
+      const profile = await personAt(internet, home, proxy.url);
+      people.push(profile);
+      return profile;
+    };
+    const host = await (await openPopup(await at('a'), { name: 'Ann' })).start();
+    const id = await host.callId();
+    const guest = await (await openPopup(await at('b'), { name: 'Ben' })).join(id);
+    await guest.waitForState('in-call', 20_000);
+    await everyoneMoving([host, guest]);
+    await watch(host, guest);
+    // The proxy sends everyone to the first node while it is healthy: that is the one to kill.
+    expect(nodes[0]!.child.exitCode).toBeNull();
+    const killedAt = Date.now();
+    nodes[0]!.child.kill('SIGKILL');
+    // Both are registered on the survivor (asked from inside the wan, where it listens).
+    const survivorPeers = () =>
+      JSON.parse(internet.exec(internet.wan, process.execPath, ['-e', `fetch('http://${wanPrefix}.12:9002/health').then((r) => r.text()).then(console.log)`])) as { peers: number };
+    await expect.poll(() => survivorPeers().peers, { timeout: 10_000 }).toBe(2);
+    for (const side of [host, guest]) {
+      await side.page.locator('[data-testid="signaling-status"][data-status="online"]').waitFor({ timeout: 10_000 });
+    }
+    await host.page.waitForTimeout(2_000);
+    for (const [side, name] of [[host, 'Ben'], [guest, 'Ann']] as const) {
+      const { gaps, frames } = await frameGaps(side.page, name, killedAt);
+      expect(gaps).toEqual([]);
+      expect(frames).toBeGreaterThan(20);
+    }
+    // Once the survivor has reaped the dead node, the room still holds both: a newcomer finds them.
+    await host.page.waitForTimeout(6_000);
+    const cat = await (await openPopup(await at('c'), { name: 'Cat' })).join(id);
+    await cat.waitForState('in-call', 20_000);
+    await everyoneMoving([host, guest, cat]);
+    expect((await cat.tileLabels()).sort()).toEqual(['Ann', 'Ben']);
+    proxy.stop();
   });
 });

@@ -106,6 +106,11 @@ export class SimulatedInternet {
     return path;
   }
 
+  /** Gives the wan one more public address (for a second node, a proxy's upstream). */
+  addPublicAddress(address: string): void {
+    this.exec(this.wan, this.#ip, ['addr', 'add', `${address}/24`, 'dev', 'br0']);
+  }
+
   home(name: string): Home {
     const home = this.homes.get(name);
     if (!home) throw new Error(`no home named ${name}`);

@@ -6,7 +6,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,7 @@ export interface SignalingNode {
 }
 
 export interface NodeOptions {
+  readonly host?: string;
   readonly port?: number;
   readonly env?: Record<string, string>;
 }
@@ -39,7 +40,8 @@ export interface NodeOptions {
 /** Starts a signaling node in the wan and waits until it listens. */
 export async function startSignalingNode(internet: SimulatedInternet, options: NodeOptions = {}): Promise<SignalingNode> {
   const port = options.port ?? 9000;
-  const child = internet.spawn(internet.wan, process.execPath, ['--import', 'tsx', 'signaling/main.ts', '--host', signalingAddress, '--port', String(port)], {
+  const host = options.host ?? signalingAddress;
+  const child = internet.spawn(internet.wan, process.execPath, ['--import', 'tsx', 'signaling/main.ts', '--host', host, '--port', String(port)], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
@@ -67,7 +69,54 @@ export async function startSignalingNode(internet: SimulatedInternet, options: N
       fail(new Error(`the signaling node exited with ${code}: ${stderr}`));
     });
   });
-  return { url: `http://${signalingAddress}:${port}/peerjs`, port, child, exited, log: () => stderr };
+  return { url: `http://${host}:${port}/peerjs`, port, child, exited, log: () => stderr };
+}
+
+export function caddyPath(): string {
+  const found = process.env.CADDY_PATH ?? ['/usr/bin/caddy', '/usr/local/bin/caddy'].find((p) => existsSync(p));
+  if (!found) throw new Error('No caddy found: apt-get install caddy, or set CADDY_PATH');
+  return found;
+}
+
+/**
+ * Caddy in the wan at `address:port`, in front of several signaling nodes as one address,
+ * the way a deployment puts nodes behind a load balancer: new connections go to the first
+ * node that answers its health check, and to the next when it dies.
+ */
+export async function startProxyIn(internet: SimulatedInternet, address: string, port: number, upstreams: readonly string[]): Promise<{ url: string; stop(): void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'peercall-sim-caddy-'));
+  const caddyfile = join(dir, 'Caddyfile');
+  writeFileSync(
+    caddyfile,
+    [
+      '{',
+      '\tadmin off',
+      '\tauto_https off',
+      '}',
+      `http://${address}:${port} {`,
+      `\tbind ${address}`,
+      `\treverse_proxy ${upstreams.join(' ')} {`,
+      '\t\tlb_policy first',
+      '\t\tlb_try_duration 5s',
+      '\t\tlb_try_interval 250ms',
+      '\t\tfail_duration 30s',
+      '\t\thealth_uri /health',
+      '\t\thealth_interval 500ms',
+      '\t\thealth_timeout 500ms',
+      '\t}',
+      '}',
+      '',
+    ].join('\n'),
+  );
+  internet.spawn(internet.wan, caddyPath(), ['run', '--config', caddyfile, '--adapter', 'caddyfile'], {
+    env: { ...process.env, HOME: dir, XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir },
+  });
+  const deadline = Date.now() + startTimeoutMs;
+  while (!internet.exec(internet.wan, 'ss', ['-Htln', `sport = :${port}`]).includes(String(port))) {
+    if (Date.now() > deadline) throw new Error('caddy did not listen in the wan');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { url: `http://${address}:${port}/peerjs`, stop: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** A real coturn on the wan, relaying from its public address, with the TURN REST secret. */
@@ -89,7 +138,8 @@ export async function startTurnIn(internet: SimulatedInternet, secret: string): 
 
 /** A redis-server in the wan, for nodes that share presence and rooms. */
 export async function startRedisIn(internet: SimulatedInternet): Promise<string> {
-  internet.spawn(internet.wan, redisServerPath(), ['--bind', signalingAddress, '--port', String(redisPort), '--save', '', '--appendonly', 'no']);
+  // Protected mode refuses clients on a non-loopback address without a password; this wan is the test's own.
+  internet.spawn(internet.wan, redisServerPath(), ['--bind', signalingAddress, '--port', String(redisPort), '--save', '', '--appendonly', 'no', '--protected-mode', 'no']);
   const deadline = Date.now() + startTimeoutMs;
   while (!internet.exec(internet.wan, 'ss', ['-Htln', `sport = :${redisPort}`]).includes(String(redisPort))) {
     if (Date.now() > deadline) throw new Error('redis-server did not listen in the wan');

@@ -5,15 +5,14 @@
  * PeerServer still registers IDs and tracks heartbeats; the relaying is ours, so no
  * frame reaches a peer that these checks did not pass.
  */
-import type { IncomingMessage } from 'node:http';
 import type WebSocket from 'ws';
-import { isPeerId, parseClientFrame, type RelayType } from './client-frames.js';
+import { type Admission, answerError } from './admission.js';
+import { parseClientFrame, type RelayType } from './client-frames.js';
 import type { Hub } from './hub.js';
 import { logEvent } from './log.js';
 import type { Metrics } from './metrics.js';
 import { RateLimit } from './rate-limit.js';
 import { handleRoomRequest } from './room-service.js';
-import { checkToken, idOwnerKey } from './tokens.js';
 
 export interface GateSettings {
   readonly maxFrameBytes: number;
@@ -52,38 +51,6 @@ export class PendingMessages {
 
 /** After this many frames refused in a row for flooding, the socket is closed. */
 const floodCloseAfter = 500;
-
-export interface Admission {
-  readonly id: string;
-  readonly roomTag: string;
-}
-
-/**
- * Checks the token a new socket presents. Returns who it is, or answers the socket
- * with an ERROR and closes it. PeerServer then sees, instead of our token, a key
- * derived from the ID alone: a client that renewed its token (tokens are short-lived)
- * still owns its ID when PeerJS's reconnect() presents the newer one.
- */
-export function admit(ws: WebSocket, req: IncomingMessage, secret: Buffer, metrics: Metrics): Admission | null {
-  const url = new URL(req.url ?? '', 'http://peercall');
-  const id = url.searchParams.get('id') ?? '';
-  // IDs become Redis key parts and routing targets: only the shape we issue, even with a valid signature.
-  const check = isPeerId(id) ? checkToken(secret, id, url.searchParams.get('token') ?? '', Date.now()) : ({ ok: false, reason: 'malformed' } as const);
-  if (!check.ok) {
-    metrics.refused(`token-${check.reason}`);
-    logEvent('warn', 'connection-refused', { reason: `token-${check.reason}` });
-    answerError(ws, check.reason === 'expired' ? 'token-expired: start or join the call again' : 'token-invalid: get a session from POST /session first');
-    ws.close(1008, 'invalid token');
-    return null;
-  }
-  url.searchParams.set('token', idOwnerKey(secret, id));
-  req.url = `${url.pathname}${url.search}`;
-  return { id, roomTag: check.roomTag };
-}
-
-export function answerError(ws: WebSocket, msg: string): void {
-  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'ERROR', payload: { msg } }));
-}
 
 /**
  * Takes over a socket's incoming frames: heartbeats go on to PeerServer (`toPeerServer`),

@@ -16,7 +16,9 @@ import { MemoryHub } from './hub.js';
 import { invitePage } from './invite-page.js';
 import { logEvent, logProblem } from './log.js';
 import { Metrics } from './metrics.js';
-import { admit, gateFrames, PendingMessages } from './relay-gate.js';
+import { admit } from './admission.js';
+import { RefusalLog } from './refusal-log.js';
+import { gateFrames, PendingMessages } from './relay-gate.js';
 import { sessionRoute } from './session-route.js';
 import { gateUpgrades } from './websocket-gate.js';
 
@@ -40,6 +42,7 @@ const goodbyeGraceMs = 1_000;
 export async function startSignalingServer(config: SignalingConfig): Promise<RunningSignalingServer> {
   const secret = config.tokenSecret === null ? randomBytes(32) : Buffer.from(config.tokenSecret);
   const metrics = new Metrics();
+  const refusals = new RefusalLog();
   const hub =
     config.redisUrl === null
       ? new MemoryHub(config.roomCapacity)
@@ -116,7 +119,7 @@ export async function startSignalingServer(config: SignalingConfig): Promise<Run
     metrics,
     accepting: () => accepting,
     onSocket: (ws, req) => {
-      const who = admit(ws, req, secret, metrics);
+      const who = admit(ws, req, secret, metrics, refusals);
       if (!who) return;
       gateFrames(ws, who, config, hub, pending, metrics, () => clients.get(who.id)?.getSocket() === ws);
       sockets.emit('connection', ws, req);

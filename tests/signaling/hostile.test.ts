@@ -169,7 +169,7 @@ describe('tokens', () => {
     const odd = 'pc:peer:x';
     const mallory = new PeerSocket(peerjsSocketUrl(server.port, '/peerjs', 'peercall', encodeURIComponent(odd), tokenFor(odd)), extensionOrigin);
     sockets.push(mallory);
-    expect(await mallory.nextMessage()).toEqual({ type: 'ERROR', payload: { msg: expect.stringContaining('token-invalid') } });
+    expect(await mallory.nextMessage()).toEqual({ type: 'ERROR', payload: { msg: expect.stringContaining('bad-request: bad id') } });
     await callStillWorks();
   });
 

@@ -9,7 +9,8 @@ export type DropReason =
   | 'not-in-room'
   | 'unknown-type'
   | 'queue-full'
-  | 'binary';
+  | 'binary'
+  | 'busy';
 
 export class Metrics {
   readonly #counters = new Map<string, { help: string; values: Map<string, number> }>();

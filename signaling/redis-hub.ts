@@ -7,7 +7,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { Deliver, Hub, RelayOutcome } from './hub.js';
+import type { TicketUse } from './connect-tickets.js';
+import type { Hub, LocalEndpoint, RelayOutcome } from './hub.js';
 import { logEvent, logProblem } from './log.js';
 import { noticeMessage } from './room-messages.js';
 import type { JoinOutcome, Notice } from './rooms.js';
@@ -20,6 +21,7 @@ const key = {
   nodes: 'pc:nodes',
   nodePeers: (node: string) => `pc:node:${node}:peers`,
   reaping: (node: string) => `pc:reap:${node}`,
+  ticket: (nonce: string) => `pc:ticket:${nonce}`,
   channel: (node: string) => `pc:deliver:${node}`,
 };
 
@@ -76,7 +78,7 @@ export class RedisHub implements Hub {
   readonly #node = randomBytes(9).toString('base64url');
   readonly #redis: Redis;
   readonly #subscriber: Redis;
-  readonly #local = new Map<string, Deliver>();
+  readonly #local = new Map<string, LocalEndpoint>();
   readonly #capacity: number;
   readonly #aliveTimeoutMs: number;
   readonly #timer: NodeJS.Timeout;
@@ -108,8 +110,8 @@ export class RedisHub implements Hub {
     this.#timer.unref();
   }
 
-  async attach(peer: string, deliver: Deliver): Promise<void> {
-    this.#local.set(peer, deliver);
+  async attach(peer: string, endpoint: LocalEndpoint): Promise<void> {
+    this.#local.set(peer, endpoint);
     await this.#tracked(Promise.all([this.#redis.set(key.peer(peer), this.#node), this.#redis.sadd(key.nodePeers(this.#node), peer)]));
   }
 
@@ -149,11 +151,8 @@ export class RedisHub implements Hub {
   }
 
   async send(to: string, message: object): Promise<boolean> {
-    const deliver = this.#local.get(to);
-    if (deliver) {
-      deliver(message);
-      return true;
-    }
+    const local = this.#local.get(to);
+    if (local) return local.deliver(message);
     const node = await this.#redis.get(key.peer(to));
     if (node === null || node === this.#node) return false;
     return (await this.#redis.publish(key.channel(node), JSON.stringify({ to, message }))) > 0;
@@ -164,11 +163,15 @@ export class RedisHub implements Hub {
     const outcome = await relayCommand.call(this.#redis, key.roomOf(from), key.roomOf(to), key.peer(to), this.#node, JSON.stringify({ to, message }));
     if (outcome === 0) return 'not-in-room';
     if (outcome === 2) {
-      const deliver = this.#local.get(to);
-      deliver?.(message);
-      return deliver ? 'delivered' : 'unreachable';
+      return this.#local.get(to)?.deliver(message) ? 'delivered' : 'unreachable';
     }
     return outcome >= 4 ? 'delivered' : 'unreachable';
+  }
+
+  async consumeTicket(nonce: string, expiresAtMs: number): Promise<TicketUse> {
+    const ttlMs = Math.max(1, expiresAtMs - Date.now());
+    // Shared by every node, and gone once the ticket would be refused as expired anyway.
+    return (await this.#redis.set(key.ticket(nonce), '1', 'PX', ttlMs, 'NX')) === 'OK' ? 'fresh' : 'used';
   }
 
   localPeerCount(): number {
@@ -223,7 +226,7 @@ export class RedisHub implements Hub {
   #onDelivery(text: string): void {
     try {
       const { to, message } = JSON.parse(text) as { to: string; message: object };
-      this.#local.get(to)?.(message);
+      this.#local.get(to)?.deliver(message);
     } catch (error) {
       logProblem('warn', 'redis-bad-delivery', error);
     }

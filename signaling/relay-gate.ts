@@ -8,9 +8,11 @@
 import type WebSocket from 'ws';
 import { type Admission, answerError } from './admission.js';
 import { parseClientFrame, type RelayType } from './client-frames.js';
-import type { Hub } from './hub.js';
+import type { Hub, RelayOutcome } from './hub.js';
+import type { LocalPeers } from './local-peers.js';
 import { logEvent } from './log.js';
-import type { Metrics } from './metrics.js';
+import type { DropReason, Metrics } from './metrics.js';
+import type { RefusalLog } from './refusal-log.js';
 import { RateLimit } from './rate-limit.js';
 import { handleRoomRequest } from './room-service.js';
 
@@ -53,24 +55,28 @@ export class PendingMessages {
 const floodCloseAfter = 500;
 
 /**
- * Takes over a socket's incoming frames: heartbeats go on to PeerServer (`toPeerServer`),
- * everything else is handled here, in order, one frame at a time.
+ * Takes over a socket's incoming frames: heartbeats go on to PeerServer, everything
+ * else is handled here, in the peer's lane (local-peers.ts), in the order it came.
  */
 export function gateFrames(
   ws: WebSocket,
   who: Admission,
   settings: GateSettings,
   hub: Hub,
+  peers: LocalPeers,
   pending: PendingMessages,
   metrics: Metrics,
-  isRegistered: () => boolean,
+  refusals: RefusalLog,
 ): void {
   const original = ws.emit.bind(ws);
   const limit = new RateLimit(settings.messagesPerSecond, settings.messageBurst, Date.now());
   let floodRun = 0;
-  let chain = Promise.resolve();
-  const refuse = (reason: Parameters<Metrics['dropped']>[0], detail: string) => {
+  const reply = (message: object): void => {
+    peers.send(ws, message);
+  };
+  const refuse = (reason: DropReason, detail: string): void => {
     metrics.dropped(reason);
+    refusals.note(ws, reason, 'socket');
     answerError(ws, `${reason}: ${detail}`);
   };
 
@@ -79,6 +85,7 @@ export function gateFrames(
     const [data, isBinary] = args as [Buffer, boolean];
     if (!limit.take(Date.now())) {
       metrics.dropped('rate-limited');
+      refusals.note(ws, 'rate-limited', 'socket');
       // One answer per run of refusals, so a flood is not echoed back at the same rate.
       if (floodRun++ === 0) answerError(ws, `rate-limited: at most ${settings.messagesPerSecond} messages a second`);
       if (floodRun >= floodCloseAfter) ws.close(1008, 'flooding');
@@ -86,40 +93,68 @@ export function gateFrames(
     }
     floodRun = 0;
     const frame = parseClientFrame(data, isBinary, settings.maxFrameBytes);
-    if (frame.kind === 'heartbeat') return original('message', data, isBinary);
-    if (frame.kind === 'refused') {
-      refuse(frame.reason, frame.detail);
-      return true;
-    }
-    if (!isRegistered()) {
-      refuse('malformed', 'wait for OPEN before sending');
-      return true;
-    }
-    chain = chain
-      .then(() =>
-        frame.kind === 'room'
-          ? handleRoomRequest(hub, who, frame.request, (message) => ws.send(JSON.stringify(message)))
-          : relay(who.id, frame.type, frame.dst, frame.payload, ws, hub, pending, metrics),
-      )
-      .catch((error: unknown) => {
-        logEvent('error', 'relay-failed', { message: error instanceof Error ? error.message : String(error) });
-        answerError(ws, 'server-busy: try again');
-      });
+    const registered = peers.isCurrent(who.id, ws);
+    // PeerServer counts heartbeats as signs of life; only the registered socket's count.
+    if (frame.kind === 'heartbeat') return registered ? original('message', data, isBinary) : true;
+    if (frame.kind === 'refused') return refuse(frame.reason, frame.detail), true;
+    if (!registered) return refuse('malformed', 'wait for OPEN before sending'), true;
+    const work =
+      frame.kind === 'room'
+        ? () => handleRoomRequest(hub, who, frame.request, reply)
+        : () => relay(who.id, frame.type, frame.dst, frame.payload, reply, hub, pending, metrics);
+    if (!peers.runFrame(who.id, ws, data.length, () => answerFailure(work, ws))) refuse('busy', 'too many messages waiting; slow down');
     return true;
   }) as typeof ws.emit;
 }
 
-async function relay(src: string, type: RelayType, dst: string, payload: unknown, ws: WebSocket, hub: Hub, pending: PendingMessages, metrics: Metrics): Promise<void> {
+/** Work that fails (Redis gone) is answered, not thrown: the client may try again. */
+function answerFailure(work: () => void | Promise<void>, ws: WebSocket): void | Promise<void> {
+  const failed = (error: unknown): void => {
+    logEvent('error', 'relay-failed', { message: error instanceof Error ? error.message : String(error) });
+    answerError(ws, 'server-busy: try again');
+  };
+  try {
+    const result = work();
+    if (result instanceof Promise) return result.catch(failed);
+  } catch (error) {
+    failed(error);
+  }
+}
+
+function relay(
+  src: string,
+  type: RelayType,
+  dst: string,
+  payload: unknown,
+  reply: (message: object) => void,
+  hub: Hub,
+  pending: PendingMessages,
+  metrics: Metrics,
+): void | Promise<void> {
   const message = payload === undefined ? { type, src, dst } : { type, src, dst, payload };
-  const outcome = await hub.relay(src, dst, message);
+  const outcome = hub.relay(src, dst, message);
+  if (outcome instanceof Promise) return outcome.then((settled) => relayed(settled, src, type, dst, message, reply, pending, metrics));
+  relayed(outcome, src, type, dst, message, reply, pending, metrics);
+}
+
+function relayed(
+  outcome: RelayOutcome,
+  src: string,
+  type: RelayType,
+  dst: string,
+  message: object,
+  reply: (message: object) => void,
+  pending: PendingMessages,
+  metrics: Metrics,
+): void {
   if (outcome === 'delivered') return metrics.relayed();
   // Knowing a peer's ID is not enough to ring it: only room-mates hear from each other.
   if (outcome === 'not-in-room') {
     metrics.dropped('not-in-room');
-    if (type !== 'LEAVE' && ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'EXPIRE', src: dst, dst: src }));
+    if (type !== 'LEAVE') reply({ type: 'EXPIRE', src: dst, dst: src });
     return;
   }
   if (pending.add(dst, message, Date.now())) return;
   metrics.dropped('queue-full');
-  if (type !== 'LEAVE' && ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'EXPIRE', src: dst, dst: src }));
+  if (type !== 'LEAVE') reply({ type: 'EXPIRE', src: dst, dst: src });
 }

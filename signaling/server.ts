@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler } from 'express';
-import { ExpressPeerServer, type IClient } from 'peer';
+import { ExpressPeerServer } from 'peer';
 import { WebSocketServer } from 'ws';
 import type { SignalingConfig } from './config.js';
 import { allowListedCors } from './cors.js';
@@ -18,7 +18,9 @@ import { logEvent, logProblem } from './log.js';
 import { Metrics } from './metrics.js';
 import { admit } from './admission.js';
 import { RefusalLog } from './refusal-log.js';
+import { LocalPeers } from './local-peers.js';
 import { gateFrames, PendingMessages } from './relay-gate.js';
+import { maxLargestFramesInFlight } from './work-lane.js';
 import { sessionRoute } from './session-route.js';
 import { gateUpgrades } from './websocket-gate.js';
 
@@ -49,8 +51,11 @@ export async function startSignalingServer(config: SignalingConfig): Promise<Run
       : // Loaded only when asked for: a single node never pays for the Redis client.
         await (await import('./redis-hub.js')).RedisHub.connect({ url: config.redisUrl, capacity: config.roomCapacity, aliveTimeoutMs: config.aliveTimeoutMs });
   const pending = new PendingMessages(config.maxQueuedPerPeer);
-  // The PeerServer client holding each ID; a reconnect under the same ID reuses the object.
-  const clients = new Map<string, IClient>();
+  const peers = new LocalPeers(hub, pending, config.maxFrameBytes * maxLargestFramesInFlight, (ws, message) => {
+    if (ws.readyState !== ws.OPEN) return false;
+    ws.send(JSON.stringify(message));
+    return true;
+  });
   let accepting = true;
 
   const app = express();
@@ -90,20 +95,8 @@ export async function startSignalingServer(config: SignalingConfig): Promise<Run
       return peerSockets;
     },
   });
-  peerServer.on('connection', (client) => {
-    const id = client.getId();
-    clients.set(id, client);
-    void hub.attach(id, (message) => client.send(message)).then(() => {
-      for (const message of pending.take(id, Date.now())) client.send(message);
-    });
-  });
-  peerServer.on('disconnect', (client) => {
-    // A reconnect under the same ID may already have replaced this client.
-    const id = client.getId();
-    if (clients.get(id) !== client) return;
-    clients.delete(id);
-    void hub.detach(id).catch((error: unknown) => logProblem('error', 'hub-detach-failed', error));
-  });
+  peerServer.on('connection', (client) => peers.registered(client));
+  peerServer.on('disconnect', (client) => peers.disconnected(client));
   // Broken client sockets surface here; without a listener EventEmitter would throw and take the whole server down.
   peerServer.on('error', (error) => logProblem('warn', 'peer-client-error', error));
   // PeerServer builds its WebSocket server on the 'mount' event fired by this call.
@@ -121,8 +114,11 @@ export async function startSignalingServer(config: SignalingConfig): Promise<Run
     onSocket: (ws, req) => {
       const who = admit(ws, req, secret, metrics, refusals);
       if (!who) return;
-      gateFrames(ws, who, config, hub, pending, metrics, () => clients.get(who.id)?.getSocket() === ws);
+      gateFrames(ws, who, config, hub, peers, pending, metrics, refusals);
+      const held = peers.admitting(who.id, ws);
       sockets.emit('connection', ws, req);
+      // PeerServer hands a held ID to the new socket silently; the client waits for OPEN.
+      if (held) peers.send(ws, { type: 'OPEN' });
     },
   });
 

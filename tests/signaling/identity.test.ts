@@ -90,3 +90,23 @@ describe('the upgrade query', () => {
     await callStillWorks();
   });
 });
+
+describe('one socket per ID', () => {
+  it('a second socket for a connected ID closes the first as replaced (4409), and only the newer one hears the call', async () => {
+    const first = track(connectAs(server.port, 'carol'));
+    expect(await first.nextMessage()).toEqual({ type: 'OPEN' });
+    first.send({ type: 'ROOM-JOIN', payload: { room: testRoom } });
+    expect((await first.nextMessage()).type).toBe('ROOM-MEMBERS');
+    await alice.nextMessage();
+    await bob.nextMessage();
+    const second = track(connectAs(server.port, 'carol'));
+    expect(await second.nextMessage()).toEqual({ type: 'OPEN' });
+    expect(await first.nextMessage()).toEqual({ type: 'REPLACED', payload: { msg: expect.stringContaining('replaced') } });
+    expect(await withTimeout(first.closed, 'the older socket to close')).toBe(4409);
+    // The newer socket holds the ID and its place in the room.
+    alice.send({ type: 'CANDIDATE', dst: 'carol', payload: { candidate: 'to-the-new-socket' } });
+    expect(await second.nextMessage()).toMatchObject({ type: 'CANDIDATE', src: 'alice' });
+    expect(server.peerCount()).toBe(3);
+    await callStillWorks();
+  });
+});

@@ -1,0 +1,122 @@
+/**
+ * The sockets this node holds, at most one per peer ID, each ID with one lane of work
+ * (work-lane.ts). Attaching to the hub, the socket's room requests and relays, and
+ * detaching run in that lane in order, and a frame's work is skipped if by its turn
+ * its socket is no longer the registered one. So nothing writes room membership for
+ * a socket that is gone, and a detach never undoes the attach of a newer socket.
+ */
+import type { IClient } from 'peer';
+import type WebSocket from 'ws';
+import type { Hub, LocalEndpoint } from './hub.js';
+import { logEvent } from './log.js';
+import type { PendingMessages } from './relay-gate.js';
+import { WorkLane } from './work-lane.js';
+
+/** Tells the older socket of an ID that a newer connection took it: its client must not reconnect. */
+export const replacedCloseCode = 4409;
+const replacedFrame = JSON.stringify({ type: 'REPLACED', payload: { msg: 'replaced: this ID connected again on a newer socket' } });
+
+interface Holder {
+  client: IClient | null;
+  socket: WebSocket | null;
+  readonly lane: WorkLane;
+  readonly endpoint: LocalEndpoint;
+}
+
+export function closeReplaced(ws: WebSocket): void {
+  if (ws.readyState !== ws.OPEN) return;
+  ws.send(replacedFrame);
+  ws.close(replacedCloseCode, 'replaced');
+}
+
+export class LocalPeers {
+  readonly #byId = new Map<string, Holder>();
+
+  constructor(
+    private readonly hub: Hub,
+    private readonly pending: PendingMessages,
+    private readonly maxBytesInFlight: number,
+    private readonly write: (ws: WebSocket, message: object) => boolean,
+  ) {}
+
+  /** Writes to one of this node's sockets; false when it could not take the message. */
+  send(ws: WebSocket, message: object): boolean {
+    return this.write(ws, message);
+  }
+
+  /**
+   * A socket was admitted for `id`; an older socket still holding it is closed as
+   * replaced. True when PeerServer still holds the ID: it then hands the ID to the
+   * new socket without the OPEN a client waits for.
+   */
+  admitting(id: string, ws: WebSocket): boolean {
+    const holder = this.#byId.get(id);
+    if (holder?.socket && holder.socket !== ws) closeReplaced(holder.socket);
+    return holder?.client != null;
+  }
+
+  /** PeerServer registered `client`: a new ID, or a new socket for one it holds. */
+  registered(client: IClient): void {
+    const id = client.getId();
+    const holder = this.#holder(id);
+    holder.client = client;
+    holder.socket = client.getSocket() as WebSocket | null;
+    holder.lane.runAlways(async () => {
+      await this.hub.attach(id, holder.endpoint);
+      for (const message of this.pending.take(id, Date.now())) holder.endpoint.deliver(message);
+    });
+  }
+
+  /** PeerServer let go of `client` (its socket closed, or it went silent). */
+  disconnected(client: IClient): void {
+    const id = client.getId();
+    const holder = this.#byId.get(id);
+    if (holder === undefined || holder.client !== client) return;
+    holder.client = null;
+    holder.socket = null;
+    holder.lane.runAlways(async () => {
+      await this.hub.detach(id);
+      if (holder.client === null && this.#byId.get(id) === holder) this.#byId.delete(id);
+    });
+  }
+
+  isCurrent(id: string, ws: WebSocket): boolean {
+    return this.#byId.get(id)?.socket === ws;
+  }
+
+  /** Runs a frame's work in `id`'s lane; false when the lane is over its bounds. */
+  runFrame(id: string, ws: WebSocket, bytes: number, work: () => void | Promise<void>): boolean {
+    const holder = this.#byId.get(id);
+    if (holder === undefined || holder.socket !== ws) return false;
+    return holder.lane.runFrame(() => (holder.socket === ws ? work() : undefined), bytes);
+  }
+
+  get count(): number {
+    return this.#byId.size;
+  }
+
+  /** Bytes of client frames accepted and waiting on this node. */
+  bytesInFlight(): number {
+    let total = 0;
+    for (const holder of this.#byId.values()) total += holder.lane.bytesWaiting;
+    return total;
+  }
+
+  #holder(id: string): Holder {
+    const existing = this.#byId.get(id);
+    if (existing !== undefined) return existing;
+    const holder: Holder = {
+      client: null,
+      socket: null,
+      lane: new WorkLane(this.maxBytesInFlight, (error) => logEvent('error', 'peer-work-failed', { message: error instanceof Error ? error.message : String(error) })),
+      endpoint: {
+        deliver: (message) => holder.socket !== null && this.write(holder.socket, message),
+        replaced: () => {
+          if (holder.socket !== null) closeReplaced(holder.socket);
+        },
+      },
+    };
+    this.#byId.set(id, holder);
+    return holder;
+  }
+}

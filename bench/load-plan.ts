@@ -1,10 +1,11 @@
 /**
  * Who connects where in a load run: peers in pairs, each pair with a room of its own
- * and tokens minted for it, spread over the worker processes so that a pair's two
+ * and connect tickets minted for it, spread over the worker processes so that a pair's two
  * sockets sit in different processes (and, with two nodes, on different nodes).
  */
 import { randomBytes } from 'node:crypto';
-import { issueToken } from '../signaling/tokens';
+import { issueTicket } from '../signaling/connect-tickets';
+import { roomTag } from '../signaling/tokens';
 import type { PeerSpec } from './load-messages';
 
 export interface Endpoint {
@@ -30,8 +31,6 @@ export interface LoadPlan {
 
 /** Room IDs are 7 groups of 4 from this base32 alphabet (signaling/room-messages.ts). */
 const roomAlphabet = '0123456789abcdefghjkmnpqrstvwxyz';
-/** Tokens are checked at connect time only; an hour outlasts any run. */
-const tokenTtlMs = 3_600_000;
 /** What the PeerJS client appends, so the server sees the URL a browser sends. */
 const clientVersion = '1.5.5';
 
@@ -42,8 +41,9 @@ function newRoomId(): string {
 }
 
 function socketUrl(endpoint: Endpoint, id: string, room: string | null, nowMs: number): string {
-  // Minted here rather than fetched from POST /session, so HTTP stays out of the connect timing.
-  const token = endpoint.tokenSecret === null || room === null ? 'bench' : issueToken(endpoint.tokenSecret, id, room, nowMs, tokenTtlMs).token;
+  // Minted here rather than fetched from POST /ticket, so HTTP stays out of the connect timing.
+  // A ticket lives 30 s; every peer of a run connects well within that of the plan.
+  const token = endpoint.tokenSecret === null || room === null ? 'bench' : issueTicket(endpoint.tokenSecret, id, roomTag(room), nowMs).ticket;
   return `${endpoint.mount}/peerjs?${new URLSearchParams({ key: endpoint.key, id, token, version: clientVersion })}`;
 }
 

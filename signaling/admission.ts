@@ -1,15 +1,17 @@
 /**
  * Who a new socket is. Its upgrade query is read strictly (connect-query.ts) and its
- * credential checked; PeerServer is then handed a URL rebuilt from the checked values,
- * with a key derived from the ID alone in place of the credential, so it registers
- * exactly the ID that was checked and nothing the client added.
+ * connect ticket checked, then used up (connect-tickets.ts); PeerServer is handed a
+ * URL rebuilt from the checked values, with a key derived from the ID alone in place
+ * of the ticket, so it registers exactly the ID that was checked and nothing else.
  */
 import type { IncomingMessage } from 'node:http';
 import type WebSocket from 'ws';
 import { canonicalUrl, parseConnectQuery } from './connect-query.js';
 import type { Metrics } from './metrics.js';
 import type { RefusalLog } from './refusal-log.js';
-import { checkToken, idOwnerKey } from './tokens.js';
+import { checkTicket } from './connect-tickets.js';
+import type { Hub } from './hub.js';
+import { idOwnerKey } from './tokens.js';
 
 export interface Admission {
   readonly id: string;
@@ -20,8 +22,11 @@ export function answerError(ws: WebSocket, msg: string): void {
   if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'ERROR', payload: { msg } }));
 }
 
-/** Returns who the socket is, or answers it with an ERROR, closes it and returns null. */
-export function admit(ws: WebSocket, req: IncomingMessage, secret: Buffer, metrics: Metrics, refusals: RefusalLog): Admission | null {
+/**
+ * Resolves to who the socket is, with `req.url` rewritten for PeerServer; or answers
+ * the socket with an ERROR, closes it and resolves to null.
+ */
+export async function admit(ws: WebSocket, req: IncomingMessage, secret: Buffer, hub: Hub, metrics: Metrics, refusals: RefusalLog): Promise<Admission | null> {
   const url = new URL(req.url ?? '', 'http://peercall');
   const refuse = (reason: string, msg: string): null => {
     metrics.refused(reason);
@@ -33,13 +38,17 @@ export function admit(ws: WebSocket, req: IncomingMessage, secret: Buffer, metri
   const parsed = parseConnectQuery(url.search);
   if (!parsed.ok) return refuse('bad-query', `bad-request: ${parsed.problem}; connect as a PeerJS client does`);
   const { query } = parsed;
-  const check = checkToken(secret, query.id, query.credential, Date.now());
+  const check = checkTicket(secret, query.id, query.credential, Date.now());
   if (!check.ok) {
     return refuse(
-      `token-${check.reason}`,
-      check.reason === 'expired' ? 'token-expired: start or join the call again' : 'token-invalid: get a session from POST /session first',
+      `ticket-${check.reason}`,
+      check.reason === 'expired' ? 'ticket-expired: ask POST /ticket for a fresh one' : 'ticket-invalid: get a session from POST /session first',
     );
   }
+  const use = await hub.consumeTicket(check.nonce, check.expiresAtMs);
+  if (use === 'used') return refuse('ticket-used', 'ticket-used: a ticket is good for one connection; ask POST /ticket for a fresh one');
+  if (use === 'full') return refuse('tickets-full', 'server-busy: try again shortly');
+  if (ws.readyState !== ws.OPEN) return null;
   req.url = canonicalUrl(url.pathname, query, idOwnerKey(secret, query.id));
   return { id: query.id, roomTag: check.roomTag };
 }

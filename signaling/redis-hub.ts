@@ -53,6 +53,15 @@ redis.call('SREM', roomKey, ARGV[1])
 if redis.call('SCARD', roomKey) == 0 then redis.call('SREM', KEYS[2], room) end
 return {room, unpack(redis.call('SMEMBERS', roomKey))}`;
 
+// KEYS: peer(X), nodePeers(this node). ARGV: this node, X, the kick as JSON. This node now
+// holds X; a node that held it before is told to close its socket for X as replaced.
+const attachScript = `
+local before = redis.call('GET', KEYS[1])
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('SADD', KEYS[2], ARGV[2])
+if before and before ~= ARGV[1] then redis.call('PUBLISH', 'pc:deliver:' .. before, ARGV[3]) end
+return 1`;
+
 /** How long a closing node spends tidying its entries before it lets go regardless. */
 const closeBudgetMs = 2_000;
 
@@ -112,16 +121,17 @@ export class RedisHub implements Hub {
 
   async attach(peer: string, endpoint: LocalEndpoint): Promise<void> {
     this.#local.set(peer, endpoint);
-    await this.#tracked(Promise.all([this.#redis.set(key.peer(peer), this.#node), this.#redis.sadd(key.nodePeers(this.#node), peer)]));
+    await this.#tracked(this.#redis.eval(attachScript, 2, key.peer(peer), key.nodePeers(this.#node), this.#node, peer, JSON.stringify({ kick: peer })));
   }
 
   async detach(peer: string): Promise<void> {
     this.#local.delete(peer);
     await this.#tracked(
       (async () => {
-        // Another node may hold the peer by now (it reconnected there); leave its entry alone.
+        await this.#redis.srem(key.nodePeers(this.#node), peer);
+        // Another node may hold the peer by now (it reconnected there); leave its entry and its room alone.
         if ((await this.#redis.get(key.peer(peer))) === this.#node) {
-          await Promise.all([this.#redis.del(key.peer(peer)), this.#redis.srem(key.nodePeers(this.#node), peer)]);
+          await this.#redis.del(key.peer(peer));
           await this.leave(peer);
         }
       })(),
@@ -225,11 +235,19 @@ export class RedisHub implements Hub {
 
   #onDelivery(text: string): void {
     try {
-      const { to, message } = JSON.parse(text) as { to: string; message: object };
-      this.#local.get(to)?.deliver(message);
+      const delivery = JSON.parse(text) as { to: string; message: object } | { kick: string };
+      if ('kick' in delivery) return void this.#onKick(delivery.kick);
+      this.#local.get(delivery.to)?.deliver(delivery.message);
     } catch (error) {
       logProblem('warn', 'redis-bad-delivery', error);
     }
+  }
+
+  /** Another node took `peer`; unless this node took it back meanwhile, its socket here is replaced. */
+  async #onKick(peer: string): Promise<void> {
+    const local = this.#local.get(peer);
+    if (local === undefined || (await this.#redis.get(key.peer(peer))) === this.#node) return;
+    local.replaced();
   }
 
   /** Refreshes this node's heartbeat, times the round trip, and reaps nodes that went quiet. */

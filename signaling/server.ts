@@ -16,7 +16,7 @@ import { MemoryHub } from './hub.js';
 import { invitePage } from './invite-page.js';
 import { logEvent, logProblem } from './log.js';
 import { Metrics } from './metrics.js';
-import { admit } from './admission.js';
+import { admit, answerError } from './admission.js';
 import { RefusalLog } from './refusal-log.js';
 import { LocalPeers } from './local-peers.js';
 import { gateFrames, PendingMessages } from './relay-gate.js';
@@ -112,13 +112,21 @@ export async function startSignalingServer(config: SignalingConfig): Promise<Run
     metrics,
     accepting: () => accepting,
     onSocket: (ws, req) => {
-      const who = admit(ws, req, secret, metrics, refusals);
-      if (!who) return;
-      gateFrames(ws, who, config, hub, peers, pending, metrics, refusals);
-      const held = peers.admitting(who.id, ws);
-      sockets.emit('connection', ws, req);
-      // PeerServer hands a held ID to the new socket silently; the client waits for OPEN.
-      if (held) peers.send(ws, { type: 'OPEN' });
+      admit(ws, req, secret, hub, metrics, refusals).then(
+        (who) => {
+          if (!who) return;
+          gateFrames(ws, who, config, hub, peers, pending, metrics, refusals);
+          const held = peers.admitting(who.id, ws);
+          sockets.emit('connection', ws, req);
+          // PeerServer hands a held ID to the new socket silently; the client waits for OPEN.
+          if (held) peers.send(ws, { type: 'OPEN' });
+        },
+        (error: unknown) => {
+          logProblem('error', 'admission-failed', error);
+          answerError(ws, 'server-busy: try again shortly');
+          ws.close(1013, 'try again later');
+        },
+      );
     },
   });
 

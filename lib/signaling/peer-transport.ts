@@ -12,8 +12,8 @@ import { ChannelFileLane, type FileLane } from '../files/file-lane';
 
 export interface TransportOptions {
   readonly id: string;
-  /** Signed by the server for this ID; PeerJS presents it when it registers and reconnects. */
-  readonly token: string;
+  /** A connect ticket for this ID, good for this one connection (PeerJS sends it as its token). */
+  readonly ticket: string;
   readonly endpoint: SignalingEndpoint;
   readonly key: string;
   readonly iceServers: readonly RTCIceServer[];
@@ -71,6 +71,11 @@ function peerErrorCode(type: string): CallErrorCode {
   }
 }
 
+/** The server's word that a newer connection took our ID; its socket is then closed with 4409. */
+function isReplacedNotice(message: unknown): boolean {
+  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'REPLACED';
+}
+
 export class PeerTransport {
   readonly #peer: Peer;
   readonly #opened = new Emitter<void>();
@@ -79,6 +84,7 @@ export class PeerTransport {
   readonly #incoming = new Emitter<IncomingCall>();
   readonly #roomEvents = new Emitter<RoomEvent>();
   #disposed = false;
+  #replaced = false;
 
   constructor(options: TransportOptions) {
     const { endpoint } = options;
@@ -89,17 +95,20 @@ export class PeerTransport {
       // PeerJS guesses `secure` from the page, and a chrome-extension: page looks insecure to it.
       secure: endpoint.secure,
       key: options.key,
-      token: options.token,
+      token: options.ticket,
       // Always our own list: PeerJS's default names public servers we never want to leak to.
       config: { iceServers: [...options.iceServers], iceTransportPolicy: options.relayOnly ? 'relay' : 'all' },
       debug: 0,
     });
     this.#peer.on('open', () => this.#opened.emit());
-    this.#peer.on('disconnected', () => this.#lost.emit());
+    // Replaced: someone holding our session connected after us. Reconnecting would take
+    // the ID back and be taken again, so the session ends here instead.
+    this.#peer.on('disconnected', () => (this.#replaced ? this.#errors.emit('session-ended') : this.#lost.emit()));
     this.#peer.on('error', (error) => this.#errors.emit(peerErrorCode(String(error.type))));
     this.#peer.on('call', (call) => this.#incoming.emit(this.#incomingCall(call)));
     // Room messages share the signaling socket; PeerJS ignores the types it does not know.
     this.#peer.socket.on('message', (message: unknown) => {
+      if (isReplacedNotice(message)) this.#replaced = true;
       const event = parseRoomEvent(message);
       if (event) this.#roomEvents.emit(event);
     });
@@ -108,7 +117,7 @@ export class PeerTransport {
   onOpen(listener: () => void): Unsubscribe {
     return this.#opened.on(listener);
   }
-  /** The signaling link dropped; calls in progress continue. */
+  /** The signaling link dropped and may be reconnected; calls in progress continue. Not after being replaced. */
   onSignalingLost(listener: () => void): Unsubscribe {
     return this.#lost.on(listener);
   }
@@ -126,14 +135,17 @@ export class PeerTransport {
     if (this.#peer.open) this.#peer.socket.send(request);
   }
 
-  /** The token the next reconnect presents: PeerJS reads it from its options each time. */
-  renewToken(token: string): void {
-    (this.#peer.options as { token: string }).token = token;
+  /** Retries the signaling link with the same ID and a fresh ticket, so the server hands our ID back. */
+  reconnect(ticket: string): void {
+    if (this.#disposed || this.#replaced || !this.#peer.disconnected) return;
+    // PeerJS reads its token from its options on every connect.
+    (this.#peer.options as { token: string }).token = ticket;
+    this.#peer.reconnect();
   }
 
-  /** Retries the signaling link with the same ID and token, so the server hands our ID back. */
-  reconnect(): void {
-    if (!this.#disposed && this.#peer.disconnected) this.#peer.reconnect();
+  /** The server will not take this session back (no ticket for it any more): the call hears it on the one error path. */
+  sessionEnded(): void {
+    if (!this.#disposed) this.#errors.emit('session-ended');
   }
 
   call(remoteId: string, stream: MediaStream): RemotePeer {

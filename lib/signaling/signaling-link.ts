@@ -1,14 +1,17 @@
 /**
  * Our link to the signaling server for one call: fetch a session (peer ID, token, ICE
- * servers), register through PeerJS, renew the token before it expires, and retry with
- * backoff while the server is unreachable, showing the status. What the call does once
- * the link is open (rooms, calls) is the session's.
+ * servers, a first connect ticket), register through PeerJS, renew the token before it
+ * expires, and retry with backoff while the server is unreachable, showing the status.
+ * Every reconnect first asks for a fresh ticket: a ticket is good for one connection.
+ * Replaced by a newer connection of our ID, the transport ends the session and the link
+ * does not reconnect. What the call does once the link is open (rooms, calls) is the
+ * session's.
  */
 import type { Signal } from '@preact/signals-core';
 import type { CallId } from '../call/call-id';
 import type { PeerTransport } from './peer-transport';
 import type { Settings, SignalingEndpoint } from '../call/settings';
-import { renewDelayMs, requestSession, type SignalingSession } from './signaling-session';
+import { renewDelayMs, requestSession, requestTicket, type SignalingSession } from './signaling-session';
 import { retryDelayMs, type SignalingStatus } from './signaling-status';
 
 export interface SignalingLinkHandlers {
@@ -100,10 +103,7 @@ export class SignalingLink {
     this.#renewTimer = setTimeout(async () => {
       const result = await requestSession(this.#endpoint, this.#callId, { peerId: session.peerId, token: session.token });
       if (this.#disposed || this.#session !== session) return;
-      if (result.ok) {
-        this.#session = result.session;
-        this.#transport?.renewToken(result.session.token);
-      }
+      if (result.ok) this.#session = result.session;
       // Unreachable: try again soon, while the current token still holds. Refused: a reconnect will say so.
       if (result.ok || result.problem === 'unreachable') this.#scheduleRenewal();
     }, renewDelayMs(session, Date.now()));
@@ -115,7 +115,7 @@ export class SignalingLink {
     if (!session || !this.#module || this.#transport || this.#disposed) return;
     const transport = new this.#module.PeerTransport({
       id: session.peerId,
-      token: session.token,
+      ticket: session.ticket,
       endpoint: this.#endpoint,
       key: this.#settings.signalingKey,
       iceServers: [...this.#settings.iceServers, ...session.iceServers],
@@ -133,7 +133,19 @@ export class SignalingLink {
     this.#on.wire(transport);
   }
 
-  /** Capped exponential backoff with jitter, for fetching the session or for PeerJS's reconnect. */
+  /** A fresh ticket, then PeerJS's reconnect with it; a ticket refused means the server will not take this session back. */
+  async #reconnect(): Promise<void> {
+    const session = this.#session;
+    if (!session) return;
+    this.#status.value = { kind: 'connecting' };
+    const result = await requestTicket(this.#endpoint, session);
+    if (this.#disposed || this.#session !== session) return;
+    if (result.ok) return this.#transport?.reconnect(result.ticket);
+    if (result.problem === 'refused') return this.#transport?.sessionEnded();
+    this.#scheduleRetry();
+  }
+
+  /** Capped exponential backoff with jitter, for fetching the session or for reconnecting. */
   #scheduleRetry(): void {
     if (this.#disposed) return;
     clearTimeout(this.#retryTimer);
@@ -141,10 +153,6 @@ export class SignalingLink {
     const delay = retryDelayMs(this.#retryAttempt, Math.random());
     this.#status.value = { kind: 'retrying', attempt: this.#retryAttempt, retryAtMs: Date.now() + delay };
     this.#on.unreachable();
-    this.#retryTimer = setTimeout(() => {
-      if (!this.#session) return void this.#openSession();
-      this.#status.value = { kind: 'connecting' };
-      this.#transport?.reconnect();
-    }, delay);
+    this.#retryTimer = setTimeout(() => void (this.#session ? this.#reconnect() : this.#openSession()), delay);
   }
 }

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { PendingMessages } from '../../signaling/relay-gate.js';
 import { startSignalingServer, type RunningSignalingServer } from '../../signaling/server.js';
-import { connectAs, extensionOrigin, PeerSocket, peerjsSocketUrl, testConfig, testRoom, tokenFor, waitLimitMs, withTimeout } from './peer-socket.js';
+import { connectAs, extensionOrigin, PeerSocket, peerjsSocketUrl, testConfig, testRoom, ticketFor, tokenFor, waitLimitMs, withTimeout } from './peer-socket.js';
 
 const otherRoom = 'q7m2-k9dx-0a4e-zz81-h6pc-3rtw-b5nf';
 let server: RunningSignalingServer;
@@ -134,11 +134,12 @@ describe('tokens', () => {
   beforeEach(() => startWithCall());
 
   it.each([
-    ['no token', ''],
-    ['a random token', 'let-me-in'],
-    ["another ID's token", tokenFor('alice')],
-    ['a token signed with another secret', 'v1.9999999999.AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'],
-    ['an expired token', tokenFor('mallory', testRoom, 1_000, Date.now() - 60_000)],
+    ['no ticket', ''],
+    ['a random ticket', 'let-me-in'],
+    ["another ID's ticket", ticketFor('alice')],
+    ['a ticket signed with another secret', 't1.9999999999.AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'],
+    ['an expired ticket', ticketFor('mallory', testRoom, Date.now() - 60_000)],
+    ['a peer token in place of a ticket', tokenFor('mallory')],
   ])('refuses %s with an error and closes', async (_name, token) => {
     const mallory = connect('mallory', { token });
     const answer = await mallory.nextMessage();
@@ -148,17 +149,17 @@ describe('tokens', () => {
     await callStillWorks();
   });
 
-  it("cannot take over a connected peer's ID without its token", async () => {
-    const impostor = connect('bob', { token: tokenFor('mallory') });
+  it("cannot take over a connected peer's ID without a ticket for it", async () => {
+    const impostor = connect('bob', { token: ticketFor('mallory') });
     expect((await impostor.nextMessage()).type).toBe('ERROR');
     await callStillWorks();
   });
 
-  it('a peer whose socket drops gets its ID back with a renewed token, the lingering socket is closed as replaced', async () => {
-    const carol = connect('carol', { token: tokenFor('carol') });
+  it('a peer whose socket drops gets its ID back with a fresh ticket, and the lingering socket is closed as replaced', async () => {
+    const carol = connect('carol');
     expect(await carol.nextMessage()).toEqual({ type: 'OPEN' });
-    // PeerJS's reconnect() while the server still holds the ID, presenting a newer token.
-    const renewed = connect('carol', { token: tokenFor('carol', testRoom, 120_000) });
+    // PeerJS's reconnect() while the server still holds the ID, with the ticket asked for just before.
+    const renewed = connect('carol');
     expect(await renewed.nextMessage()).toEqual({ type: 'OPEN' });
     expect(await withTimeout(carol.closed, 'the lingering socket to close')).toBe(4409);
     renewed.send({ type: 'ROOM-JOIN', payload: { room: testRoom } });
@@ -167,19 +168,18 @@ describe('tokens', () => {
 
   it('refuses an ID of a shape the server never issues, even with a token signed for it', async () => {
     const odd = 'pc:peer:x';
-    const mallory = new PeerSocket(peerjsSocketUrl(server.port, '/peerjs', 'peercall', encodeURIComponent(odd), tokenFor(odd)), extensionOrigin);
+    const mallory = new PeerSocket(peerjsSocketUrl(server.port, '/peerjs', 'peercall', encodeURIComponent(odd), ticketFor(odd)), extensionOrigin);
     sockets.push(mallory);
     expect(await mallory.nextMessage()).toEqual({ type: 'ERROR', payload: { msg: expect.stringContaining('bad-request: bad id') } });
     await callStillWorks();
   });
 
-  it('reconnecting with the same token gets the same ID back', async () => {
-    const token = tokenFor('carol');
-    const carol = connect('carol', { token });
+  it('reconnecting with a fresh ticket gets the same ID back', async () => {
+    const carol = connect('carol');
     expect(await carol.nextMessage()).toEqual({ type: 'OPEN' });
     carol.close();
     await withTimeout(carol.closed, 'carol to drop');
-    const again = connect('carol', { token });
+    const again = connect('carol');
     expect(await again.nextMessage()).toEqual({ type: 'OPEN' });
   });
 
@@ -189,7 +189,7 @@ describe('tokens', () => {
     ['x'.repeat(5_000)],
     ['名前'],
   ])('refuses the odd ID %j and stays up', async (id) => {
-    const mallory = new PeerSocket(peerjsSocketUrl(server.port, '/peerjs', 'peercall', encodeURIComponent(id), tokenFor('mallory')), extensionOrigin);
+    const mallory = new PeerSocket(peerjsSocketUrl(server.port, '/peerjs', 'peercall', encodeURIComponent(id), ticketFor('mallory')), extensionOrigin);
     sockets.push(mallory);
     expect((await mallory.nextMessage()).type).toBe('ERROR');
     await callStillWorks();
@@ -217,7 +217,7 @@ describe('connections and HTTP', () => {
     ['another case', '/PEERJS/peerjs'],
     ['an encoded path', '/peerjs/%2e%2e/peerjs'],
   ])('refuses %s', async (_name, path) => {
-    const lost = new PeerSocket(`ws://127.0.0.1:${server.port}${path}?key=peercall&id=x&token=${tokenFor('x')}`, extensionOrigin);
+    const lost = new PeerSocket(`ws://127.0.0.1:${server.port}${path}?key=peercall&id=x&token=${ticketFor('x')}`, extensionOrigin);
     sockets.push(lost);
     await expect(lost.opened()).rejects.toThrow(/400/);
     await callStillWorks();

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSignalingServer, type RunningSignalingServer } from '../../signaling/server.js';
-import { connectAs, extensionOrigin, PeerSocket, testConfig, testRoom, tokenFor, withTimeout } from './peer-socket.js';
+import { connectAs, extensionOrigin, PeerSocket, peerjsSocketUrl, testConfig, testRoom, ticketFor, waitLimitMs, withTimeout } from './peer-socket.js';
 
 let server: RunningSignalingServer;
 const sockets: PeerSocket[] = [];
@@ -50,7 +50,7 @@ afterEach(async () => {
 
 describe('the upgrade query', () => {
   it('a second id parameter does not register the ID the token does not name, and the victim still gets in', async () => {
-    const mallory = track(new PeerSocket(rawUrl(`key=peercall&id=mallory&token=${tokenFor('mallory')}&id=carol&version=1.5.5`), extensionOrigin));
+    const mallory = track(new PeerSocket(rawUrl(`key=peercall&id=mallory&token=${ticketFor('mallory')}&id=carol&version=1.5.5`), extensionOrigin));
     expect(await mallory.nextMessage()).toEqual({ type: 'ERROR', payload: { msg: expect.stringContaining('bad-request') } });
     expect(await withTimeout(mallory.closed, 'the socket to close')).toBe(1008);
     expect(server.peerCount()).toBe(2);
@@ -60,7 +60,7 @@ describe('the upgrade query', () => {
   });
 
   it('a second id cannot take a connected peer out of its call', async () => {
-    const mallory = track(new PeerSocket(rawUrl(`key=peercall&id=mallory&token=${tokenFor('mallory')}&id=bob`), extensionOrigin));
+    const mallory = track(new PeerSocket(rawUrl(`key=peercall&id=mallory&token=${ticketFor('mallory')}&id=bob`), extensionOrigin));
     expect((await mallory.nextMessage()).type).toBe('ERROR');
     await withTimeout(mallory.closed, 'the socket to close');
     await callStillWorks();
@@ -72,7 +72,7 @@ describe('the upgrade query', () => {
     ['a NUL', '\u0000'],
     ['__proto__', '__proto__'],
   ])('an ID of another shape (%s) is never registered through a second id', async (_name, odd) => {
-    const mallory = track(new PeerSocket(rawUrl(`key=peercall&id=mallory&token=${tokenFor('mallory')}&id=${encodeURIComponent(odd)}`), extensionOrigin));
+    const mallory = track(new PeerSocket(rawUrl(`key=peercall&id=mallory&token=${ticketFor('mallory')}&id=${encodeURIComponent(odd)}`), extensionOrigin));
     expect((await mallory.nextMessage()).type).toBe('ERROR');
     await withTimeout(mallory.closed, 'the socket to close');
     expect(server.peerCount()).toBe(2);
@@ -84,7 +84,7 @@ describe('the upgrade query', () => {
     ['a repeated key', (t: string) => `key=peercall&key=other&id=mallory&token=${t}`],
     ['an unknown parameter', (t: string) => `key=peercall&id=mallory&token=${t}&role=admin`],
   ])('refuses %s', async (_name, query) => {
-    const mallory = track(new PeerSocket(rawUrl(query(tokenFor('mallory'))), extensionOrigin));
+    const mallory = track(new PeerSocket(rawUrl(query(ticketFor('mallory'))), extensionOrigin));
     expect(await mallory.nextMessage()).toEqual({ type: 'ERROR', payload: { msg: expect.stringContaining('bad-request') } });
     expect(server.peerCount()).toBe(2);
     await callStillWorks();
@@ -107,6 +107,32 @@ describe('one socket per ID', () => {
     alice.send({ type: 'CANDIDATE', dst: 'carol', payload: { candidate: 'to-the-new-socket' } });
     expect(await second.nextMessage()).toMatchObject({ type: 'CANDIDATE', src: 'alice' });
     expect(server.peerCount()).toBe(3);
+    await callStillWorks();
+  });
+});
+
+describe('a copy of a connect URL', () => {
+  it('replayed, as from a proxy access log, neither connects nor takes the ID, and the owner keeps hearing its call', async () => {
+    const response = await fetch(`http://127.0.0.1:${server.port}/peerjs/session`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: extensionOrigin },
+      body: JSON.stringify({ room: testRoom }),
+      signal: AbortSignal.timeout(waitLimitMs),
+    });
+    const session = (await response.json()) as { peerId: string; ticket: string };
+    const url = peerjsSocketUrl(server.port, '/peerjs', 'peercall', session.peerId, session.ticket);
+    const owner = track(new PeerSocket(url, extensionOrigin));
+    expect(await owner.nextMessage()).toEqual({ type: 'OPEN' });
+    owner.send({ type: 'ROOM-JOIN', payload: { room: testRoom } });
+    expect((await owner.nextMessage()).type).toBe('ROOM-MEMBERS');
+    expect((await alice.nextMessage()).type).toBe('ROOM-PEER-JOINED');
+    expect((await bob.nextMessage()).type).toBe('ROOM-PEER-JOINED');
+
+    const replay = track(new PeerSocket(url, extensionOrigin));
+    expect(await replay.nextMessage()).toEqual({ type: 'ERROR', payload: { msg: expect.stringContaining('ticket-used') } });
+    expect(await withTimeout(replay.closed, 'the replayed socket to close')).toBe(1008);
+    alice.send({ type: 'CANDIDATE', dst: session.peerId, payload: { candidate: 'for-the-owner' } });
+    expect(await owner.nextMessage()).toMatchObject({ type: 'CANDIDATE', src: 'alice', payload: { candidate: 'for-the-owner' } });
     await callStillWorks();
   });
 });

@@ -4,7 +4,8 @@
  */
 import WebSocket from 'ws';
 import { parseConfig, type SignalingConfig } from '../../signaling/config.js';
-import { issueToken } from '../../signaling/tokens.js';
+import { issueTicket } from '../../signaling/connect-tickets.js';
+import { issueToken, roomTag } from '../../signaling/tokens.js';
 
 export const waitLimitMs = 3_000;
 
@@ -88,9 +89,14 @@ export function tokenFor(id: string, room = testRoom, ttlMs = 60_000, nowMs = Da
   return issueToken(Buffer.from(testSecret), id, room, nowMs, ttlMs).token;
 }
 
-/** Opens a socket as `id` with a valid token for `room`. */
+/** A fresh connect ticket for `id` in `room`, as POST /ticket would hand out: good for one connection. */
+export function ticketFor(id: string, room = testRoom, nowMs = Date.now()): string {
+  return issueTicket(Buffer.from(testSecret), id, roomTag(room), nowMs).ticket;
+}
+
+/** Opens a socket as `id` with a fresh ticket for `room` (or `token`: whatever the URL should carry). */
 export function connectAs(port: number, id: string, options: { room?: string; token?: string; origin?: string; path?: string; key?: string } = {}): PeerSocket {
-  const token = options.token ?? tokenFor(id, options.room ?? testRoom);
+  const token = options.token ?? ticketFor(id, options.room ?? testRoom);
   const url = peerjsSocketUrl(port, options.path ?? '/peerjs', options.key ?? 'peercall', id, token);
   return new PeerSocket(url, 'origin' in options ? options.origin : extensionOrigin);
 }

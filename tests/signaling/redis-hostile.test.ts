@@ -89,3 +89,21 @@ describe('ghost members', () => {
     expect((await enter(cat, 'ROOM-JOIN', room)).type).toBe('ROOM-MEMBERS');
   }, 20_000);
 });
+
+describe('one socket per ID across nodes', () => {
+  it('a newer socket on the other node closes the older one as replaced, and takes over its place in the room', async () => {
+    const room = 'r2p4-k6m8-n3q5-t7v9-w2x4-y6z8-a3b5';
+    const ann = await peerOn(nodeA, 'swap-ann', room);
+    expect((await enter(ann, 'ROOM-CREATE', room)).type).toBe('ROOM-MEMBERS');
+    const older = await peerOn(nodeA, 'swap-cat', room);
+    expect((await enter(older, 'ROOM-JOIN', room)).type).toBe('ROOM-MEMBERS');
+    expect((await ann.nextMessage()).type).toBe('ROOM-PEER-JOINED');
+    const newer = await peerOn(nodeB, 'swap-cat', room);
+    expect(await older.nextMessage()).toEqual({ type: 'REPLACED', payload: { msg: expect.stringContaining('replaced') } });
+    expect(await withTimeout(older.closed, 'the older socket to close')).toBe(4409);
+    ann.send({ type: 'CANDIDATE', dst: 'swap-cat', payload: { candidate: 'to-node-b' } });
+    expect(await newer.nextMessage()).toMatchObject({ type: 'CANDIDATE', src: 'swap-ann', payload: { candidate: 'to-node-b' } });
+    newer.send({ type: 'CANDIDATE', dst: 'swap-ann', payload: { candidate: 'back' } });
+    expect(await ann.nextMessage()).toMatchObject({ type: 'CANDIDATE', src: 'swap-cat' });
+  });
+});

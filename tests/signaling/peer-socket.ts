@@ -59,9 +59,9 @@ export class PeerSocket {
     );
   }
 
-  async nextMessage(): Promise<ServerMessage> {
+  async nextMessage(ms = waitLimitMs): Promise<ServerMessage> {
     if (this.inbox.length === 0) {
-      await withTimeout(new Promise<void>((resolve) => (this.wake = resolve)), 'a message from the server');
+      await withTimeout(new Promise<void>((resolve) => (this.wake = resolve)), 'a message from the server', ms);
     }
     return this.inbox.shift() as ServerMessage;
   }

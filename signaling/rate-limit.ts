@@ -25,3 +25,29 @@ export class RateLimit {
     return true;
   }
 }
+
+/**
+ * Whether a socket keeps sending over its rate. Each refused frame is a strike, and
+ * strikes leak away at a tenth of the message rate: a client that is over its rate
+ * now and then is never closed, while any steady flood (even one that lets a frame
+ * through now and then) piles strikes up faster than they leak, and is. Pure.
+ */
+export class FloodMeter {
+  readonly #leakPerSecond: number;
+  readonly #closeAt: number;
+  #strikes = 0;
+  #lastMs: number;
+
+  constructor(messagesPerSecond: number, closeAt: number, nowMs: number) {
+    this.#leakPerSecond = messagesPerSecond / 10;
+    this.#closeAt = closeAt;
+    this.#lastMs = nowMs;
+  }
+
+  /** Counts a refused frame; true once the sender is to be disconnected. */
+  strike(nowMs: number): boolean {
+    this.#strikes = Math.max(0, this.#strikes - (Math.max(0, nowMs - this.#lastMs) * this.#leakPerSecond) / 1000) + 1;
+    this.#lastMs = nowMs;
+    return this.#strikes >= this.#closeAt;
+  }
+}

@@ -13,7 +13,7 @@ import type { LocalPeers } from './local-peers.js';
 import { logEvent } from './log.js';
 import type { DropReason, Metrics } from './metrics.js';
 import type { RefusalLog } from './refusal-log.js';
-import { RateLimit } from './rate-limit.js';
+import { FloodMeter, RateLimit } from './rate-limit.js';
 import { handleRoomRequest } from './room-service.js';
 
 export interface GateSettings {
@@ -51,8 +51,6 @@ export class PendingMessages {
   }
 }
 
-/** After this many frames refused in a row for flooding, the socket is closed. */
-const floodCloseAfter = 500;
 
 /**
  * Takes over a socket's incoming frames: heartbeats go on to PeerServer, everything
@@ -70,7 +68,9 @@ export function gateFrames(
 ): void {
   const original = ws.emit.bind(ws);
   const limit = new RateLimit(settings.messagesPerSecond, settings.messageBurst, Date.now());
-  let floodRun = 0;
+  // As many strikes as the burst it was allowed: a flood at twice the rate is closed within a few seconds.
+  const flood = new FloodMeter(settings.messagesPerSecond, settings.messageBurst, Date.now());
+  let answeredFlood = false;
   const reply = (message: object): void => {
     peers.send(ws, message);
   };
@@ -83,15 +83,20 @@ export function gateFrames(
   ws.emit = ((event: string | symbol, ...args: unknown[]): boolean => {
     if (event !== 'message') return original(event, ...args);
     const [data, isBinary] = args as [Buffer, boolean];
-    if (!limit.take(Date.now())) {
+    const nowMs = Date.now();
+    if (!limit.take(nowMs)) {
       metrics.dropped('rate-limited');
       refusals.note(ws, 'rate-limited', 'socket');
       // One answer per run of refusals, so a flood is not echoed back at the same rate.
-      if (floodRun++ === 0) answerError(ws, `rate-limited: at most ${settings.messagesPerSecond} messages a second`);
-      if (floodRun >= floodCloseAfter) ws.close(1008, 'flooding');
+      if (!answeredFlood) answerError(ws, `rate-limited: at most ${settings.messagesPerSecond} messages a second`);
+      answeredFlood = true;
+      if (flood.strike(nowMs)) {
+        refusals.note(ws, 'flooding', 'socket');
+        ws.close(1008, 'flooding');
+      }
       return true;
     }
-    floodRun = 0;
+    answeredFlood = false;
     const frame = parseClientFrame(data, isBinary, settings.maxFrameBytes);
     const registered = peers.isCurrent(who.id, ws);
     // PeerServer counts heartbeats as signs of life; only the registered socket's count.

@@ -6,7 +6,7 @@
  * frame reaches a peer that these checks did not pass.
  */
 import type WebSocket from 'ws';
-import { type Admission, answerError } from './admission.js';
+import type { Admission } from './admission.js';
 import { parseClientFrame, type RelayType } from './client-frames.js';
 import type { Hub, RelayOutcome } from './hub.js';
 import type { LocalPeers } from './local-peers.js';
@@ -74,10 +74,12 @@ export function gateFrames(
   const reply = (message: object): void => {
     peers.send(ws, message);
   };
+  // Answers go through the bounded writer too: a client that sends junk and never reads must not pile them up.
+  const answer = (msg: string): void => reply({ type: 'ERROR', payload: { msg } });
   const refuse = (reason: DropReason, detail: string): void => {
     metrics.dropped(reason);
     refusals.note(ws, reason, 'socket');
-    answerError(ws, `${reason}: ${detail}`);
+    answer(`${reason}: ${detail}`);
   };
 
   ws.emit = ((event: string | symbol, ...args: unknown[]): boolean => {
@@ -88,7 +90,7 @@ export function gateFrames(
       metrics.dropped('rate-limited');
       refusals.note(ws, 'rate-limited', 'socket');
       // One answer per run of refusals, so a flood is not echoed back at the same rate.
-      if (!answeredFlood) answerError(ws, `rate-limited: at most ${settings.messagesPerSecond} messages a second`);
+      if (!answeredFlood) answer(`rate-limited: at most ${settings.messagesPerSecond} messages a second`);
       answeredFlood = true;
       if (flood.strike(nowMs)) {
         refusals.note(ws, 'flooding', 'socket');
@@ -107,16 +109,16 @@ export function gateFrames(
       frame.kind === 'room'
         ? () => handleRoomRequest(hub, who, frame.request, reply)
         : () => relay(who.id, frame.type, frame.dst, frame.payload, reply, hub, pending, metrics);
-    if (!peers.runFrame(who.id, ws, data.length, () => answerFailure(work, ws))) refuse('busy', 'too many messages waiting; slow down');
+    if (!peers.runFrame(who.id, ws, data.length, () => answerFailure(work, answer))) refuse('busy', 'too many messages waiting; slow down');
     return true;
   }) as typeof ws.emit;
 }
 
 /** Work that fails (Redis gone) is answered, not thrown: the client may try again. */
-function answerFailure(work: () => void | Promise<void>, ws: WebSocket): void | Promise<void> {
+function answerFailure(work: () => void | Promise<void>, answer: (msg: string) => void): void | Promise<void> {
   const failed = (error: unknown): void => {
     logEvent('error', 'relay-failed', { message: error instanceof Error ? error.message : String(error) });
-    answerError(ws, 'server-busy: try again');
+    answer('server-busy: try again');
   };
   try {
     const result = work();

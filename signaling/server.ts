@@ -19,6 +19,7 @@ import { Metrics } from './metrics.js';
 import { admit, answerError } from './admission.js';
 import { RefusalLog } from './refusal-log.js';
 import { LocalPeers } from './local-peers.js';
+import { boundedWriter } from './outbox.js';
 import { gateFrames, PendingMessages } from './relay-gate.js';
 import { maxLargestFramesInFlight } from './work-lane.js';
 import { sessionRoute } from './session-route.js';
@@ -51,11 +52,7 @@ export async function startSignalingServer(config: SignalingConfig): Promise<Run
       : // Loaded only when asked for: a single node never pays for the Redis client.
         await (await import('./redis-hub.js')).RedisHub.connect({ url: config.redisUrl, capacity: config.roomCapacity, aliveTimeoutMs: config.aliveTimeoutMs });
   const pending = new PendingMessages(config.maxQueuedPerPeer);
-  const peers = new LocalPeers(hub, pending, config.maxFrameBytes * maxLargestFramesInFlight, (ws, message) => {
-    if (ws.readyState !== ws.OPEN) return false;
-    ws.send(JSON.stringify(message));
-    return true;
-  });
+  const peers = new LocalPeers(hub, pending, config.maxFrameBytes * maxLargestFramesInFlight, boundedWriter(config.maxOutgoingBytes, metrics, refusals));
   let accepting = true;
 
   const app = express();

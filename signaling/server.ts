@@ -11,6 +11,8 @@ import express, { type ErrorRequestHandler } from 'express';
 import { ExpressPeerServer } from 'peer';
 import { WebSocketServer } from 'ws';
 import type { SignalingConfig } from './config.js';
+import { ClientAddresses } from './client-address.js';
+import { capConnections } from './connection-gate.js';
 import { allowListedCors } from './cors.js';
 import { MemoryHub } from './hub.js';
 import { invitePage } from './invite-page.js';
@@ -57,7 +59,17 @@ export async function startSignalingServer(config: SignalingConfig): Promise<Run
 
   const app = express();
   app.disable('x-powered-by');
-  const httpServer = http.createServer(app);
+  const httpServer = http.createServer(
+    {
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: config.requestTimeoutMs,
+      // How often those timeouts are checked; Node's default of 30 s would let a slow client stay that much longer.
+      connectionsCheckingInterval: Math.min(1_000, config.headersTimeoutMs),
+    },
+    app,
+  );
+  const addresses = new ClientAddresses(config.trustedProxies);
+  capConnections(httpServer, config, addresses, metrics, refusals);
 
   app.use(allowListedCors(config.allowedOrigins));
   app.get('/join', invitePage);
@@ -105,8 +117,9 @@ export async function startSignalingServer(config: SignalingConfig): Promise<Run
   gateUpgrades(httpServer, sockets, {
     allowedOrigins: config.allowedOrigins,
     maxConnectionsPerIp: config.maxConnectionsPerIp,
-    maxConnections: config.maxConnections,
+    addresses,
     metrics,
+    refusals,
     accepting: () => accepting,
     onSocket: (ws, req) => {
       admit(ws, req, secret, hub, metrics, refusals).then(

@@ -2,6 +2,7 @@
  * A PeerJS client reduced to its signaling socket, so server tests speak the real
  * wire protocol without a browser. Every wait is bounded.
  */
+import { request } from 'node:http';
 import WebSocket from 'ws';
 import { parseConfig, type SignalingConfig } from '../../signaling/config.js';
 import { issueTicket } from '../../signaling/connect-tickets.js';
@@ -39,8 +40,9 @@ export class PeerSocket {
   private readonly inbox: ServerMessage[] = [];
   private wake: (() => void) | undefined;
 
-  constructor(url: string, origin: string | undefined) {
-    this.ws = new WebSocket(url, origin === undefined ? {} : { origin });
+  /** `localAddress`: connect from another loopback address (127.0.0.2), as another client would. */
+  constructor(url: string, origin: string | undefined, localAddress?: string) {
+    this.ws = new WebSocket(url, { ...(origin === undefined ? {} : { origin }), ...(localAddress === undefined ? {} : { localAddress }) });
     this.ws.on('message', (data) => {
       this.inbox.push(JSON.parse(String(data)) as ServerMessage);
       this.wake?.();
@@ -95,8 +97,34 @@ export function ticketFor(id: string, room = testRoom, nowMs = Date.now()): stri
 }
 
 /** Opens a socket as `id` with a fresh ticket for `room` (or `token`: whatever the URL should carry). */
-export function connectAs(port: number, id: string, options: { room?: string; token?: string; origin?: string; path?: string; key?: string } = {}): PeerSocket {
+export function connectAs(
+  port: number,
+  id: string,
+  options: { room?: string; token?: string; origin?: string; path?: string; key?: string; localAddress?: string } = {},
+): PeerSocket {
   const token = options.token ?? ticketFor(id, options.room ?? testRoom);
   const url = peerjsSocketUrl(port, options.path ?? '/peerjs', options.key ?? 'peercall', id, token);
-  return new PeerSocket(url, 'origin' in options ? options.origin : extensionOrigin);
+  return new PeerSocket(url, 'origin' in options ? options.origin : extensionOrigin, options.localAddress);
+}
+
+/** An HTTP request from a chosen loopback address (fetch cannot pick one), bounded in time. */
+export function httpFrom(
+  localAddress: string,
+  port: number,
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  return withTimeout(
+    new Promise((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path, localAddress, method: options.method ?? 'GET', headers: { Connection: 'close', ...options.headers } }, (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += String(chunk)));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(options.body);
+    }),
+    `${options.method ?? 'GET'} ${path} from ${localAddress}`,
+  );
 }

@@ -53,9 +53,4 @@ export class RoomView {
     const room = this.#roomOf.get(from);
     return room !== undefined && (this.#members.get(room)?.has(to) ?? false);
   }
-
-  /** Each local peer with its room; what the heartbeat keeps alive in Redis. */
-  get rooms(): ReadonlyMap<string, string> {
-    return this.#roomOf;
-  }
 }

@@ -86,7 +86,7 @@ export async function startSignalingServer(config: SignalingConfig): Promise<Run
   app.get('/metrics', (_req, res) => {
     void metrics.render().then((text) => res.set('Content-Type', 'text/plain; version=0.0.4').set('Cache-Control', 'no-store').send(text));
   });
-  app.use(config.path, sessionRoute(config, secret, metrics));
+  app.use(config.path, sessionRoute(config, secret, addresses, metrics, refusals));
 
   let peerSockets: WebSocketServer | undefined;
   const peerServer = ExpressPeerServer(httpServer, {

@@ -8,10 +8,13 @@
  * asks for before every reconnect. Tokens and room IDs travel in bodies, never in URLs;
  * only single-use tickets go in the WebSocket URL.
  */
-import express, { type Router } from 'express';
+import express, { type RequestHandler, type Router } from 'express';
+import { AddressRateLimit } from './address-rate-limit.js';
+import type { ClientAddresses } from './client-address.js';
 import type { SignalingConfig } from './config.js';
 import { issueTicket } from './connect-tickets.js';
 import type { Metrics } from './metrics.js';
+import type { RefusalLog } from './refusal-log.js';
 import { roomIdPattern } from './room-messages.js';
 import { checkToken, issueToken, newPeerId, roomTag } from './tokens.js';
 import { iceServersFor } from './turn-credentials.js';
@@ -22,8 +25,23 @@ function bodyOf(req: express.Request): Record<string, unknown> {
   return typeof req.body === 'object' && req.body !== null ? (req.body as Record<string, unknown>) : {};
 }
 
-export function sessionRoute(config: SignalingConfig, secret: Buffer, metrics: Metrics): Router {
+/** One bucket per client address for both routes: each answer costs signatures, and a ticket is a connect. */
+function rateLimited(config: SignalingConfig, addresses: ClientAddresses, metrics: Metrics, refusals: RefusalLog): RequestHandler {
+  const limit = new AddressRateLimit(config.sessionsPerMinute, config.sessionBurst);
+  return (req, res, next) => {
+    const address = addresses.of(req);
+    const now = Date.now();
+    if (limit.take(address, now)) return next();
+    metrics.refused('session-rate');
+    refusals.note(req.socket, 'session-rate', 'http');
+    res.set('Retry-After', String(limit.retryAfterSeconds(address, now)));
+    res.status(429).json({ status: 'error', code: 'slow-down', message: 'Too many sessions asked for from this address; try again shortly.' });
+  };
+}
+
+export function sessionRoute(config: SignalingConfig, secret: Buffer, addresses: ClientAddresses, metrics: Metrics, refusals: RefusalLog): Router {
   const router = express.Router();
+  router.post(['/session', '/ticket'], rateLimited(config, addresses, metrics, refusals));
   const turn = config.turnSecret === null ? null : { urls: config.turnUrls, secret: config.turnSecret, ttlMs: config.turnTtlMs };
   router.post('/session', bodyLimit, (req, res) => {
     const { room, renew } = bodyOf(req);

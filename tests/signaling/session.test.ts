@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSignalingServer, type RunningSignalingServer } from '../../signaling/server.js';
 import { turnCredential } from '../../signaling/turn-credentials.js';
-import { extensionOrigin, PeerSocket, peerjsSocketUrl, testConfig, testRoom, waitLimitMs, withTimeout } from './peer-socket.js';
+import { extensionOrigin, httpFrom, PeerSocket, peerjsSocketUrl, testConfig, testRoom, waitLimitMs, withTimeout } from './peer-socket.js';
 
 const turnSecret = 'turn-secret-0123456789abcdef-0123456789';
 let server: RunningSignalingServer;
@@ -152,5 +152,32 @@ describe('POST /session', () => {
     expect(allowed.headers.get('access-control-allow-methods')).toContain('POST');
     expect(allowed.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('content-type');
     expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('asking for sessions too fast', () => {
+  it('from one address is answered 429 with Retry-After past a burst, while another address is served', async () => {
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 200; i++) {
+      const response = await postSession({ room: testRoom });
+      statuses.push(response.status);
+      if (response.status === 429) retryAfter = response.headers.get('retry-after');
+      await response.arrayBuffer();
+    }
+    const served = statuses.filter((status) => status === 200).length;
+    expect(served).toBeGreaterThanOrEqual(20);
+    expect(served).toBeLessThanOrEqual(25);
+    expect(statuses.filter((status) => status === 429).length).toBe(200 - served);
+    expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+    // Tickets share the bucket: a flood of them costs the same.
+    const ticket = await post('ticket', { peerId: 'x', token: 'y' });
+    expect(ticket.status).toBe(429);
+    const elsewhere = await httpFrom('127.0.0.2', server.port, '/peerjs/session', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: extensionOrigin },
+      body: JSON.stringify({ room: testRoom }),
+    });
+    expect(elsewhere.status).toBe(200);
   });
 });

@@ -41,8 +41,8 @@ export class PeerSocket {
   private wake: (() => void) | undefined;
 
   /** `localAddress`: connect from another loopback address (127.0.0.2), as another client would. */
-  constructor(url: string, origin: string | undefined, localAddress?: string) {
-    this.ws = new WebSocket(url, { ...(origin === undefined ? {} : { origin }), ...(localAddress === undefined ? {} : { localAddress }) });
+  constructor(url: string, origin: string | undefined, localAddress?: string, headers: Record<string, string> = {}) {
+    this.ws = new WebSocket(url, { headers, ...(origin === undefined ? {} : { origin }), ...(localAddress === undefined ? {} : { localAddress }) });
     this.ws.on('message', (data) => {
       this.inbox.push(JSON.parse(String(data)) as ServerMessage);
       this.wake?.();

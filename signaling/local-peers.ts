@@ -9,7 +9,7 @@ import type { IClient } from 'peer';
 import type WebSocket from 'ws';
 import type { Hub, LocalEndpoint } from './hub.js';
 import { logEvent } from './log.js';
-import type { PendingMessages } from './relay-gate.js';
+import type { PendingMessages } from './pending-messages.js';
 import { WorkLane } from './work-lane.js';
 
 /** Tells the older socket of an ID that a newer connection took it: its client must not reconnect. */

@@ -10,6 +10,7 @@ import type { Admission } from './admission.js';
 import { parseClientFrame, type RelayType } from './client-frames.js';
 import type { Hub, RelayOutcome } from './hub.js';
 import type { LocalPeers } from './local-peers.js';
+import type { PendingMessages } from './pending-messages.js';
 import { logEvent } from './log.js';
 import type { DropReason, Metrics } from './metrics.js';
 import type { RefusalLog } from './refusal-log.js';
@@ -22,35 +23,6 @@ export interface GateSettings {
   readonly messageBurst: number;
   readonly maxQueuedPerPeer: number;
 }
-
-/** Messages held for a room member whose socket is momentarily gone, by peer. */
-export class PendingMessages {
-  readonly #byPeer = new Map<string, { message: object; atMs: number }[]>();
-  static readonly holdMs = 10_000;
-
-  constructor(readonly maxPerPeer: number) {}
-
-  add(to: string, message: object, nowMs: number): boolean {
-    const list = (this.#byPeer.get(to) ?? []).filter((m) => nowMs - m.atMs < PendingMessages.holdMs);
-    if (list.length >= this.maxPerPeer) return false;
-    list.push({ message, atMs: nowMs });
-    this.#byPeer.set(to, list);
-    return true;
-  }
-
-  take(peer: string, nowMs: number): object[] {
-    const list = this.#byPeer.get(peer) ?? [];
-    this.#byPeer.delete(peer);
-    return list.filter((m) => nowMs - m.atMs < PendingMessages.holdMs).map((m) => m.message);
-  }
-
-  get size(): number {
-    let total = 0;
-    for (const list of this.#byPeer.values()) total += list.length;
-    return total;
-  }
-}
-
 
 /**
  * Takes over a socket's incoming frames: heartbeats go on to PeerServer, everything
@@ -108,7 +80,7 @@ export function gateFrames(
     const work =
       frame.kind === 'room'
         ? () => handleRoomRequest(hub, who, frame.request, reply)
-        : () => relay(who.id, frame.type, frame.dst, frame.payload, reply, hub, pending, metrics);
+        : () => relay(who.id, frame.type, frame.dst, frame.payload, data.length, reply, hub, pending, metrics);
     if (!peers.runFrame(who.id, ws, data.length, () => answerFailure(work, answer))) refuse('busy', 'too many messages waiting; slow down');
     return true;
   }) as typeof ws.emit;
@@ -133,6 +105,7 @@ function relay(
   type: RelayType,
   dst: string,
   payload: unknown,
+  bytes: number,
   reply: (message: object) => void,
   hub: Hub,
   pending: PendingMessages,
@@ -140,8 +113,8 @@ function relay(
 ): void | Promise<void> {
   const message = payload === undefined ? { type, src, dst } : { type, src, dst, payload };
   const outcome = hub.relay(src, dst, message);
-  if (outcome instanceof Promise) return outcome.then((settled) => relayed(settled, src, type, dst, message, reply, pending, metrics));
-  relayed(outcome, src, type, dst, message, reply, pending, metrics);
+  if (outcome instanceof Promise) return outcome.then((settled) => relayed(settled, src, type, dst, message, bytes, reply, pending, metrics));
+  relayed(outcome, src, type, dst, message, bytes, reply, pending, metrics);
 }
 
 function relayed(
@@ -150,6 +123,7 @@ function relayed(
   type: RelayType,
   dst: string,
   message: object,
+  bytes: number,
   reply: (message: object) => void,
   pending: PendingMessages,
   metrics: Metrics,
@@ -161,7 +135,7 @@ function relayed(
     if (type !== 'LEAVE') reply({ type: 'EXPIRE', src: dst, dst: src });
     return;
   }
-  if (pending.add(dst, message, Date.now())) return;
+  if (pending.add(dst, message, bytes, Date.now())) return;
   metrics.dropped('queue-full');
   if (type !== 'LEAVE') reply({ type: 'EXPIRE', src: dst, dst: src });
 }

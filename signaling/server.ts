@@ -22,7 +22,8 @@ import { admit, answerError } from './admission.js';
 import { RefusalLog } from './refusal-log.js';
 import { LocalPeers } from './local-peers.js';
 import { boundedWriter } from './outbox.js';
-import { gateFrames, PendingMessages } from './relay-gate.js';
+import { PendingMessages, sweepIntervalMs } from './pending-messages.js';
+import { gateFrames } from './relay-gate.js';
 import { maxLargestFramesInFlight } from './work-lane.js';
 import { sessionRoute } from './session-route.js';
 import { gateUpgrades } from './websocket-gate.js';
@@ -54,6 +55,8 @@ export async function startSignalingServer(config: SignalingConfig): Promise<Run
       : // Loaded only when asked for: a single node never pays for the Redis client.
         await (await import('./redis-hub.js')).RedisHub.connect({ url: config.redisUrl, capacity: config.roomCapacity, aliveTimeoutMs: config.aliveTimeoutMs });
   const pending = new PendingMessages(config.maxQueuedPerPeer);
+  const sweeper = setInterval(() => pending.sweep(Date.now()), sweepIntervalMs);
+  sweeper.unref();
   const peers = new LocalPeers(hub, pending, config.maxFrameBytes * maxLargestFramesInFlight, boundedWriter(config.maxOutgoingBytes, metrics, refusals));
   let accepting = true;
 
@@ -155,6 +158,7 @@ export async function startSignalingServer(config: SignalingConfig): Promise<Run
     close: () =>
       (closing ??= (async () => {
         accepting = false;
+        clearInterval(sweeper);
         logEvent('info', 'shutting-down', { peers: hub.localPeerCount() });
         await shutDown(httpServer, sockets);
         await hub.close();

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { PendingMessages } from '../../signaling/relay-gate.js';
+import { holdMs, PendingMessages } from '../../signaling/pending-messages.js';
 import { startSignalingServer, type RunningSignalingServer } from '../../signaling/server.js';
 import { connectAs, extensionOrigin, httpFrom, PeerSocket, peerjsSocketUrl, testConfig, testRoom, ticketFor, tokenFor, waitLimitMs, withTimeout } from './peer-socket.js';
 
@@ -250,11 +250,17 @@ describe('a full server', () => {
 describe('messages held for a reconnecting peer', () => {
   it('holds at most the cap for each peer and forgets them after a while', () => {
     const pending = new PendingMessages(2);
-    expect([pending.add('bob', { n: 1 }, 0), pending.add('bob', { n: 2 }, 0), pending.add('bob', { n: 3 }, 0)]).toEqual([true, true, false]);
-    expect(pending.add('cat', { n: 4 }, 0)).toBe(true);
+    expect([pending.add('bob', { n: 1 }, 10, 0), pending.add('bob', { n: 2 }, 10, 0), pending.add('bob', { n: 3 }, 10, 0)]).toEqual([true, true, false]);
+    expect(pending.add('cat', { n: 4 }, 10, 0)).toBe(true);
     expect(pending.size).toBe(3);
     expect(pending.take('bob', 100)).toEqual([{ n: 1 }, { n: 2 }]);
-    expect(pending.take('cat', PendingMessages.holdMs + 1)).toEqual([]);
+    expect(pending.take('cat', holdMs + 1)).toEqual([]);
+    expect(pending.size).toBe(0);
+    pending.add('dan', { n: 5 }, 10, 0);
+    pending.add('dan', { n: 6 }, 10, 5_000);
+    pending.sweep(holdMs + 1);
+    expect(pending.size).toBe(1);
+    pending.sweep(holdMs + 5_001);
     expect(pending.size).toBe(0);
   });
 });

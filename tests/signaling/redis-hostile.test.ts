@@ -254,3 +254,28 @@ describe('floods through Redis', () => {
     expect(first).toMatchObject({ type: 'OFFER', src: 'stall-flooder', payload: { connectionId: 'c0' } });
   }, 20_000);
 });
+
+async function queuedOn(node: RunningSignalingServer): Promise<number> {
+  return Number(/^peercall_messages_queued (\d+)$/m.exec(await node.metrics.render())?.[1]);
+}
+
+describe('messages held for a peer that does not come back', () => {
+  it('are released within the 10 s the README promises, with no further traffic', async () => {
+    const room = 'h2j4-k6m8-n3p5-q7r9-s2t4-v6w8-x3y5';
+    const gone = await startChildNode();
+    const ann = await peerOn(nodeA, 'held-ann', room);
+    expect((await enter(ann, 'ROOM-CREATE', room)).type).toBe('ROOM-MEMBERS');
+    const bob = connectAs(gone.port, 'held-bob', { room });
+    sockets.push(bob);
+    expect(await bob.nextMessage()).toEqual({ type: 'OPEN' });
+    expect((await enter(bob, 'ROOM-JOIN', room)).type).toBe('ROOM-MEMBERS');
+    expect((await ann.nextMessage()).type).toBe('ROOM-PEER-JOINED');
+    gone.process.kill('SIGKILL');
+    await gone.exited;
+    for (let i = 0; i < 20; i++) ann.send({ type: 'CANDIDATE', dst: 'held-bob', payload: { candidate: `c${i}` } });
+    expect(await within(2_000, async () => (await queuedOn(nodeA)) === 20)).toBe(true);
+    const heldAtMs = Date.now();
+    expect(await within(12_000, async () => (await queuedOn(nodeA)) === 0)).toBe(true);
+    expect(Date.now() - heldAtMs).toBeLessThan(11_500);
+  }, 30_000);
+});

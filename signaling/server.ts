@@ -18,6 +18,7 @@ import { MemoryHub } from './hub.js';
 import { invitePage } from './invite-page.js';
 import { logEvent, logProblem } from './log.js';
 import { Metrics } from './metrics.js';
+import { answerMetrics, serveMetricsApart } from './metrics-route.js';
 import { admit, answerError } from './admission.js';
 import { RefusalLog } from './refusal-log.js';
 import { LocalPeers } from './local-peers.js';
@@ -30,6 +31,8 @@ import { gateUpgrades } from './websocket-gate.js';
 
 export interface RunningSignalingServer {
   readonly port: number;
+  /** Where /metrics is served when PEERCALL_METRICS_ADDRESS asks for a listener of its own. */
+  readonly metricsPort: number | null;
   /** What a user types into PeerCall's settings, e.g. http://127.0.0.1:9000/peerjs */
   readonly url: string;
   readonly metrics: Metrics;
@@ -86,9 +89,9 @@ export async function startSignalingServer(config: SignalingConfig): Promise<Run
   metrics.gauge('peercall_rooms', 'Rooms with at least one member (all nodes when sharing Redis).', () => hub.roomCount());
   metrics.gauge('peercall_messages_queued', 'Messages held for a room member that is reconnecting.', () => pending.size);
   metrics.gauge('peercall_redis_round_trip_ms', 'Last round trip to Redis in ms (-1 without Redis).', () => hub.lastRoundTripMs() ?? -1);
-  app.get('/metrics', (_req, res) => {
-    void metrics.render().then((text) => res.set('Content-Type', 'text/plain; version=0.0.4').set('Cache-Control', 'no-store').send(text));
-  });
+  const answerMetricsRequest = answerMetrics(metrics, config.metricsToken, refusals);
+  const metricsServer = config.metricsAddress === null ? null : await serveMetricsApart(config.metricsAddress.host, config.metricsAddress.port, answerMetricsRequest);
+  if (metricsServer === null) app.get('/metrics', (req, res) => answerMetricsRequest(req, res));
   app.use(config.path, sessionRoute(config, secret, addresses, metrics, refusals));
 
   let peerSockets: WebSocketServer | undefined;
@@ -151,6 +154,7 @@ export async function startSignalingServer(config: SignalingConfig): Promise<Run
   let closing: Promise<void> | undefined;
   return {
     port,
+    metricsPort: metricsServer === null ? null : (metricsServer.address() as AddressInfo).port,
     url: `http://${urlHost}:${port}${config.path}`,
     metrics,
     peerCount: () => hub.localPeerCount(),
@@ -161,6 +165,7 @@ export async function startSignalingServer(config: SignalingConfig): Promise<Run
         clearInterval(sweeper);
         logEvent('info', 'shutting-down', { peers: hub.localPeerCount() });
         await shutDown(httpServer, sockets);
+        if (metricsServer !== null) await new Promise((resolve) => metricsServer.close(resolve));
         await hub.close();
       })()),
   };

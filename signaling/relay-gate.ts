@@ -48,19 +48,22 @@ export function gateFrames(
   };
   // Answers go through the bounded writer too: a client that sends junk and never reads must not pile them up.
   const answer = (msg: string): void => reply({ type: 'ERROR', payload: { msg } });
-  const refuse = (reason: DropReason, detail: string): void => {
+  const dropped = (reason: DropReason): void => {
     metrics.dropped(reason);
     refusals.note(ws, reason, 'socket');
+  };
+  const refuse = (reason: DropReason, detail: string): void => {
+    dropped(reason);
     answer(`${reason}: ${detail}`);
   };
+  const context: RelayContext = { hub, pending, metrics, reply, dropped };
 
   ws.emit = ((event: string | symbol, ...args: unknown[]): boolean => {
     if (event !== 'message') return original(event, ...args);
     const [data, isBinary] = args as [Buffer, boolean];
     const nowMs = Date.now();
     if (!limit.take(nowMs)) {
-      metrics.dropped('rate-limited');
-      refusals.note(ws, 'rate-limited', 'socket');
+      dropped('rate-limited');
       // One answer per run of refusals, so a flood is not echoed back at the same rate.
       if (!answeredFlood) answer(`rate-limited: at most ${settings.messagesPerSecond} messages a second`);
       answeredFlood = true;
@@ -80,7 +83,7 @@ export function gateFrames(
     const work =
       frame.kind === 'room'
         ? () => handleRoomRequest(hub, who, frame.request, reply)
-        : () => relay(who.id, frame.type, frame.dst, frame.payload, data.length, reply, hub, pending, metrics);
+        : () => relay(who.id, frame.type, frame.dst, frame.payload, data.length, context);
     if (!peers.runFrame(who.id, ws, data.length, () => answerFailure(work, answer))) refuse('busy', 'too many messages waiting; slow down');
     return true;
   }) as typeof ws.emit;
@@ -100,42 +103,26 @@ function answerFailure(work: () => void | Promise<void>, answer: (msg: string) =
   }
 }
 
-function relay(
-  src: string,
-  type: RelayType,
-  dst: string,
-  payload: unknown,
-  bytes: number,
-  reply: (message: object) => void,
-  hub: Hub,
-  pending: PendingMessages,
-  metrics: Metrics,
-): void | Promise<void> {
-  const message = payload === undefined ? { type, src, dst } : { type, src, dst, payload };
-  const outcome = hub.relay(src, dst, message);
-  if (outcome instanceof Promise) return outcome.then((settled) => relayed(settled, src, type, dst, message, bytes, reply, pending, metrics));
-  relayed(outcome, src, type, dst, message, bytes, reply, pending, metrics);
+interface RelayContext {
+  readonly hub: Hub;
+  readonly pending: PendingMessages;
+  readonly metrics: Metrics;
+  readonly reply: (message: object) => void;
+  /** Counts and logs a frame refused after it was taken. */
+  readonly dropped: (reason: DropReason) => void;
 }
 
-function relayed(
-  outcome: RelayOutcome,
-  src: string,
-  type: RelayType,
-  dst: string,
-  message: object,
-  bytes: number,
-  reply: (message: object) => void,
-  pending: PendingMessages,
-  metrics: Metrics,
-): void {
-  if (outcome === 'delivered') return metrics.relayed();
+function relay(src: string, type: RelayType, dst: string, payload: unknown, bytes: number, context: RelayContext): void | Promise<void> {
+  const message = payload === undefined ? { type, src, dst } : { type, src, dst, payload };
+  const outcome = context.hub.relay(src, dst, message);
+  if (outcome instanceof Promise) return outcome.then((settled) => relayed(settled, src, type, dst, message, bytes, context));
+  relayed(outcome, src, type, dst, message, bytes, context);
+}
+
+function relayed(outcome: RelayOutcome, src: string, type: RelayType, dst: string, message: object, bytes: number, context: RelayContext): void {
+  if (outcome === 'delivered') return context.metrics.relayed();
   // Knowing a peer's ID is not enough to ring it: only room-mates hear from each other.
-  if (outcome === 'not-in-room') {
-    metrics.dropped('not-in-room');
-    if (type !== 'LEAVE') reply({ type: 'EXPIRE', src: dst, dst: src });
-    return;
-  }
-  if (pending.add(dst, message, bytes, Date.now())) return;
-  metrics.dropped('queue-full');
-  if (type !== 'LEAVE') reply({ type: 'EXPIRE', src: dst, dst: src });
+  if (outcome === 'unreachable' && context.pending.add(dst, message, bytes, Date.now())) return;
+  context.dropped(outcome === 'not-in-room' ? 'not-in-room' : 'queue-full');
+  if (type !== 'LEAVE') context.reply({ type: 'EXPIRE', src: dst, dst: src });
 }

@@ -58,7 +58,7 @@ describe('the log under attack', () => {
     await withTimeout(forged.closed, 'the forged ticket to be refused');
     expect(refusedLines('ticket-malformed')).toHaveLength(1);
     for (const secret of [ticket, ticket.split('.')[4]!, tokenFor('forger').split('.')[3]!, testRoom, 'secret-sdp', testSecret]) expect(node.stderr()).not.toContain(secret);
-  });
+  }, 15_000);
 
   it('writes a few lines a second per class, however many sockets refuse, and counts the rest', async () => {
     const before = refusedLines('binary').length;
@@ -81,5 +81,5 @@ describe('the log under attack', () => {
     } finally {
       for (const socket of sockets) socket.close();
     }
-  });
+  }, 15_000);
 });

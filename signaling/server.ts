@@ -128,8 +128,16 @@ export async function startSignalingServer(config: SignalingConfig): Promise<Run
     refusals,
     accepting: () => accepting,
     onSocket: (ws, req) => {
+      // While the ticket is checked (a round trip with Redis), frames are answered, not lost.
+      const emit = ws.emit;
+      ws.emit = ((event: string | symbol, ...args: unknown[]): boolean => {
+        if (event !== 'message') return emit.call(ws, event, ...args);
+        answerError(ws, 'malformed: wait for OPEN before sending');
+        return true;
+      }) as typeof ws.emit;
       admit(ws, req, secret, hub, metrics, refusals).then(
         (who) => {
+          ws.emit = emit;
           if (!who) return;
           gateFrames(ws, who, config, hub, peers, pending, metrics, refusals);
           const held = peers.admitting(who.id, ws);
@@ -138,6 +146,7 @@ export async function startSignalingServer(config: SignalingConfig): Promise<Run
           if (held) peers.send(ws, { type: 'OPEN' });
         },
         (error: unknown) => {
+          ws.emit = emit;
           logProblem('error', 'admission-failed', error);
           answerError(ws, 'server-busy: try again shortly');
           ws.close(1013, 'try again later');

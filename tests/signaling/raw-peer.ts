@@ -31,19 +31,25 @@ export async function rawPeer(port: number, pathAndQuery: string, origin: string
     `GET ${pathAndQuery} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
       `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\nOrigin: ${origin}\r\n\r\n`,
   );
+  // The handshake, then the first frame (OPEN): like PeerJS, send nothing before it.
   await withTimeout(
     new Promise<void>((resolve, reject) => {
       let head = '';
       const onData = (chunk: Buffer): void => {
         head += chunk.toString('latin1');
-        if (!head.includes('\r\n\r\n')) return;
+        const end = head.indexOf('\r\n\r\n');
+        if (end === -1) return;
+        if (!head.startsWith('HTTP/1.1 101')) {
+          socket.off('data', onData);
+          return reject(new Error(`handshake refused: ${head.split('\r\n')[0]}`));
+        }
+        if (head.length <= end + 4) return;
         socket.off('data', onData);
-        if (head.startsWith('HTTP/1.1 101')) resolve();
-        else reject(new Error(`handshake refused: ${head.split('\r\n')[0]}`));
+        resolve();
       };
       socket.on('data', onData);
     }),
-    'the WebSocket handshake',
+    'the WebSocket handshake and OPEN',
   );
   // Until told to stop, read and throw away what the server sends.
   socket.on('data', () => {});

@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import WebSocket from 'ws';
 
 export interface ChildNode {
   readonly port: number;
@@ -14,13 +15,20 @@ export interface ChildNode {
   stderr(): string;
   /** Its resident memory now, in MB (VmRSS). */
   rssMb(): number;
+  /**
+   * A full garbage collection, asked for through the inspector as a profiler would
+   * (only with `inspect`): an idle process collects nothing by itself, so what it
+   * holds after this is what it really keeps.
+   */
+  collectGarbage(): Promise<void>;
   stop(): Promise<void>;
 }
 
 const startLimitMs = 20_000;
 
-export async function startChildNode(env: Record<string, string>): Promise<ChildNode> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'signaling/main.ts', '--port', '0'], {
+export async function startChildNode(env: Record<string, string>, options: { inspect?: boolean } = {}): Promise<ChildNode> {
+  const inspect = options.inspect ? ['--inspect=127.0.0.1:0'] : [];
+  const child = spawn(process.execPath, [...inspect, '--import', 'tsx', 'signaling/main.ts', '--port', '0'], {
     cwd: resolve(import.meta.dirname, '../..'),
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -50,6 +58,17 @@ export async function startChildNode(env: Record<string, string>): Promise<Child
     exited,
     stderr: () => stderr,
     rssMb: () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1]) / 1024,
+    collectGarbage: async () => {
+      const url = /Debugger listening on (ws:\/\/\S+)/.exec(stderr)?.[1];
+      if (url === undefined) throw new Error('the node was not started with inspect');
+      const inspector = new WebSocket(url);
+      await new Promise((done, fail) => inspector.once('open', done).once('error', fail));
+      await new Promise((done) => {
+        inspector.on('message', (data) => (JSON.parse(String(data)) as { id?: number }).id === 1 && done(undefined));
+        inspector.send(JSON.stringify({ id: 1, method: 'HeapProfiler.collectGarbage' }));
+      });
+      inspector.close();
+    },
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;

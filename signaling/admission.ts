@@ -1,8 +1,8 @@
 /**
  * Who a new socket is. Its upgrade query is read strictly (connect-query.ts) and its
  * connect ticket checked, then used up (connect-tickets.ts); PeerServer is handed a
- * URL rebuilt from the checked values, with a key derived from the ID alone in place
- * of the ticket, so it registers exactly the ID that was checked and nothing else.
+ * URL rebuilt from the checked values alone, so it registers exactly the ID that was
+ * checked and nothing else.
  */
 import type { IncomingMessage } from 'node:http';
 import type WebSocket from 'ws';
@@ -11,7 +11,18 @@ import type { Metrics } from './metrics.js';
 import type { RefusalLog } from './refusal-log.js';
 import { checkTicket } from './connect-tickets.js';
 import type { Hub } from './hub.js';
-import { idOwnerKey } from './tokens.js';
+
+/**
+ * What PeerServer is shown as every socket's token. It hands a held ID to a new socket
+ * only when the tokens match; every socket that reaches it was admitted here for
+ * exactly that ID, so one constant stands for all.
+ */
+const admittedToken = 'admitted';
+
+/** A copy that does not keep the string it was cut from alive (a whole ticket or URL, for each socket). */
+function own(part: string): string {
+  return Buffer.from(part, 'latin1').toString('latin1');
+}
 
 export interface Admission {
   readonly id: string;
@@ -45,10 +56,10 @@ export async function admit(ws: WebSocket, req: IncomingMessage, secret: Buffer,
       check.reason === 'expired' ? 'ticket-expired: ask POST /ticket for a fresh one' : 'ticket-invalid: get a session from POST /session first',
     );
   }
-  const use = await hub.consumeTicket(check.nonce, check.expiresAtMs);
+  const use = await hub.consumeTicket(own(check.nonce), check.expiresAtMs);
   if (use === 'used') return refuse('ticket-used', 'ticket-used: a ticket is good for one connection; ask POST /ticket for a fresh one');
   if (use === 'full') return refuse('tickets-full', 'server-busy: try again shortly');
   if (ws.readyState !== ws.OPEN) return null;
-  req.url = canonicalUrl(url.pathname, query, idOwnerKey(secret, query.id));
-  return { id: query.id, roomTag: check.roomTag };
+  req.url = canonicalUrl(url.pathname, query, admittedToken);
+  return { id: own(query.id), roomTag: own(check.roomTag) };
 }

@@ -28,7 +28,8 @@ export function capConnections(server: Server, caps: ConnectionCaps, addresses: 
     }
     counts.open += 1;
     counts.perAddress.set(address, fromAddress + 1);
-    socket.once('close', () => {
+    // 'close' comes once; `on` spares the wrapper `once` would make for every connection.
+    socket.on('close', () => {
       counts.open -= 1;
       const left = (counts.perAddress.get(address) ?? 1) - 1;
       if (left <= 0) counts.perAddress.delete(address);

@@ -16,17 +16,36 @@ import { WorkLane } from './work-lane.js';
 export const replacedCloseCode = 4409;
 const replacedFrame = JSON.stringify({ type: 'REPLACED', payload: { msg: 'replaced: this ID connected again on a newer socket' } });
 
-interface Holder {
-  client: IClient | null;
-  socket: WebSocket | null;
-  readonly lane: WorkLane;
-  readonly endpoint: LocalEndpoint;
-}
-
 export function closeReplaced(ws: WebSocket): void {
   if (ws.readyState !== ws.OPEN) return;
   ws.send(replacedFrame);
   ws.close(replacedCloseCode, 'replaced');
+}
+
+function logWorkFailure(error: unknown): void {
+  logEvent('error', 'peer-work-failed', { message: error instanceof Error ? error.message : String(error) });
+}
+
+/** One ID on this node: the PeerServer client and socket that hold it, and its lane. It is the hub's endpoint for the ID. */
+class Holder implements LocalEndpoint {
+  client: IClient | null = null;
+  socket: WebSocket | null = null;
+  readonly lane: WorkLane;
+
+  constructor(
+    maxBytesInFlight: number,
+    private readonly write: (ws: WebSocket, message: object) => boolean,
+  ) {
+    this.lane = new WorkLane(maxBytesInFlight, logWorkFailure);
+  }
+
+  deliver(message: object): boolean {
+    return this.socket !== null && this.write(this.socket, message);
+  }
+
+  replaced(): void {
+    if (this.socket !== null) closeReplaced(this.socket);
+  }
 }
 
 export class LocalPeers {
@@ -62,8 +81,8 @@ export class LocalPeers {
     holder.client = client;
     holder.socket = client.getSocket() as WebSocket | null;
     holder.lane.runAlways(async () => {
-      await this.hub.attach(id, holder.endpoint);
-      for (const message of this.pending.take(id, Date.now())) holder.endpoint.deliver(message);
+      await this.hub.attach(id, holder);
+      for (const message of this.pending.take(id, Date.now())) holder.deliver(message);
     });
   }
 
@@ -84,11 +103,15 @@ export class LocalPeers {
     return this.#byId.get(id)?.socket === ws;
   }
 
-  /** Runs a frame's work in `id`'s lane; false when the lane is over its bounds. */
+  /**
+   * Runs a frame's work in `id`'s lane, skipped if by its turn `ws` is no longer the
+   * registered socket; false when the lane is over its bounds.
+   */
   runFrame(id: string, ws: WebSocket, bytes: number, work: () => void | Promise<void>): boolean {
     const holder = this.#byId.get(id);
     if (holder === undefined || holder.socket !== ws) return false;
-    return holder.lane.runFrame(() => (holder.socket === ws ? work() : undefined), bytes);
+    // An idle lane runs the work now, when the socket was just seen to be the registered one.
+    return holder.lane.runFrame(holder.lane.idle ? work : () => (holder.socket === ws ? work() : undefined), bytes);
   }
 
   get count(): number {
@@ -105,17 +128,7 @@ export class LocalPeers {
   #holder(id: string): Holder {
     const existing = this.#byId.get(id);
     if (existing !== undefined) return existing;
-    const holder: Holder = {
-      client: null,
-      socket: null,
-      lane: new WorkLane(this.maxBytesInFlight, (error) => logEvent('error', 'peer-work-failed', { message: error instanceof Error ? error.message : String(error) })),
-      endpoint: {
-        deliver: (message) => holder.socket !== null && this.write(holder.socket, message),
-        replaced: () => {
-          if (holder.socket !== null) closeReplaced(holder.socket);
-        },
-      },
-    };
+    const holder = new Holder(this.maxBytesInFlight, this.write);
     this.#byId.set(id, holder);
     return holder;
   }

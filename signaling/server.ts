@@ -120,6 +120,7 @@ export async function startSignalingServer(config: SignalingConfig): Promise<Run
   app.use(answerErrorsQuietly);
 
   const sockets = peerSockets;
+  const gateServices = { settings: config, hub, peers, pending, metrics, refusals };
   gateUpgrades(httpServer, sockets, {
     allowedOrigins: config.allowedOrigins,
     maxConnectionsPerIp: config.maxConnectionsPerIp,
@@ -139,7 +140,7 @@ export async function startSignalingServer(config: SignalingConfig): Promise<Run
         (who) => {
           ws.emit = emit;
           if (!who) return;
-          gateFrames(ws, who, config, hub, peers, pending, metrics, refusals);
+          gateFrames(ws, who, gateServices);
           const held = peers.admitting(who.id, ws);
           sockets.emit('connection', ws, req);
           // PeerServer hands a held ID to the new socket silently; the client waits for OPEN.

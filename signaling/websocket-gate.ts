@@ -59,7 +59,8 @@ interface SocketCounts {
  */
 function countSocket(counts: SocketCounts, address: string, ws: WebSocket): void {
   counts.perAddress.set(address, (counts.perAddress.get(address) ?? 0) + 1);
-  ws.once('close', () => {
+  // 'close' comes once; `on` spares the wrapper `once` would make for every socket.
+  ws.on('close', () => {
     const left = (counts.perAddress.get(address) ?? 1) - 1;
     if (left <= 0) counts.perAddress.delete(address);
     else counts.perAddress.set(address, left);

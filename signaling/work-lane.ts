@@ -1,9 +1,10 @@
 /**
  * One peer's work on this node, done in the order it came: attaching to the hub, its
  * room requests and relays, detaching. Work that finishes synchronously (everything
- * in memory) runs at once without a promise; work that waits (on Redis) holds the
- * lane, and what comes next waits behind it. A socket's frames are bounded in number
- * and bytes while they wait, so a stalled Redis cannot make one client grow the node.
+ * in memory) runs at once without a promise or a closure; work that waits (on Redis)
+ * holds the lane, and what comes next waits behind it. A socket's frames are bounded
+ * in number and bytes while they wait, so a stalled Redis cannot make one client grow
+ * the node.
  */
 
 /** Frames one peer may have waiting at once; a burst of ICE candidates is far fewer. */
@@ -37,42 +38,53 @@ export class WorkLane {
   /** A client's frame: refused (false) past the bounds. */
   runFrame(work: Work, bytes: number): boolean {
     if (this.#framesWaiting >= maxFramesInFlight || this.#bytesWaiting + bytes > this.maxBytesInFlight) return false;
-    this.#framesWaiting += 1;
-    this.#bytesWaiting += bytes;
-    this.#run(work, () => {
-      this.#framesWaiting -= 1;
-      this.#bytesWaiting -= bytes;
-    });
+    this.#run(work, 1, bytes);
     return true;
   }
 
   /** The server's own work (attach, detach): never refused. */
   runAlways(work: Work): void {
-    this.#run(work, () => {});
+    this.#run(work, 0, 0);
   }
 
-  #run(work: Work, release: () => void): void {
-    this.#waiting += 1;
-    const settle = (): void => {
-      release();
-      this.#waiting -= 1;
-      if (this.#waiting === 0) this.#tail = null;
-    };
-    const fail = (error: unknown): void => {
-      settle();
-      this.onError(error);
-    };
+  #run(work: Work, frames: number, bytes: number): void {
     if (this.#tail === null) {
       let result: void | Promise<void>;
       try {
         result = work();
       } catch (error) {
-        return fail(error);
+        return this.onError(error);
       }
-      if (!(result instanceof Promise)) return settle();
-      this.#tail = result.then(settle, fail);
+      if (!(result instanceof Promise)) return;
+      this.#begin(frames, bytes);
+      this.#tail = result.then(
+        () => this.#end(frames, bytes),
+        (error: unknown) => this.#failed(error, frames, bytes),
+      );
       return;
     }
-    this.#tail = this.#tail.then(work).then(settle, fail);
+    this.#begin(frames, bytes);
+    this.#tail = this.#tail.then(work).then(
+      () => this.#end(frames, bytes),
+      (error: unknown) => this.#failed(error, frames, bytes),
+    );
+  }
+
+  #begin(frames: number, bytes: number): void {
+    this.#waiting += 1;
+    this.#framesWaiting += frames;
+    this.#bytesWaiting += bytes;
+  }
+
+  #end(frames: number, bytes: number): void {
+    this.#waiting -= 1;
+    this.#framesWaiting -= frames;
+    this.#bytesWaiting -= bytes;
+    if (this.#waiting === 0) this.#tail = null;
+  }
+
+  #failed(error: unknown, frames: number, bytes: number): void {
+    this.#end(frames, bytes);
+    this.onError(error);
   }
 }

@@ -17,9 +17,20 @@ export interface ConnectionCaps {
   readonly maxConnections: number;
 }
 
+const countedAs = Symbol('peercall counted address');
+type CountedSocket = Socket & { [countedAs]?: string };
+
 export function capConnections(server: Server, caps: ConnectionCaps, addresses: ClientAddresses, metrics: Metrics, refusals: RefusalLog): void {
   const counts = { open: 0, perAddress: new Map<string, number>() };
-  server.on('connection', (socket: Socket) => {
+  // One listener for every socket, not a closure each: there are thousands.
+  function uncount(this: CountedSocket): void {
+    const address = this[countedAs]!;
+    counts.open -= 1;
+    const left = (counts.perAddress.get(address) ?? 1) - 1;
+    if (left <= 0) counts.perAddress.delete(address);
+    else counts.perAddress.set(address, left);
+  }
+  server.on('connection', (socket: CountedSocket) => {
     const address = addresses.ofSocket(socket.remoteAddress);
     const fromAddress = counts.perAddress.get(address) ?? 0;
     if (counts.open >= caps.maxConnections) return refuse(socket, 503, 'This server is full; try again shortly', 'server-full', metrics, refusals);
@@ -28,13 +39,9 @@ export function capConnections(server: Server, caps: ConnectionCaps, addresses: 
     }
     counts.open += 1;
     counts.perAddress.set(address, fromAddress + 1);
+    socket[countedAs] = address;
     // 'close' comes once; `on` spares the wrapper `once` would make for every connection.
-    socket.on('close', () => {
-      counts.open -= 1;
-      const left = (counts.perAddress.get(address) ?? 1) - 1;
-      if (left <= 0) counts.perAddress.delete(address);
-      else counts.perAddress.set(address, left);
-    });
+    socket.on('close', uncount);
   });
 }
 

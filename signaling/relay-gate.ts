@@ -15,7 +15,7 @@ import type { LocalPeers } from './local-peers.js';
 import { logEvent } from './log.js';
 import type { DropReason, Metrics } from './metrics.js';
 import type { PendingMessages } from './pending-messages.js';
-import { FloodMeter, RateLimit } from './rate-limit.js';
+import { SendBudget } from './rate-limit.js';
 import type { RefusalLog } from './refusal-log.js';
 import { handleRoomRequest } from './room-service.js';
 
@@ -60,8 +60,7 @@ class SocketGate {
   readonly #ws: WebSocket;
   readonly #who: Admission;
   readonly #services: GateServices;
-  readonly #limit: RateLimit;
-  readonly #flood: FloodMeter;
+  readonly #budget: SendBudget;
   #answeredFlood = false;
 
   constructor(ws: WebSocket, who: Admission, services: GateServices) {
@@ -69,15 +68,15 @@ class SocketGate {
     this.#ws = ws;
     this.#who = who;
     this.#services = services;
-    this.#limit = new RateLimit(services.settings.messagesPerSecond, services.settings.messageBurst, nowMs);
+    const { messagesPerSecond, messageBurst } = services.settings;
     // As many strikes as the burst it was allowed: a flood at twice the rate is closed within a few seconds.
-    this.#flood = new FloodMeter(services.settings.messagesPerSecond, services.settings.messageBurst, nowMs);
+    this.#budget = new SendBudget(messagesPerSecond, messageBurst, messageBurst, nowMs);
   }
 
   take(data: Buffer, isBinary: boolean): void {
     const { settings, peers } = this.#services;
     const nowMs = Date.now();
-    if (!this.#limit.take(nowMs)) return this.#overRate(nowMs);
+    if (!this.#budget.take(nowMs)) return this.#overRate(nowMs);
     this.#answeredFlood = false;
     const frame = parseClientFrame(data, isBinary, settings.maxFrameBytes);
     const registered = peers.isCurrent(this.#who.id, this.#ws);
@@ -118,7 +117,7 @@ class SocketGate {
     // One answer per run of refusals, so a flood is not echoed back at the same rate.
     if (!this.#answeredFlood) this.#answer(`rate-limited: at most ${this.#services.settings.messagesPerSecond} messages a second`);
     this.#answeredFlood = true;
-    if (this.#flood.strike(nowMs)) {
+    if (this.#budget.strike(nowMs)) {
       this.#services.refusals.note(this.#ws, 'flooding', 'socket');
       this.#ws.close(1008, 'flooding');
     }

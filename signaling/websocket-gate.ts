@@ -1,9 +1,11 @@
 /**
  * The one listener for HTTP upgrades on the server. Browsers apply no CORS to
  * WebSockets, so this Origin check is what stops an arbitrary web page from joining
- * the signaling network; a cap per client address (the one behind a trusted proxy,
- * client-address.ts) stops one host from holding every socket. A refused upgrade is
- * answered and closed here, before any WebSocket exists.
+ * the signaling network. A direct client is held to its cap by connection-gate.ts,
+ * which counts every TCP connection; a socket through a trusted proxy is counted here
+ * against the client the proxy names (client-address.ts), so one host behind the
+ * proxy cannot hold every socket either. A refused upgrade is answered and closed
+ * here, before any WebSocket exists.
  */
 import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -37,12 +39,15 @@ export function gateUpgrades(server: Server, peerSockets: WebSocketServer, gate:
     socket.on('error', dropOnError);
     if (!gate.accepting()) return refuse(socket, 503, 'Server is restarting; reconnect to another node', gate, 'shutting-down');
     if (!isOriginAllowed(req.headers.origin, gate.allowedOrigins)) return refuse(socket, 403, 'Origin not allowed', gate, 'origin');
-    const address = gate.addresses.of(req);
-    if ((counts.perAddress.get(address) ?? 0) >= gate.maxConnectionsPerIp) return refuse(socket, 429, 'Too many connections from this address', gate, 'per-ip-limit');
+    const behindProxy = gate.addresses.isTrustedProxy(req.socket.remoteAddress ?? '');
+    const address = behindProxy ? gate.addresses.of(req) : null;
+    if (address !== null && (counts.perAddress.get(address) ?? 0) >= gate.maxConnectionsPerIp) {
+      return refuse(socket, 429, 'Too many connections from this address', gate, 'per-ip-limit');
+    }
     // handleUpgrade answers 400 itself when the path is not PeerServer's.
     peerSockets.handleUpgrade(req, socket, head, (ws) => {
       socket.off('error', dropOnError);
-      countSocket(counts, address, ws);
+      if (address !== null) countSocket(counts, address, ws);
       gate.onSocket(ws, req);
     });
   });

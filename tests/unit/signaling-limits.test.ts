@@ -3,17 +3,17 @@
 import { describe, expect, it } from 'vitest';
 import { AddressRateLimit } from '../../signaling/address-rate-limit';
 import { UsedTickets } from '../../signaling/connect-tickets';
-import { FloodMeter } from '../../signaling/rate-limit';
+import { SendBudget } from '../../signaling/rate-limit';
 import { RoomView } from '../../signaling/room-view';
 
-describe('the flood meter', () => {
+describe('the flood rule of a send budget', () => {
   it.each([
     ['a steady flood at 7x the rate', 7, true],
     ['a steady flood at 2x the rate', 2, true],
     ['a client at its rate', 1, false],
   ])('%s within 30 s: closed %s', (_name, times, closed) => {
     const perSecond = 100;
-    const meter = new FloodMeter(perSecond, 300, 0);
+    const meter = new SendBudget(perSecond, 300, 300, 0);
     let out = false;
     // Each second, everything past the rate is refused, one strike each.
     for (let second = 1; second <= 30 && !out; second++) {
@@ -23,7 +23,7 @@ describe('the flood meter', () => {
   });
 
   it('forgives an occasional burst over the rate', () => {
-    const meter = new FloodMeter(100, 300, 0);
+    const meter = new SendBudget(100, 300, 300, 0);
     for (let burst = 0; burst < 100; burst++) {
       for (let i = 0; i < 50; i++) expect(meter.strike(burst * 10_000)).toBe(false);
     }

@@ -26,17 +26,20 @@ function logWorkFailure(error: unknown): void {
   logEvent('error', 'peer-work-failed', { message: error instanceof Error ? error.message : String(error) });
 }
 
-/** One ID on this node: the PeerServer client and socket that hold it, and its lane. It is the hub's endpoint for the ID. */
-class Holder implements LocalEndpoint {
+/**
+ * One ID on this node: the PeerServer client and socket that hold it. It is the lane
+ * the ID's work runs in and the hub's endpoint for the ID, one object for all three
+ * since there is one per peer.
+ */
+class Holder extends WorkLane implements LocalEndpoint {
   client: IClient | null = null;
   socket: WebSocket | null = null;
-  readonly lane: WorkLane;
 
   constructor(
     maxBytesInFlight: number,
     private readonly write: (ws: WebSocket, message: object) => boolean,
   ) {
-    this.lane = new WorkLane(maxBytesInFlight, logWorkFailure);
+    super(maxBytesInFlight, logWorkFailure);
   }
 
   deliver(message: object): boolean {
@@ -80,7 +83,7 @@ export class LocalPeers {
     const holder = this.#holder(id);
     holder.client = client;
     holder.socket = client.getSocket() as WebSocket | null;
-    holder.lane.runAlways(async () => {
+    holder.runAlways(async () => {
       await this.hub.attach(id, holder);
       for (const message of this.pending.take(id, Date.now())) holder.deliver(message);
     });
@@ -93,7 +96,7 @@ export class LocalPeers {
     if (holder === undefined || holder.client !== client) return;
     holder.client = null;
     holder.socket = null;
-    holder.lane.runAlways(async () => {
+    holder.runAlways(async () => {
       await this.hub.detach(id);
       if (holder.client === null && this.#byId.get(id) === holder) this.#byId.delete(id);
     });
@@ -111,17 +114,13 @@ export class LocalPeers {
     const holder = this.#byId.get(id);
     if (holder === undefined || holder.socket !== ws) return false;
     // An idle lane runs the work now, when the socket was just seen to be the registered one.
-    return holder.lane.runFrame(holder.lane.idle ? work : () => (holder.socket === ws ? work() : undefined), bytes);
-  }
-
-  get count(): number {
-    return this.#byId.size;
+    return holder.runFrame(holder.idle ? work : () => (holder.socket === ws ? work() : undefined), bytes);
   }
 
   /** Bytes of client frames accepted and waiting on this node. */
   bytesInFlight(): number {
     let total = 0;
-    for (const holder of this.#byId.values()) total += holder.lane.bytesWaiting;
+    for (const holder of this.#byId.values()) total += holder.bytesWaiting;
     return total;
   }
 

@@ -56,9 +56,11 @@ export function gateFrames(ws: WebSocket, who: Admission, services: GateServices
   ws.emit = gatedEmit as typeof ws.emit;
 }
 
-class SocketGate {
+/** One socket's state; it is also who the socket is (`id`, `roomTag`) for the room service. */
+class SocketGate implements Admission {
+  readonly id: string;
+  readonly roomTag: string;
   readonly #ws: WebSocket;
-  readonly #who: Admission;
   readonly #services: GateServices;
   readonly #budget: SendBudget;
   #answeredFlood = false;
@@ -66,7 +68,8 @@ class SocketGate {
   constructor(ws: WebSocket, who: Admission, services: GateServices) {
     const nowMs = Date.now();
     this.#ws = ws;
-    this.#who = who;
+    this.id = who.id;
+    this.roomTag = who.roomTag;
     this.#services = services;
     const { messagesPerSecond, messageBurst } = services.settings;
     // As many strikes as the burst it was allowed: a flood at twice the rate is closed within a few seconds.
@@ -79,7 +82,7 @@ class SocketGate {
     if (!this.#budget.take(nowMs)) return this.#overRate(nowMs);
     this.#answeredFlood = false;
     const frame = parseClientFrame(data, isBinary, settings.maxFrameBytes);
-    const registered = peers.isCurrent(this.#who.id, this.#ws);
+    const registered = peers.isCurrent(this.id, this.#ws);
     // PeerServer counts heartbeats as signs of life; only the registered socket's count.
     if (frame.kind === 'heartbeat') {
       if (registered) emitEvent.call(this.#ws, 'message', data, isBinary);
@@ -87,7 +90,7 @@ class SocketGate {
     }
     if (frame.kind === 'refused') return this.#refuse(frame.reason, frame.detail);
     if (!registered) return this.#refuse('malformed', 'wait for OPEN before sending');
-    if (!peers.runFrame(this.#who.id, this.#ws, data.length, () => this.#handle(frame, data.length))) {
+    if (!peers.runFrame(this.id, this.#ws, data.length, () => this.#handle(frame, data.length))) {
       this.#refuse('busy', 'too many messages waiting; slow down');
     }
   }
@@ -128,7 +131,7 @@ class SocketGate {
     try {
       const result =
         frame.kind === 'room'
-          ? handleRoomRequest(this.#services.hub, this.#who, frame.request, (message) => this.reply(message))
+          ? handleRoomRequest(this.#services.hub, this, frame.request, (message) => this.reply(message))
           : this.#relay(frame.type, frame.dst, frame.payload, bytes);
       if (result instanceof Promise) return result.catch((error: unknown) => this.#failed(error));
     } catch (error) {
@@ -142,7 +145,7 @@ class SocketGate {
   }
 
   #relay(type: RelayType, dst: string, payload: unknown, bytes: number): void | Promise<void> {
-    const src = this.#who.id;
+    const src = this.id;
     const message = payload === undefined ? { type, src, dst } : { type, src, dst, payload };
     const outcome = this.#services.hub.relay(src, dst, message);
     if (outcome instanceof Promise) return outcome.then((settled) => this.#relayed(settled, type, dst, message, bytes));
@@ -154,6 +157,6 @@ class SocketGate {
     // Knowing a peer's ID is not enough to ring it: only room-mates hear from each other.
     if (outcome === 'unreachable' && this.#services.pending.add(dst, message, bytes, Date.now())) return;
     this.dropped(outcome === 'not-in-room' ? 'not-in-room' : 'queue-full');
-    if (type !== 'LEAVE') this.reply({ type: 'EXPIRE', src: dst, dst: this.#who.id });
+    if (type !== 'LEAVE') this.reply({ type: 'EXPIRE', src: dst, dst: this.id });
   }
 }

@@ -88,6 +88,7 @@ export async function startSignalingServer(config: SignalingConfig): Promise<Run
   metrics.gauge('peercall_peers_connected', 'Peers with an open signaling socket on this node.', () => hub.localPeerCount());
   metrics.gauge('peercall_rooms', 'Rooms with at least one member (all nodes when sharing Redis).', () => hub.roomCount());
   metrics.gauge('peercall_messages_queued', 'Messages held for a room member that is reconnecting.', () => pending.size);
+  metrics.gauge('peercall_frame_bytes_waiting', 'Bytes of client frames taken and not yet handled (waiting on Redis).', () => peers.bytesInFlight());
   metrics.gauge('peercall_redis_round_trip_ms', 'Last round trip to Redis in ms (-1 without Redis).', () => hub.lastRoundTripMs() ?? -1);
   const answerMetricsRequest = answerMetrics(metrics, config.metricsToken, refusals);
   const metricsServer = config.metricsAddress === null ? null : await serveMetricsApart(config.metricsAddress.host, config.metricsAddress.port, answerMetricsRequest);

@@ -154,7 +154,9 @@ describe('a real server, fed fuzzed frames', () => {
         }
         await expect.poll(() => server.peerCount(), { timeout: 3_000 }).toBe(1);
         expect(await server.roomCount()).toBe(1);
-        expect(await server.metrics.render()).toContain('peercall_messages_queued 0');
+        const metrics = await server.metrics.render();
+        expect(metrics).toContain('peercall_messages_queued 0');
+        expect(metrics).toContain('peercall_frame_bytes_waiting 0');
         // Alice heard mallory leave if it had joined her; nothing else is waiting for her.
         for (const message of await drain(alice)) expect(message).toMatchObject({ type: 'ROOM-PEER-LEFT', payload: { peer: id } });
       }),

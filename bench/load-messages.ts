@@ -6,8 +6,10 @@
 
 export interface PeerSpec {
   readonly id: string;
-  /** Full WebSocket URL, token included. */
+  /** Where the socket connects, up to its credential. */
   readonly url: string;
+  /** What the worker mints a connect ticket with just before connecting; null: stock PeerServer, any token. */
+  readonly ticket: { readonly secret: string; readonly roomTag: string } | null;
   /** The room the pair shares; null on stock PeerServer, which has no rooms. */
   readonly room: string | null;
   /** The creator opens the room and starts round trips; the joiner enters it and answers. */

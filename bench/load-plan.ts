@@ -1,10 +1,10 @@
 /**
  * Who connects where in a load run: peers in pairs, each pair with a room of its own
- * and tokens minted for it, spread over the worker processes so that a pair's two
+ * and connect tickets minted for it, spread over the worker processes so that a pair's two
  * sockets sit in different processes (and, with two nodes, on different nodes).
  */
 import { randomBytes } from 'node:crypto';
-import { issueToken } from '../signaling/tokens';
+import { roomTag } from '../signaling/tokens';
 import type { PeerSpec } from './load-messages';
 
 export interface Endpoint {
@@ -30,10 +30,6 @@ export interface LoadPlan {
 
 /** Room IDs are 7 groups of 4 from this base32 alphabet (signaling/room-messages.ts). */
 const roomAlphabet = '0123456789abcdefghjkmnpqrstvwxyz';
-/** Tokens are checked at connect time only; an hour outlasts any run. */
-const tokenTtlMs = 3_600_000;
-/** What the PeerJS client appends, so the server sees the URL a browser sends. */
-const clientVersion = '1.5.5';
 
 function newRoomId(): string {
   // 256 is a multiple of 32, so every character is equally likely.
@@ -41,10 +37,17 @@ function newRoomId(): string {
   return chars.match(/.{4}/g)!.join('-');
 }
 
-function socketUrl(endpoint: Endpoint, id: string, room: string | null, nowMs: number): string {
-  // Minted here rather than fetched from POST /session, so HTTP stays out of the connect timing.
-  const token = endpoint.tokenSecret === null || room === null ? 'bench' : issueToken(endpoint.tokenSecret, id, room, nowMs, tokenTtlMs).token;
-  return `${endpoint.mount}/peerjs?${new URLSearchParams({ key: endpoint.key, id, token, version: clientVersion })}`;
+function socketUrl(endpoint: Endpoint, id: string): string {
+  return `${endpoint.mount}/peerjs?${new URLSearchParams({ key: endpoint.key, id })}`;
+}
+
+/**
+ * Tickets are minted by the worker as each peer connects, rather than fetched from
+ * POST /ticket (HTTP stays out of the connect timing) or minted here (a ticket lives
+ * 30 s, and a slow run connects for longer).
+ */
+function ticketFor(endpoint: Endpoint, room: string | null): PeerSpec['ticket'] {
+  return endpoint.tokenSecret === null || room === null ? null : { secret: endpoint.tokenSecret.toString('base64url'), roomTag: roomTag(room) };
 }
 
 export function planLoad(pairCount: number, endpoints: readonly Endpoint[], workerCount: number): LoadPlan {
@@ -53,14 +56,13 @@ export function planLoad(pairCount: number, endpoints: readonly Endpoint[], work
   const rooms = creatorsAt.tokenSecret !== null;
   const byWorker = Array.from({ length: workerCount }, (): PeerSpec[] => []);
   const pairs: Pair[] = [];
-  const nowMs = Date.now();
   for (let i = 0; i < pairCount; i++) {
     const creator = `c${i}`;
     const joiner = `j${i}`;
     const room = rooms ? newRoomId() : null;
     const worker = i % workerCount;
-    byWorker[worker]!.push({ id: creator, partner: joiner, role: 'creator', room, url: socketUrl(creatorsAt, creator, room, nowMs) });
-    byWorker[(i + 1) % workerCount]!.push({ id: joiner, partner: creator, role: 'joiner', room, url: socketUrl(joinersAt, joiner, room, nowMs) });
+    byWorker[worker]!.push({ id: creator, partner: joiner, role: 'creator', room, url: socketUrl(creatorsAt, creator), ticket: ticketFor(creatorsAt, room) });
+    byWorker[(i + 1) % workerCount]!.push({ id: joiner, partner: creator, role: 'joiner', room, url: socketUrl(joinersAt, joiner), ticket: ticketFor(joinersAt, room) });
     pairs.push({ creator, joiner, worker });
   }
   return { byWorker, pairs, rooms };

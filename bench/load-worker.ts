@@ -5,6 +5,7 @@
  * server plus two hops through loopback.
  */
 import WebSocket from 'ws';
+import { issueTicket } from '../signaling/connect-tickets';
 import type { FailureCounts, PeerSpec, WorkerCommand, WorkerReply } from './load-messages';
 
 interface Peer {
@@ -20,6 +21,8 @@ interface PendingRoundTrip {
   settle(failure: string | null): void;
 }
 
+/** What the PeerJS client appends, so the server sees the URL a browser sends. */
+const clientVersion = '1.5.5';
 /** How long a peer waits for OPEN or for its room answer before it counts as failed. */
 const answerTimeoutMs = 30_000;
 /** Stock PeerServer drops a peer silent for 90 s; PeerJS's own 5 s pings would add 2,000 frames/s to every measurement. */
@@ -87,8 +90,13 @@ function answered(peer: Peer, what: string): Promise<string | null> {
   });
 }
 
+function connectUrl(spec: PeerSpec): string {
+  const token = spec.ticket === null ? 'bench' : issueTicket(Buffer.from(spec.ticket.secret, 'base64url'), spec.id, spec.ticket.roomTag, Date.now()).ticket;
+  return `${spec.url}&${new URLSearchParams({ token, version: clientVersion })}`;
+}
+
 async function connect(peer: Peer): Promise<string | null> {
-  const socket = new WebSocket(peer.spec.url, { origin, perMessageDeflate: false, handshakeTimeout: answerTimeoutMs });
+  const socket = new WebSocket(connectUrl(peer.spec), { origin, perMessageDeflate: false, handshakeTimeout: answerTimeoutMs });
   peer.socket = socket;
   socket.on('message', (data) => onFrame(peer, String(data)));
   socket.on('error', (error) => peer.waiting?.(error.message));

@@ -4,6 +4,7 @@
  * be tested without starting anything.
  */
 import { describeBadOriginPattern } from './allowed-origins.js';
+import { describeBadProxy } from './client-address.js';
 
 export { isOriginAllowed } from './allowed-origins.js';
 
@@ -27,11 +28,26 @@ export interface SignalingConfig {
   readonly maxFrameBytes: number;
   readonly messagesPerSecond: number;
   readonly messageBurst: number;
+  /** TCP connections (HTTP and WebSocket alike) from one client address. */
   readonly maxConnectionsPerIp: number;
-  /** Sockets on this node in all; keep it under the process's open-file limit. */
+  /** TCP connections on this node in all; keep it under the process's open-file limit. */
   readonly maxConnections: number;
+  /** Proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client. */
+  readonly trustedProxies: readonly string[];
+  /** How long a client may take to send a request's headers, and the whole request. */
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  /** POST /session and /ticket from one client address: a steady rate and a burst. */
+  readonly sessionsPerMinute: number;
+  readonly sessionBurst: number;
+  /** Set: /metrics is served there and not on the public port. */
+  readonly metricsAddress: { readonly host: string; readonly port: number } | null;
+  /** Set: /metrics answers only `Authorization: Bearer <token>`. */
+  readonly metricsToken: string | null;
   /** Messages held for a room member whose socket is momentarily gone. */
   readonly maxQueuedPerPeer: number;
+  /** Bytes waiting to be written to one socket past which its reader is dropped as too slow. */
+  readonly maxOutgoingBytes: number;
   readonly stunUrls: readonly string[];
   readonly turnUrls: readonly string[];
   /** coturn's static-auth-secret; required when turnUrls is set. */
@@ -71,7 +87,15 @@ const settings = {
   messageBurst: { env: 'PEERCALL_MESSAGE_BURST', flag: '--message-burst', fallback: '300' },
   maxConnectionsPerIp: { env: 'PEERCALL_MAX_CONNECTIONS_PER_IP', flag: '--max-connections-per-ip', fallback: '50' },
   maxConnections: { env: 'PEERCALL_MAX_CONNECTIONS', flag: '--max-connections', fallback: '18000' },
+  trustedProxies: { env: 'PEERCALL_TRUSTED_PROXIES', flag: '--trusted-proxies', fallback: '' },
+  headersTimeoutMs: { env: 'PEERCALL_HEADERS_TIMEOUT_MS', flag: '--headers-timeout-ms', fallback: '10000' },
+  requestTimeoutMs: { env: 'PEERCALL_REQUEST_TIMEOUT_MS', flag: '--request-timeout-ms', fallback: '20000' },
+  sessionsPerMinute: { env: 'PEERCALL_SESSIONS_PER_MINUTE', flag: '--sessions-per-minute', fallback: '60' },
+  sessionBurst: { env: 'PEERCALL_SESSION_BURST', flag: '--session-burst', fallback: '20' },
+  metricsAddress: { env: 'PEERCALL_METRICS_ADDRESS', flag: '--metrics-address', fallback: '' },
+  metricsToken: { env: 'PEERCALL_METRICS_TOKEN', flag: '--metrics-token', fallback: '' },
   maxQueuedPerPeer: { env: 'PEERCALL_MAX_QUEUED_PER_PEER', flag: '--max-queued-per-peer', fallback: '32' },
+  maxOutgoingBytes: { env: 'PEERCALL_MAX_OUTGOING_BYTES', flag: '--max-outgoing-bytes', fallback: '262144' },
   stunUrls: { env: 'PEERCALL_STUN_URLS', flag: '--stun-urls', fallback: '' },
   turnUrls: { env: 'PEERCALL_TURN_URLS', flag: '--turn-urls', fallback: '' },
   turnSecret: { env: 'PEERCALL_TURN_SECRET', flag: '--turn-secret', fallback: '' },
@@ -101,6 +125,11 @@ export function parseConfig(env: Record<string, string | undefined>, argv: reado
   if (turnUrls.length > 0 && turnSecret === null) {
     throw new ConfigError(`${settings.turnSecret.env} must be set when ${settings.turnUrls.env} is (coturn's static-auth-secret)`);
   }
+  const headersTimeoutMs = parseInteger(read('headersTimeoutMs'), 100, 600_000);
+  const requestTimeoutMs = parseInteger(read('requestTimeoutMs'), 100, 600_000);
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError(`${settings.headersTimeoutMs.env} must not exceed ${settings.requestTimeoutMs.env}: the headers are part of the request`);
+  }
   const redisUrl = parseRedisUrl(read('redisUrl'));
   const tokenSecret = parseSecret(read('tokenSecret'));
   if (redisUrl !== null && tokenSecret === null) {
@@ -122,7 +151,15 @@ export function parseConfig(env: Record<string, string | undefined>, argv: reado
     messageBurst: parseInteger(read('messageBurst'), 1, 100_000),
     maxConnectionsPerIp: parseInteger(read('maxConnectionsPerIp'), 1, 1_000_000),
     maxConnections: parseInteger(read('maxConnections'), 1, 10_000_000),
+    trustedProxies: parseTrustedProxies(read('trustedProxies')),
+    headersTimeoutMs,
+    requestTimeoutMs,
+    sessionsPerMinute: parseInteger(read('sessionsPerMinute'), 1, 1_000_000),
+    sessionBurst: parseInteger(read('sessionBurst'), 1, 1_000_000),
+    metricsAddress: parseListenAddress(read('metricsAddress')),
+    metricsToken: parseSecret(read('metricsToken')),
     maxQueuedPerPeer: parseInteger(read('maxQueuedPerPeer'), 0, 10_000),
+    maxOutgoingBytes: parseInteger(read('maxOutgoingBytes'), 16_384, 67_108_864),
     stunUrls: parseIceUrls(read('stunUrls'), /^stuns?:/),
     turnUrls,
     turnSecret,
@@ -234,4 +271,23 @@ function parseAllowedOrigins(raw: Raw): string[] {
     }
   }
   return origins;
+}
+
+function parseTrustedProxies(raw: Raw): string[] {
+  if (raw.value.trim() === '') return [];
+  const entries = raw.value.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    const problem = describeBadProxy(entry);
+    if (problem !== null) throw new ConfigError(`${raw.source} must be a comma-separated list of proxy addresses; ${JSON.stringify(entry)} is not ${problem}`);
+  }
+  return entries;
+}
+
+/** `host:port`, or `[v6]:port`; empty means unset. */
+function parseListenAddress(raw: Raw): { host: string; port: number } | null {
+  if (raw.value === '') return null;
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]{1,253})):(\d{1,5})$/.exec(raw.value);
+  const port = Number(match?.[3]);
+  if (!match || !(port >= 0 && port <= 65_535)) reject(raw, 'host:port, such as 127.0.0.1:9100 or [::1]:9100');
+  return { host: match[1] ?? match[2] ?? '', port };
 }

@@ -4,17 +4,27 @@
  * peer on one node can call a peer on another. The relay and the room service speak
  * only to this interface.
  */
+import { type TicketUse, UsedTickets } from './connect-tickets.js';
 import { type JoinOutcome, type Notice, RoomRegistry } from './rooms.js';
 import { noticeMessage } from './room-messages.js';
 
-export type Deliver = (message: object) => void;
+/** A peer's socket on this node, as the hub sees it. */
+export interface LocalEndpoint {
+  /** Writes to the socket; false when it could not take the message. */
+  deliver(message: object): boolean;
+  /** Another node took this peer's ID: close this socket as replaced. */
+  replaced(): void;
+}
+
+/** Tickets one node remembers at most; far more connections than it can take in half a minute. */
+const maxUsedTickets = 200_000;
 
 /** What became of a relayed message. */
 export type RelayOutcome = 'delivered' | 'not-in-room' | 'unreachable';
 
 export interface Hub {
-  /** A peer registered on this node; `deliver` writes to its socket. */
-  attach(peer: string, deliver: Deliver): Promise<void>;
+  /** A peer registered on this node. */
+  attach(peer: string, endpoint: LocalEndpoint): Promise<void>;
   /** Its socket closed: it leaves its room, and the others are told. */
   detach(peer: string): Promise<void>;
   create(room: string, peer: string): Promise<JoinOutcome>;
@@ -22,8 +32,10 @@ export interface Hub {
   leave(peer: string): Promise<void>;
   /** Delivers to the peer wherever it is connected; false when it is nowhere. */
   send(to: string, message: object): Promise<boolean>;
-  /** Delivers `message` from `from` to `to` only if both are in the same room. */
-  relay(from: string, to: string, message: object): Promise<RelayOutcome>;
+  /** Delivers `message` from `from` to `to` only if both are in the same room; synchronous where it can be, since it is the hot path. */
+  relay(from: string, to: string, message: object): RelayOutcome | Promise<RelayOutcome>;
+  /** Whether a connect ticket is presented for the first time (on any node). */
+  consumeTicket(nonce: string, expiresAtMs: number): TicketUse | Promise<TicketUse>;
   /** Peers connected to this node. */
   localPeerCount(): number;
   roomCount(): Promise<number>;
@@ -35,14 +47,15 @@ export interface Hub {
 
 export class MemoryHub implements Hub {
   readonly #registry: RoomRegistry;
-  readonly #local = new Map<string, Deliver>();
+  readonly #local = new Map<string, LocalEndpoint>();
+  readonly #tickets = new UsedTickets(maxUsedTickets);
 
   constructor(capacity: number) {
     this.#registry = new RoomRegistry(capacity);
   }
 
-  async attach(peer: string, deliver: Deliver): Promise<void> {
-    this.#local.set(peer, deliver);
+  async attach(peer: string, endpoint: LocalEndpoint): Promise<void> {
+    this.#local.set(peer, endpoint);
   }
   async detach(peer: string): Promise<void> {
     this.#local.delete(peer);
@@ -58,14 +71,15 @@ export class MemoryHub implements Hub {
     this.#notify(this.#registry.leave(peer));
   }
   async send(to: string, message: object): Promise<boolean> {
-    const deliver = this.#local.get(to);
-    deliver?.(message);
-    return deliver !== undefined;
+    return this.#local.get(to)?.deliver(message) ?? false;
   }
-  async relay(from: string, to: string, message: object): Promise<RelayOutcome> {
+  relay(from: string, to: string, message: object): RelayOutcome {
     const room = this.#registry.roomOf(from);
     if (room === undefined || room !== this.#registry.roomOf(to)) return 'not-in-room';
-    return (await this.send(to, message)) ? 'delivered' : 'unreachable';
+    return this.#local.get(to)?.deliver(message) ? 'delivered' : 'unreachable';
+  }
+  consumeTicket(nonce: string, expiresAtMs: number): TicketUse {
+    return this.#tickets.consume(nonce, expiresAtMs, Date.now());
   }
   localPeerCount(): number {
     return this.#local.size;
@@ -88,6 +102,6 @@ export class MemoryHub implements Hub {
     return outcome;
   }
   #notify(notices: readonly Notice[]): void {
-    for (const notice of notices) this.#local.get(notice.to)?.(noticeMessage(notice));
+    for (const notice of notices) this.#local.get(notice.to)?.deliver(noticeMessage(notice));
   }
 }

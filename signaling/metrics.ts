@@ -9,7 +9,8 @@ export type DropReason =
   | 'not-in-room'
   | 'unknown-type'
   | 'queue-full'
-  | 'binary';
+  | 'binary'
+  | 'busy';
 
 export class Metrics {
   readonly #counters = new Map<string, { help: string; values: Map<string, number> }>();
@@ -20,6 +21,7 @@ export class Metrics {
     this.#counter('peercall_messages_dropped_total', 'Signaling messages refused, by reason.');
     this.#counter('peercall_connections_refused_total', 'WebSocket connections refused, by reason.');
     this.#counter('peercall_sessions_issued_total', 'Peer IDs and tokens handed out.');
+    this.#counter('peercall_slow_readers_dropped_total', 'Sockets dropped for leaving too much unread.');
   }
 
   relayed(): void {
@@ -33,6 +35,9 @@ export class Metrics {
   }
   sessionIssued(): void {
     this.#add('peercall_sessions_issued_total', '');
+  }
+  slowReaderDropped(): void {
+    this.#add('peercall_slow_readers_dropped_total', '');
   }
 
   /** How many were dropped for `reason` (or in all); for tests and logs. */

@@ -1,163 +1,169 @@
 /**
- * What stands between a signaling socket and everyone else. Each socket presents a
- * token for its peer ID; each frame is size-checked, rate-limited and validated; a
- * relayed OFFER, ANSWER, CANDIDATE, LEAVE or RESTART goes only to a peer in the sender's room.
- * PeerServer still registers IDs and tracks heartbeats; the relaying is ours, so no
- * frame reaches a peer that these checks did not pass.
+ * What stands between a signaling socket and everyone else. Each frame is rate-limited,
+ * size-checked and validated; a relayed OFFER, ANSWER, CANDIDATE, LEAVE or RESTART goes
+ * only to a peer in the sender's room. PeerServer still registers IDs and tracks heartbeats;
+ * the relaying is ours, so no frame reaches a peer that these checks did not pass.
+ * One small object per socket holds its state, and one shared function takes its
+ * frames: ten thousand sockets cost ten thousand objects, not ten thousand closures.
  */
-import type { IncomingMessage } from 'node:http';
+import { EventEmitter } from 'node:events';
 import type WebSocket from 'ws';
-import { isPeerId, parseClientFrame, type RelayType } from './client-frames.js';
-import type { Hub } from './hub.js';
+import type { Admission } from './admission.js';
+import { type ClientFrame, parseClientFrame, type RelayType } from './client-frames.js';
+import type { Hub, RelayOutcome } from './hub.js';
+import type { LocalPeers } from './local-peers.js';
 import { logEvent } from './log.js';
-import type { Metrics } from './metrics.js';
-import { RateLimit } from './rate-limit.js';
+import type { DropReason, Metrics } from './metrics.js';
+import type { PendingMessages } from './pending-messages.js';
+import { SendBudget } from './rate-limit.js';
+import type { RefusalLog } from './refusal-log.js';
 import { handleRoomRequest } from './room-service.js';
-import { checkToken, idOwnerKey } from './tokens.js';
 
 export interface GateSettings {
   readonly maxFrameBytes: number;
   readonly messagesPerSecond: number;
   readonly messageBurst: number;
-  readonly maxQueuedPerPeer: number;
 }
 
-/** Messages held for a room member whose socket is momentarily gone, by peer. */
-export class PendingMessages {
-  readonly #byPeer = new Map<string, { message: object; atMs: number }[]>();
-  static readonly holdMs = 10_000;
-
-  constructor(readonly maxPerPeer: number) {}
-
-  add(to: string, message: object, nowMs: number): boolean {
-    const list = (this.#byPeer.get(to) ?? []).filter((m) => nowMs - m.atMs < PendingMessages.holdMs);
-    if (list.length >= this.maxPerPeer) return false;
-    list.push({ message, atMs: nowMs });
-    this.#byPeer.set(to, list);
-    return true;
-  }
-
-  take(peer: string, nowMs: number): object[] {
-    const list = this.#byPeer.get(peer) ?? [];
-    this.#byPeer.delete(peer);
-    return list.filter((m) => nowMs - m.atMs < PendingMessages.holdMs).map((m) => m.message);
-  }
-
-  get size(): number {
-    let total = 0;
-    for (const list of this.#byPeer.values()) total += list.length;
-    return total;
-  }
+/** What every socket's gate shares: the node's settings and services. */
+export interface GateServices {
+  readonly settings: GateSettings;
+  readonly hub: Hub;
+  readonly peers: LocalPeers;
+  readonly pending: PendingMessages;
+  readonly metrics: Metrics;
+  readonly refusals: RefusalLog;
 }
 
-/** After this many frames refused in a row for flooding, the socket is closed. */
-const floodCloseAfter = 500;
+const gateOf = Symbol('peercall gate');
+const heartbeatFrame = Buffer.from('{"type":"HEARTBEAT"}');
+const emitEvent = EventEmitter.prototype.emit;
 
-export interface Admission {
+type GatedSocket = WebSocket & { [gateOf]?: SocketGate };
+
+/** Every gated socket's `emit`: frames go to its gate, every other event as usual. */
+function gatedEmit(this: GatedSocket, event: string | symbol, ...args: unknown[]): boolean {
+  if (event !== 'message') return emitEvent.call(this, event, ...args);
+  this[gateOf]!.take(args[0] as Buffer, args[1] as boolean);
+  return true;
+}
+
+/**
+ * Takes over a socket's incoming frames: heartbeats go on to PeerServer, everything
+ * else is handled here, in the peer's lane (local-peers.ts), in the order it came.
+ */
+export function gateFrames(ws: WebSocket, who: Admission, services: GateServices): void {
+  (ws as GatedSocket)[gateOf] = new SocketGate(ws, who, services);
+  ws.emit = gatedEmit as typeof ws.emit;
+}
+
+/** One socket's state; it is also who the socket is (`id`, `roomTag`) for the room service. */
+class SocketGate implements Admission {
   readonly id: string;
   readonly roomTag: string;
-}
+  readonly #ws: WebSocket;
+  readonly #services: GateServices;
+  readonly #budget: SendBudget;
+  #answeredFlood = false;
 
-/**
- * Checks the token a new socket presents. Returns who it is, or answers the socket
- * with an ERROR and closes it. PeerServer then sees, instead of our token, a key
- * derived from the ID alone: a client that renewed its token (tokens are short-lived)
- * still owns its ID when PeerJS's reconnect() presents the newer one.
- */
-export function admit(ws: WebSocket, req: IncomingMessage, secret: Buffer, metrics: Metrics): Admission | null {
-  const url = new URL(req.url ?? '', 'http://peercall');
-  const id = url.searchParams.get('id') ?? '';
-  // IDs become Redis key parts and routing targets: only the shape we issue, even with a valid signature.
-  const check = isPeerId(id) ? checkToken(secret, id, url.searchParams.get('token') ?? '', Date.now()) : ({ ok: false, reason: 'malformed' } as const);
-  if (!check.ok) {
-    metrics.refused(`token-${check.reason}`);
-    logEvent('warn', 'connection-refused', { reason: `token-${check.reason}` });
-    answerError(ws, check.reason === 'expired' ? 'token-expired: start or join the call again' : 'token-invalid: get a session from POST /session first');
-    ws.close(1008, 'invalid token');
-    return null;
+  constructor(ws: WebSocket, who: Admission, services: GateServices) {
+    const nowMs = Date.now();
+    this.#ws = ws;
+    this.id = who.id;
+    this.roomTag = who.roomTag;
+    this.#services = services;
+    const { messagesPerSecond, messageBurst } = services.settings;
+    // As many strikes as the burst it was allowed: a flood at twice the rate is closed within a few seconds.
+    this.#budget = new SendBudget(messagesPerSecond, messageBurst, messageBurst, nowMs);
   }
-  url.searchParams.set('token', idOwnerKey(secret, id));
-  req.url = `${url.pathname}${url.search}`;
-  return { id, roomTag: check.roomTag };
-}
 
-export function answerError(ws: WebSocket, msg: string): void {
-  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'ERROR', payload: { msg } }));
-}
-
-/**
- * Takes over a socket's incoming frames: heartbeats go on to PeerServer (`toPeerServer`),
- * everything else is handled here, in order, one frame at a time.
- */
-export function gateFrames(
-  ws: WebSocket,
-  who: Admission,
-  settings: GateSettings,
-  hub: Hub,
-  pending: PendingMessages,
-  metrics: Metrics,
-  isRegistered: () => boolean,
-): void {
-  const original = ws.emit.bind(ws);
-  const limit = new RateLimit(settings.messagesPerSecond, settings.messageBurst, Date.now());
-  let floodRun = 0;
-  let chain = Promise.resolve();
-  const refuse = (reason: Parameters<Metrics['dropped']>[0], detail: string) => {
-    metrics.dropped(reason);
-    answerError(ws, `${reason}: ${detail}`);
-  };
-
-  ws.emit = ((event: string | symbol, ...args: unknown[]): boolean => {
-    if (event !== 'message') return original(event, ...args);
-    const [data, isBinary] = args as [Buffer, boolean];
-    if (!limit.take(Date.now())) {
-      metrics.dropped('rate-limited');
-      // One answer per run of refusals, so a flood is not echoed back at the same rate.
-      if (floodRun++ === 0) answerError(ws, `rate-limited: at most ${settings.messagesPerSecond} messages a second`);
-      if (floodRun >= floodCloseAfter) ws.close(1008, 'flooding');
-      return true;
-    }
-    floodRun = 0;
+  take(data: Buffer, isBinary: boolean): void {
+    const { settings, peers } = this.#services;
+    const nowMs = Date.now();
+    if (!this.#budget.take(nowMs)) return this.#overRate(nowMs);
+    this.#answeredFlood = false;
     const frame = parseClientFrame(data, isBinary, settings.maxFrameBytes);
-    if (frame.kind === 'heartbeat') return original('message', data, isBinary);
+    const registered = peers.isCurrent(this.id, this.#ws);
+    // PeerServer counts heartbeats as signs of life; only the registered socket's count.
+    if (frame.kind === 'heartbeat') {
+      if (registered) emitEvent.call(this.#ws, 'message', data, isBinary);
+      return;
+    }
+    // A client asks whether its socket still reaches us: answered at once, and it is a heartbeat too.
     if (frame.kind === 'ping') {
-      // A ping is also a heartbeat: PeerServer keeps the ID alive.
-      if (ws.readyState === ws.OPEN) ws.send('{"type":"PONG"}');
-      return original('message', Buffer.from('{"type":"HEARTBEAT"}'), false);
+      this.reply({ type: 'PONG' });
+      if (registered) emitEvent.call(this.#ws, 'message', heartbeatFrame, false);
+      return;
     }
-    if (frame.kind === 'refused') {
-      refuse(frame.reason, frame.detail);
-      return true;
+    if (frame.kind === 'refused') return this.#refuse(frame.reason, frame.detail);
+    if (!registered) return this.#refuse('malformed', 'wait for OPEN before sending');
+    if (!peers.runFrame(this.id, this.#ws, data.length, () => this.#handle(frame, data.length))) {
+      this.#refuse('busy', 'too many messages waiting; slow down');
     }
-    if (!isRegistered()) {
-      refuse('malformed', 'wait for OPEN before sending');
-      return true;
-    }
-    chain = chain
-      .then(() =>
-        frame.kind === 'room'
-          ? handleRoomRequest(hub, who, frame.request, (message) => ws.send(JSON.stringify(message)))
-          : relay(who.id, frame.type, frame.dst, frame.payload, ws, hub, pending, metrics),
-      )
-      .catch((error: unknown) => {
-        logEvent('error', 'relay-failed', { message: error instanceof Error ? error.message : String(error) });
-        answerError(ws, 'server-busy: try again');
-      });
-    return true;
-  }) as typeof ws.emit;
-}
-
-async function relay(src: string, type: RelayType, dst: string, payload: unknown, ws: WebSocket, hub: Hub, pending: PendingMessages, metrics: Metrics): Promise<void> {
-  const message = payload === undefined ? { type, src, dst } : { type, src, dst, payload };
-  const outcome = await hub.relay(src, dst, message);
-  if (outcome === 'delivered') return metrics.relayed();
-  // Knowing a peer's ID is not enough to ring it: only room-mates hear from each other.
-  if (outcome === 'not-in-room') {
-    metrics.dropped('not-in-room');
-    if (type !== 'LEAVE' && ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'EXPIRE', src: dst, dst: src }));
-    return;
   }
-  if (pending.add(dst, message, Date.now())) return;
-  metrics.dropped('queue-full');
-  if (type !== 'LEAVE' && ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'EXPIRE', src: dst, dst: src }));
+
+  /** Writes to this socket through the bounded writer: a client that sends junk and never reads must not pile answers up. */
+  reply(message: object): void {
+    this.#services.peers.send(this.#ws, message);
+  }
+
+  /** Counts and logs a refused frame. */
+  dropped(reason: DropReason): void {
+    this.#services.metrics.dropped(reason);
+    this.#services.refusals.note(this.#ws, reason, 'socket');
+  }
+
+  #answer(msg: string): void {
+    this.reply({ type: 'ERROR', payload: { msg } });
+  }
+
+  #refuse(reason: DropReason, detail: string): void {
+    this.dropped(reason);
+    this.#answer(`${reason}: ${detail}`);
+  }
+
+  #overRate(nowMs: number): void {
+    this.dropped('rate-limited');
+    // One answer per run of refusals, so a flood is not echoed back at the same rate.
+    if (!this.#answeredFlood) this.#answer(`rate-limited: at most ${this.#services.settings.messagesPerSecond} messages a second`);
+    this.#answeredFlood = true;
+    if (this.#budget.strike(nowMs)) {
+      this.#services.refusals.note(this.#ws, 'flooding', 'socket');
+      this.#ws.close(1008, 'flooding');
+    }
+  }
+
+  /** A frame's work in the lane. Work that fails (Redis gone) is answered, not thrown: the client may try again. */
+  #handle(frame: Extract<ClientFrame, { kind: 'room' | 'relay' }>, bytes: number): void | Promise<void> {
+    try {
+      const result =
+        frame.kind === 'room'
+          ? handleRoomRequest(this.#services.hub, this, frame.request, (message) => this.reply(message))
+          : this.#relay(frame.type, frame.dst, frame.payload, bytes);
+      if (result instanceof Promise) return result.catch((error: unknown) => this.#failed(error));
+    } catch (error) {
+      this.#failed(error);
+    }
+  }
+
+  #failed(error: unknown): void {
+    logEvent('error', 'relay-failed', { message: error instanceof Error ? error.message : String(error) });
+    this.#answer('server-busy: try again');
+  }
+
+  #relay(type: RelayType, dst: string, payload: unknown, bytes: number): void | Promise<void> {
+    const src = this.id;
+    const message = payload === undefined ? { type, src, dst } : { type, src, dst, payload };
+    const outcome = this.#services.hub.relay(src, dst, message);
+    if (outcome instanceof Promise) return outcome.then((settled) => this.#relayed(settled, type, dst, message, bytes));
+    this.#relayed(outcome, type, dst, message, bytes);
+  }
+
+  #relayed(outcome: RelayOutcome, type: RelayType, dst: string, message: object, bytes: number): void {
+    if (outcome === 'delivered') return this.#services.metrics.relayed();
+    // Knowing a peer's ID is not enough to ring it: only room-mates hear from each other.
+    if (outcome === 'unreachable' && this.#services.pending.add(dst, message, bytes, Date.now())) return;
+    this.dropped(outcome === 'not-in-room' ? 'not-in-room' : 'queue-full');
+    if (type !== 'LEAVE') this.reply({ type: 'EXPIRE', src: dst, dst: this.id });
+  }
 }

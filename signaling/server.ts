@@ -7,21 +7,32 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler } from 'express';
-import { ExpressPeerServer, type IClient } from 'peer';
+import { ExpressPeerServer } from 'peer';
 import { WebSocketServer } from 'ws';
 import type { SignalingConfig } from './config.js';
+import { ClientAddresses } from './client-address.js';
+import { capConnections } from './connection-gate.js';
 import { allowListedCors } from './cors.js';
 import { MemoryHub } from './hub.js';
 import { invitePage } from './invite-page.js';
 import { logEvent, logProblem } from './log.js';
 import { Metrics } from './metrics.js';
+import { answerMetrics, serveMetricsApart } from './metrics-route.js';
+import { admit, answerError } from './admission.js';
+import { RefusalLog } from './refusal-log.js';
+import { LocalPeers } from './local-peers.js';
+import { boundedWriter } from './outbox.js';
+import { PendingMessages, sweepIntervalMs } from './pending-messages.js';
+import { gateFrames } from './relay-gate.js';
+import { maxLargestFramesInFlight } from './work-lane.js';
 import { loadOrCreateSecret } from './secret-file.js';
-import { admit, gateFrames, PendingMessages } from './relay-gate.js';
 import { sessionRoute } from './session-route.js';
 import { gateUpgrades } from './websocket-gate.js';
 
 export interface RunningSignalingServer {
   readonly port: number;
+  /** Where /metrics is served when PEERCALL_METRICS_ADDRESS asks for a listener of its own. */
+  readonly metricsPort: number | null;
   /** What a user types into PeerCall's settings, e.g. http://127.0.0.1:9000/peerjs */
   readonly url: string;
   readonly metrics: Metrics;
@@ -34,27 +45,37 @@ export interface RunningSignalingServer {
 
 /** ws drops the connection outright past this; frames between maxFrameBytes and this get an error answer. */
 const hardFrameLimitFactor = 4;
-/** The close code a socket gets when its own client connected again on a new one. */
-export const replacedCloseCode = 4000;
 /** How long peers get to close their sockets after being told the server is going. */
 const goodbyeGraceMs = 1_000;
 
 export async function startSignalingServer(config: SignalingConfig): Promise<RunningSignalingServer> {
   const secret = config.tokenSecret === null ? loadOrCreateSecret(config.secretFile) : Buffer.from(config.tokenSecret);
   const metrics = new Metrics();
+  const refusals = new RefusalLog();
   const hub =
     config.redisUrl === null
       ? new MemoryHub(config.roomCapacity)
       : // Loaded only when asked for: a single node never pays for the Redis client.
         await (await import('./redis-hub.js')).RedisHub.connect({ url: config.redisUrl, capacity: config.roomCapacity, aliveTimeoutMs: config.aliveTimeoutMs });
   const pending = new PendingMessages(config.maxQueuedPerPeer);
-  // The PeerServer client holding each ID; a reconnect under the same ID reuses the object.
-  const clients = new Map<string, IClient>();
+  const sweeper = setInterval(() => pending.sweep(Date.now()), sweepIntervalMs);
+  sweeper.unref();
+  const peers = new LocalPeers(hub, pending, config.maxFrameBytes * maxLargestFramesInFlight, boundedWriter(config.maxOutgoingBytes, metrics, refusals));
   let accepting = true;
 
   const app = express();
   app.disable('x-powered-by');
-  const httpServer = http.createServer(app);
+  const httpServer = http.createServer(
+    {
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: config.requestTimeoutMs,
+      // How often those timeouts are checked; Node's default of 30 s would let a slow client stay that much longer.
+      connectionsCheckingInterval: Math.min(1_000, config.headersTimeoutMs),
+    },
+    app,
+  );
+  const addresses = new ClientAddresses(config.trustedProxies);
+  capConnections(httpServer, config, addresses, metrics, refusals);
 
   app.use(allowListedCors(config.allowedOrigins));
   app.get('/join', invitePage);
@@ -67,11 +88,12 @@ export async function startSignalingServer(config: SignalingConfig): Promise<Run
   metrics.gauge('peercall_peers_connected', 'Peers with an open signaling socket on this node.', () => hub.localPeerCount());
   metrics.gauge('peercall_rooms', 'Rooms with at least one member (all nodes when sharing Redis).', () => hub.roomCount());
   metrics.gauge('peercall_messages_queued', 'Messages held for a room member that is reconnecting.', () => pending.size);
+  metrics.gauge('peercall_frame_bytes_waiting', 'Bytes of client frames taken and not yet handled (waiting on Redis).', () => peers.bytesInFlight());
   metrics.gauge('peercall_redis_round_trip_ms', 'Last round trip to Redis in ms (-1 without Redis).', () => hub.lastRoundTripMs() ?? -1);
-  app.get('/metrics', (_req, res) => {
-    void metrics.render().then((text) => res.set('Content-Type', 'text/plain; version=0.0.4').set('Cache-Control', 'no-store').send(text));
-  });
-  app.use(config.path, sessionRoute(config, secret, metrics));
+  const answerMetricsRequest = answerMetrics(metrics, config.metricsToken, refusals);
+  const metricsServer = config.metricsAddress === null ? null : await serveMetricsApart(config.metricsAddress.host, config.metricsAddress.port, answerMetricsRequest);
+  if (metricsServer === null) app.get('/metrics', (req, res) => answerMetricsRequest(req, res));
+  app.use(config.path, sessionRoute(config, secret, addresses, metrics, refusals));
 
   let peerSockets: WebSocketServer | undefined;
   const peerServer = ExpressPeerServer(httpServer, {
@@ -89,20 +111,8 @@ export async function startSignalingServer(config: SignalingConfig): Promise<Run
       return peerSockets;
     },
   });
-  peerServer.on('connection', (client) => {
-    const id = client.getId();
-    clients.set(id, client);
-    void hub.attach(id, (message) => client.send(message)).then(() => {
-      for (const message of pending.take(id, Date.now())) client.send(message);
-    });
-  });
-  peerServer.on('disconnect', (client) => {
-    // A reconnect under the same ID may already have replaced this client.
-    const id = client.getId();
-    if (clients.get(id) !== client) return;
-    clients.delete(id);
-    void hub.detach(id).catch((error: unknown) => logProblem('error', 'hub-detach-failed', error));
-  });
+  peerServer.on('connection', (client) => peers.registered(client));
+  peerServer.on('disconnect', (client) => peers.disconnected(client));
   // Broken client sockets surface here; without a listener EventEmitter would throw and take the whole server down.
   peerServer.on('error', (error) => logProblem('warn', 'peer-client-error', error));
   // PeerServer builds its WebSocket server on the 'mount' event fired by this call.
@@ -111,25 +121,39 @@ export async function startSignalingServer(config: SignalingConfig): Promise<Run
   app.use(answerErrorsQuietly);
 
   const sockets = peerSockets;
+  const gateServices = { settings: config, hub, peers, pending, metrics, refusals };
   gateUpgrades(httpServer, sockets, {
     allowedOrigins: config.allowedOrigins,
     maxConnectionsPerIp: config.maxConnectionsPerIp,
-    maxConnections: config.maxConnections,
+    addresses,
     metrics,
+    refusals,
     accepting: () => accepting,
     onSocket: (ws, req) => {
-      const who = admit(ws, req, secret, metrics);
-      if (!who) return;
-      gateFrames(ws, who, config, hub, pending, metrics, () => clients.get(who.id)?.getSocket() === ws);
-      const previous = clients.get(who.id)?.getSocket();
-      sockets.emit('connection', ws, req);
-      if (previous && previous !== ws) {
-        // A client back from a network change holds its ID on a socket that died without
-        // closing. PeerServer hands the ID to the new socket without an OPEN, and leaves the
-        // old one open: say OPEN ourselves, and close the old one so no ID has two sockets.
-        if (ws.readyState === ws.OPEN) ws.send('{"type":"OPEN"}');
-        previous.close(replacedCloseCode, 'replaced by a newer connection');
-      }
+      // While the ticket is checked (a round trip with Redis), frames are answered, not lost.
+      const emit = ws.emit;
+      ws.emit = ((event: string | symbol, ...args: unknown[]): boolean => {
+        if (event !== 'message') return emit.call(ws, event, ...args);
+        answerError(ws, 'malformed: wait for OPEN before sending');
+        return true;
+      }) as typeof ws.emit;
+      admit(ws, req, secret, hub, metrics, refusals).then(
+        (who) => {
+          ws.emit = emit;
+          if (!who) return;
+          gateFrames(ws, who, gateServices);
+          const held = peers.admitting(who.id, ws);
+          sockets.emit('connection', ws, req);
+          // PeerServer hands a held ID to the new socket silently; the client waits for OPEN.
+          if (held) peers.send(ws, { type: 'OPEN' });
+        },
+        (error: unknown) => {
+          ws.emit = emit;
+          logProblem('error', 'admission-failed', error);
+          answerError(ws, 'server-busy: try again shortly');
+          ws.close(1013, 'try again later');
+        },
+      );
     },
   });
 
@@ -141,6 +165,7 @@ export async function startSignalingServer(config: SignalingConfig): Promise<Run
   let closing: Promise<void> | undefined;
   return {
     port,
+    metricsPort: metricsServer === null ? null : (metricsServer.address() as AddressInfo).port,
     url: `http://${urlHost}:${port}${config.path}`,
     metrics,
     peerCount: () => hub.localPeerCount(),
@@ -148,8 +173,10 @@ export async function startSignalingServer(config: SignalingConfig): Promise<Run
     close: () =>
       (closing ??= (async () => {
         accepting = false;
+        clearInterval(sweeper);
         logEvent('info', 'shutting-down', { peers: hub.localPeerCount() });
         await shutDown(httpServer, sockets);
+        if (metricsServer !== null) await new Promise((resolve) => metricsServer.close(resolve));
         await hub.close();
       })()),
   };

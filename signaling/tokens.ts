@@ -55,8 +55,3 @@ export function checkToken(secret: Buffer, id: string, token: string, nowMs: num
   if (expiresAtSec * 1000 <= nowMs) return { ok: false, reason: 'expired' };
   return { ok: true, roomTag: tag, expiresAtMs: expiresAtSec * 1000 };
 }
-
-/** What PeerServer is shown as the token of `id`: the same for every token we issue for that ID. */
-export function idOwnerKey(secret: Buffer, id: string): string {
-  return createHmac('sha256', secret).update(`owner|${id}`).digest('base64url');
-}

@@ -1,22 +1,27 @@
 /**
  * The one listener for HTTP upgrades on the server. Browsers apply no CORS to
  * WebSockets, so this Origin check is what stops an arbitrary web page from joining
- * the signaling network; a cap per address stops one host from holding every socket.
- * A refused upgrade is answered and closed here, before any WebSocket exists.
+ * the signaling network. A direct client is held to its cap by connection-gate.ts,
+ * which counts every TCP connection; a socket through a trusted proxy is counted here
+ * against the client the proxy names (client-address.ts), so one host behind the
+ * proxy cannot hold every socket either. A refused upgrade is answered and closed
+ * here, before any WebSocket exists.
  */
 import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
 import type { WebSocketServer } from 'ws';
 import { isOriginAllowed } from './allowed-origins.js';
+import type { ClientAddresses } from './client-address.js';
 import type { Metrics } from './metrics.js';
+import type { RefusalLog } from './refusal-log.js';
 
 export interface UpgradeGate {
   readonly allowedOrigins: readonly string[];
   readonly maxConnectionsPerIp: number;
-  /** All sockets on this node; kept under the process's open-file limit so the excess is refused, not dropped. */
-  readonly maxConnections: number;
+  readonly addresses: ClientAddresses;
   readonly metrics: Metrics;
+  readonly refusals: RefusalLog;
   /** Whether new sockets are still taken (false while shutting down). */
   accepting(): boolean;
   /** The socket passed the gate; the caller hands it on. */
@@ -24,7 +29,7 @@ export interface UpgradeGate {
 }
 
 export function gateUpgrades(server: Server, peerSockets: WebSocketServer, gate: UpgradeGate): void {
-  const counts: SocketCounts = { open: 0, perAddress: new Map() };
+  const counts: SocketCounts = { perAddress: new Map() };
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // A client that resets mid-handshake is no server fault, but an unhandled
     // 'error' would crash the process; ws takes over error handling once upgraded.
@@ -32,22 +37,23 @@ export function gateUpgrades(server: Server, peerSockets: WebSocketServer, gate:
       socket.destroy();
     };
     socket.on('error', dropOnError);
-    if (!gate.accepting()) return refuse(socket, 503, 'Server is restarting; reconnect to another node', gate.metrics, 'shutting-down');
-    if (!isOriginAllowed(req.headers.origin, gate.allowedOrigins)) return refuse(socket, 403, 'Origin not allowed', gate.metrics, 'origin');
-    if (counts.open >= gate.maxConnections) return refuse(socket, 503, 'This server is full; try again shortly', gate.metrics, 'server-full');
-    const address = req.socket.remoteAddress ?? 'unknown';
-    if ((counts.perAddress.get(address) ?? 0) >= gate.maxConnectionsPerIp) return refuse(socket, 429, 'Too many connections from this address', gate.metrics, 'per-ip-limit');
+    if (!gate.accepting()) return refuse(socket, 503, 'Server is restarting; reconnect to another node', gate, 'shutting-down');
+    if (!isOriginAllowed(req.headers.origin, gate.allowedOrigins)) return refuse(socket, 403, 'Origin not allowed', gate, 'origin');
+    const behindProxy = gate.addresses.isTrustedProxy(req.socket.remoteAddress ?? '');
+    const address = behindProxy ? gate.addresses.of(req) : null;
+    if (address !== null && (counts.perAddress.get(address) ?? 0) >= gate.maxConnectionsPerIp) {
+      return refuse(socket, 429, 'Too many connections from this address', gate, 'per-ip-limit');
+    }
     // handleUpgrade answers 400 itself when the path is not PeerServer's.
     peerSockets.handleUpgrade(req, socket, head, (ws) => {
       socket.off('error', dropOnError);
-      countSocket(counts, address, ws);
+      if (address !== null) countSocket(counts, address, ws);
       gate.onSocket(ws, req);
     });
   });
 }
 
 interface SocketCounts {
-  open: number;
   readonly perAddress: Map<string, number>;
 }
 
@@ -57,18 +63,18 @@ interface SocketCounts {
  * scope alive, and with it every open socket's whole upgrade request.
  */
 function countSocket(counts: SocketCounts, address: string, ws: WebSocket): void {
-  counts.open += 1;
   counts.perAddress.set(address, (counts.perAddress.get(address) ?? 0) + 1);
-  ws.once('close', () => {
-    counts.open -= 1;
+  // 'close' comes once; `on` spares the wrapper `once` would make for every socket.
+  ws.on('close', () => {
     const left = (counts.perAddress.get(address) ?? 1) - 1;
     if (left <= 0) counts.perAddress.delete(address);
     else counts.perAddress.set(address, left);
   });
 }
 
-function refuse(socket: Duplex, status: number, body: string, metrics: Metrics, reason: string): void {
-  metrics.refused(reason);
+function refuse(socket: Duplex, status: number, body: string, gate: UpgradeGate, reason: string): void {
+  gate.metrics.refused(reason);
+  gate.refusals.note(null, reason, 'upgrade');
   socket.once('finish', () => socket.destroy());
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +

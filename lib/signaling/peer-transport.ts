@@ -13,8 +13,8 @@ import { ChannelFileLane, type FileLane } from '../files/file-lane';
 
 export interface TransportOptions {
   readonly id: string;
-  /** Signed by the server for this ID; PeerJS presents it when it registers and reconnects. */
-  readonly token: string;
+  /** A connect ticket for this ID, good for this one connection (PeerJS sends it as its token). */
+  readonly ticket: string;
   readonly endpoint: SignalingEndpoint;
   readonly key: string;
   readonly iceServers: readonly RTCIceServer[];
@@ -81,6 +81,11 @@ function peerErrorCode(type: string): CallErrorCode {
   }
 }
 
+/** The server's word that a newer connection took our ID; its socket is then closed with 4409. */
+function isReplacedNotice(message: unknown): boolean {
+  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'REPLACED';
+}
+
 export class PeerTransport {
   readonly #peer: Peer;
   readonly #opened = new Emitter<void>();
@@ -95,6 +100,7 @@ export class PeerTransport {
   /** Set while a stuck connection attempt is torn down to make a fresh one: not a loss to report. */
   #replacingSocket = false;
   #disposed = false;
+  #replaced = false;
 
   constructor(options: TransportOptions) {
     const { endpoint } = options;
@@ -106,20 +112,25 @@ export class PeerTransport {
       // PeerJS guesses `secure` from the page, and a chrome-extension: page looks insecure to it.
       secure: endpoint.secure,
       key: options.key,
-      token: options.token,
+      token: options.ticket,
       // Always our own list: PeerJS's default names public servers we never want to leak to.
       config: { iceServers: [...options.iceServers], iceTransportPolicy: options.relayOnly ? 'relay' : 'all' },
       debug: 0,
     });
     this.#peer.on('open', () => this.#opened.emit());
     this.#peer.on('disconnected', () => {
-      if (!this.#replacingSocket) this.#lost.emit();
+      if (this.#replacingSocket) return;
+      // Replaced: someone holding our session connected after us. Reconnecting would take
+      // the ID back and be taken again, so the session ends here instead.
+      if (this.#replaced) this.#errors.emit('session-ended');
+      else this.#lost.emit();
     });
     this.#peer.on('error', (error) => this.#errors.emit(peerErrorCode(String(error.type))));
     this.#peer.on('call', (call) => this.#incoming.emit(this.#incomingCall(call)));
     // Room messages and restarts share the signaling socket; PeerJS ignores the types it does not know.
     this.#peer.socket.on('message', (message: unknown) => {
       this.#serverWords.emit();
+      if (isReplacedNotice(message)) this.#replaced = true;
       const event = parseRoomEvent(message);
       if (event) return this.#roomEvents.emit(event);
       const restart = parseRestartMessage(message);
@@ -146,7 +157,7 @@ export class PeerTransport {
   onOpen(listener: () => void): Unsubscribe {
     return this.#opened.on(listener);
   }
-  /** The signaling link dropped; calls in progress continue. */
+  /** The signaling link dropped and may be reconnected; calls in progress continue. Not after being replaced. */
   onSignalingLost(listener: () => void): Unsubscribe {
     return this.#lost.on(listener);
   }
@@ -164,21 +175,23 @@ export class PeerTransport {
     if (this.#peer.open) this.#peer.socket.send(request);
   }
 
-  /** The token the next reconnect presents: PeerJS reads it from its options each time. */
-  renewToken(token: string): void {
-    (this.#peer.options as { token: string }).token = token;
-  }
-
-  /** Retries the signaling link with the same ID and token, so the server hands our ID back. */
-  reconnect(): void {
-    if (this.#disposed || this.#peer.open) return;
+  /** Retries the signaling link with the same ID and a fresh ticket, so the server hands our ID back. */
+  reconnect(ticket: string): void {
+    if (this.#disposed || this.#replaced || this.#peer.open) return;
     // A socket still connecting from before a network change may never finish: start afresh.
     if (!this.#peer.disconnected) {
       this.#replacingSocket = true;
       this.#peer.disconnect();
       this.#replacingSocket = false;
     }
+    // PeerJS reads its token from its options on every connect.
+    (this.#peer.options as { token: string }).token = ticket;
     this.#peer.reconnect();
+  }
+
+  /** The server will not take this session back (no ticket for it any more): the call hears it on the one error path. */
+  sessionEnded(): void {
+    if (!this.#disposed) this.#errors.emit('session-ended');
   }
 
   call(remoteId: string, stream: MediaStream): RemotePeer {

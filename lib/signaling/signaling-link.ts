@@ -1,16 +1,18 @@
 /**
  * Our link to the signaling server for one call: fetch a session (peer ID, token, ICE
- * servers), register through PeerJS, renew the token before it expires, and keep the link
- * alive. A socket can die without closing (the network changed under it, a router lost
- * its mapping), so the link pings and gives up on a socket that stops answering; it tries
- * again at once, then with backoff, and the moment a probe finds the server up. What the
- * call does once the link is open (rooms, calls) is the session's.
+ * servers, a first connect ticket), register through PeerJS, renew the token before it
+ * expires, and keep the link alive. A socket can die without closing (the network changed
+ * under it, a router lost its mapping), so the link pings and gives up on a socket that
+ * stops answering; it tries again at once, then with backoff, and the moment a probe finds
+ * the server up. Every reconnect first asks for a fresh ticket (a ticket is good for one
+ * connection); replaced by a newer connection of our ID, the transport ends the session and
+ * the link does not reconnect. What the call does once the link is open is the session's.
  */
 import type { Signal } from '@preact/signals-core';
 import type { CallId } from '../call/call-id';
 import type { Settings, SignalingEndpoint } from '../call/settings';
 import type { PeerTransport } from './peer-transport';
-import { renewDelayMs, requestSession, type SignalingSession } from './signaling-session';
+import { renewDelayMs, requestSession, requestTicket, type SignalingSession } from './signaling-session';
 import { deadAfterMs, pingIntervalMs, probeIntervalMs, retryDelayMs, type SignalingStatus } from './signaling-status';
 
 /** A socket try that has not opened in this long has failed. */
@@ -48,6 +50,8 @@ export class SignalingLink {
   #lastServerWordMs = 0;
   /** When the socket try now in flight began; null when none is. */
   #attemptStartedMs: number | null = null;
+  /** Counts tries, so a ticket that comes back after a newer try began is dropped. */
+  #attempts = 0;
   /** When the link went down; null while it is up (or was never up). */
   #downSinceMs: number | null = null;
   #disposed = false;
@@ -129,10 +133,7 @@ export class SignalingLink {
     this.#renewTimer = setTimeout(async () => {
       const result = await requestSession(this.#endpoint, this.#callId, { peerId: session.peerId, token: session.token });
       if (this.#disposed || this.#session !== session) return;
-      if (result.ok) {
-        this.#session = result.session;
-        this.#transport?.renewToken(result.session.token);
-      }
+      if (result.ok) this.#session = result.session;
       // Unreachable: try again soon, while the current token still holds. Refused: a reconnect will say so.
       if (result.ok || result.problem === 'unreachable') this.#scheduleRenewal();
     }, renewDelayMs(session, Date.now()));
@@ -144,7 +145,7 @@ export class SignalingLink {
     if (!session || !this.#module || this.#transport || this.#disposed) return;
     const transport = new this.#module.PeerTransport({
       id: session.peerId,
-      token: session.token,
+      ticket: session.ticket,
       endpoint: this.#endpoint,
       key: this.#settings.signalingKey,
       iceServers: [...this.#settings.iceServers, ...session.iceServers],
@@ -212,15 +213,28 @@ export class SignalingLink {
     this.#attempt();
   }
 
-  /** One try at the socket; if no OPEN comes in time, it counts as failed and the backoff goes on. */
+  /**
+   * One try at the socket: a fresh ticket, then PeerJS's reconnect with it. If no OPEN
+   * comes in time, it counts as failed and the backoff goes on; a ticket refused means the
+   * server will not take this session back.
+   */
   #attempt(): void {
     if (this.#disposed) return;
     clearTimeout(this.#retryTimer);
     this.#probe();
-    if (!this.#session) return void this.#openSession();
+    const session = this.#session;
+    if (!session) return void this.#openSession();
+    const attempt = ++this.#attempts;
     this.#attemptStartedMs = Date.now();
-    this.#transport?.reconnect();
     this.#retryTimer = setTimeout(() => this.#scheduleRetry(), attemptTimeoutMs);
+    void requestTicket(this.#endpoint, session).then((result) => {
+      // A newer try has begun, or the link is up or gone: this ticket is not needed.
+      if (this.#disposed || this.#session !== session || attempt !== this.#attempts || this.#status.value.kind === 'online') return;
+      if (result.ok) return this.#transport?.reconnect(result.ticket);
+      clearTimeout(this.#retryTimer);
+      if (result.problem === 'refused') return this.#transport?.sessionEnded();
+      this.#scheduleRetry();
+    });
   }
 
   /** Capped exponential backoff with jitter, cut short by a probe that finds the server up. */

@@ -2,9 +2,11 @@
  * A PeerJS client reduced to its signaling socket, so server tests speak the real
  * wire protocol without a browser. Every wait is bounded.
  */
+import { request } from 'node:http';
 import WebSocket from 'ws';
 import { parseConfig, type SignalingConfig } from '../../signaling/config.js';
-import { issueToken } from '../../signaling/tokens.js';
+import { issueTicket } from '../../signaling/connect-tickets.js';
+import { issueToken, roomTag } from '../../signaling/tokens.js';
 
 export const waitLimitMs = 3_000;
 
@@ -38,8 +40,9 @@ export class PeerSocket {
   private readonly inbox: ServerMessage[] = [];
   private wake: (() => void) | undefined;
 
-  constructor(url: string, origin: string | undefined) {
-    this.ws = new WebSocket(url, origin === undefined ? {} : { origin });
+  /** `localAddress`: connect from another loopback address (127.0.0.2), as another client would. */
+  constructor(url: string, origin: string | undefined, localAddress?: string, headers: Record<string, string> = {}) {
+    this.ws = new WebSocket(url, { headers, ...(origin === undefined ? {} : { origin }), ...(localAddress === undefined ? {} : { localAddress }) });
     this.ws.on('message', (data) => {
       this.inbox.push(JSON.parse(String(data)) as ServerMessage);
       this.wake?.();
@@ -58,9 +61,9 @@ export class PeerSocket {
     );
   }
 
-  async nextMessage(): Promise<ServerMessage> {
+  async nextMessage(ms = waitLimitMs): Promise<ServerMessage> {
     if (this.inbox.length === 0) {
-      await withTimeout(new Promise<void>((resolve) => (this.wake = resolve)), 'a message from the server');
+      await withTimeout(new Promise<void>((resolve) => (this.wake = resolve)), 'a message from the server', ms);
     }
     return this.inbox.shift() as ServerMessage;
   }
@@ -88,9 +91,40 @@ export function tokenFor(id: string, room = testRoom, ttlMs = 60_000, nowMs = Da
   return issueToken(Buffer.from(testSecret), id, room, nowMs, ttlMs).token;
 }
 
-/** Opens a socket as `id` with a valid token for `room`. */
-export function connectAs(port: number, id: string, options: { room?: string; token?: string; origin?: string; path?: string; key?: string } = {}): PeerSocket {
-  const token = options.token ?? tokenFor(id, options.room ?? testRoom);
+/** A fresh connect ticket for `id` in `room`, as POST /ticket would hand out: good for one connection. */
+export function ticketFor(id: string, room = testRoom, nowMs = Date.now()): string {
+  return issueTicket(Buffer.from(testSecret), id, roomTag(room), nowMs).ticket;
+}
+
+/** Opens a socket as `id` with a fresh ticket for `room` (or `token`: whatever the URL should carry). */
+export function connectAs(
+  port: number,
+  id: string,
+  options: { room?: string; token?: string; origin?: string; path?: string; key?: string; localAddress?: string } = {},
+): PeerSocket {
+  const token = options.token ?? ticketFor(id, options.room ?? testRoom);
   const url = peerjsSocketUrl(port, options.path ?? '/peerjs', options.key ?? 'peercall', id, token);
-  return new PeerSocket(url, 'origin' in options ? options.origin : extensionOrigin);
+  return new PeerSocket(url, 'origin' in options ? options.origin : extensionOrigin, options.localAddress);
+}
+
+/** An HTTP request from a chosen loopback address (fetch cannot pick one), bounded in time. */
+export function httpFrom(
+  localAddress: string,
+  port: number,
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  return withTimeout(
+    new Promise((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path, localAddress, method: options.method ?? 'GET', headers: { Connection: 'close', ...options.headers } }, (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += String(chunk)));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(options.body);
+    }),
+    `${options.method ?? 'GET'} ${path} from ${localAddress}`,
+  );
 }

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../signaling/config.js';
-import { replacedCloseCode, startSignalingServer, type RunningSignalingServer } from '../../signaling/server.js';
+import { replacedCloseCode } from '../../signaling/local-peers.js';
+import { startSignalingServer, type RunningSignalingServer } from '../../signaling/server.js';
 import { connectAs, PeerSocket, peerjsSocketUrl, testConfig, testRoom as room, withTimeout, extensionOrigin } from './peer-socket.js';
 
 const servers: RunningSignalingServer[] = [];
@@ -49,7 +50,7 @@ describe('telling a dead socket from a quiet one', () => {
 });
 
 describe('coming back on a new socket', () => {
-  it('a client reconnecting under its ID gets OPEN on the new socket, and the old one is closed with 4000, keeping its room', async () => {
+  it('a client reconnecting under its ID gets OPEN on the new socket, and the old one is told and closed, keeping its room', async () => {
     const server = await serve();
     const ann = await member(server, 'ann', true);
     const bob = await member(server, 'bob');
@@ -58,6 +59,7 @@ describe('coming back on a new socket', () => {
     const again = connectAs(server.port, 'bob');
     sockets.push(again);
     expect(await again.nextMessage()).toEqual({ type: 'OPEN' });
+    expect(await bob.nextMessage()).toMatchObject({ type: 'REPLACED' });
     expect(await withTimeout(bob.closed, 'the old socket to close')).toBe(replacedCloseCode);
     // Still in the room, and reachable on the new socket, without having to join again.
     ann.send({ type: 'RESTART', dst: 'bob', payload: { connectionId: 'mc_x', description: { type: 'offer', sdp: 'v=0' } } });
@@ -103,7 +105,15 @@ describe('a restart without PEERCALL_TOKEN_SECRET', () => {
 
     const second = await serve({ PEERCALL_SECRET_FILE: secretFile, PEERCALL_PORT: String(first.port) }, false);
     expect(readFileSync(secretFile, 'utf8')).toBe(secret);
-    const socket = new PeerSocket(peerjsSocketUrl(second.port, '/peerjs', 'peercall', session.peerId, session.token), extensionOrigin);
+    // The token from before the restart still buys a connect ticket, as a reconnecting client asks for one.
+    const answer = await fetch(`${second.url}/ticket`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: extensionOrigin },
+      body: JSON.stringify({ peerId: session.peerId, token: session.token }),
+    });
+    expect(answer.status).toBe(200);
+    const { ticket } = (await answer.json()) as { ticket: string };
+    const socket = new PeerSocket(peerjsSocketUrl(second.port, '/peerjs', 'peercall', session.peerId, ticket), extensionOrigin);
     sockets.push(socket);
     expect(await socket.nextMessage()).toEqual({ type: 'OPEN' });
   });

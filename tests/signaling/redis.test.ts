@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSignalingServer, type RunningSignalingServer } from '../../signaling/server.js';
 import { startRedis, type RunningRedis } from '../support/redis-server.js';
-import { connectAs, PeerSocket, testConfig, testRoom, testSecret, tokenFor, waitLimitMs, withTimeout } from './peer-socket.js';
+import { connectAs, PeerSocket, testConfig, testRoom, testSecret, ticketFor, waitLimitMs, withTimeout } from './peer-socket.js';
 
 const aliveTimeoutMs = 2_000;
 const room2 = 'q7m2-k9dx-0a4e-zz81-h6pc-3rtw-b5nf';
@@ -50,7 +50,7 @@ async function startChildNode(): Promise<ChildNode> {
   return { port, process: child, exited, stderr: () => stderr };
 }
 
-async function peerOn(port: number, id: string, room = testRoom, token = tokenFor(id, room)): Promise<PeerSocket> {
+async function peerOn(port: number, id: string, room = testRoom, token = ticketFor(id, room)): Promise<PeerSocket> {
   const socket = connectAs(port, id, { room, token });
   sockets.push(socket);
   expect(await socket.nextMessage()).toEqual({ type: 'OPEN' });
@@ -141,8 +141,8 @@ describe('two nodes on one Redis', () => {
     const nodeB = await startChildNode();
     const ann = await peerOn(nodeA.port, 'ann-3', room);
     expect((await enter(ann, 'ROOM-CREATE', room)).type).toBe('ROOM-MEMBERS');
-    const token = tokenFor('bob-3', room);
-    const bob = await peerOn(nodeB.port, 'bob-3', room, token);
+    const ticket = ticketFor('bob-3', room);
+    const bob = await peerOn(nodeB.port, 'bob-3', room, ticket);
     expect((await enter(bob, 'ROOM-JOIN', room)).type).toBe('ROOM-MEMBERS');
     expect((await ann.nextMessage()).type).toBe('ROOM-PEER-JOINED');
 
@@ -156,10 +156,10 @@ describe('two nodes on one Redis', () => {
     const lines = nodeB.stderr().trim().split('\n').filter(Boolean);
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) expect(JSON.parse(line)).toMatchObject({ level: expect.any(String), event: expect.any(String) });
-    for (const secret of [token, token.split('.')[3]!, room, 'secret-sdp', testSecret]) expect(nodeB.stderr()).not.toContain(secret);
+    for (const secret of [ticket, ticket.split('.')[4]!, room, 'secret-sdp', testSecret]) expect(nodeB.stderr()).not.toContain(secret);
     expect((await ann.nextMessage()).type).toBe('ROOM-PEER-LEFT');
 
-    const again = await peerOn(nodeA.port, 'bob-3', room, token);
+    const again = await peerOn(nodeA.port, 'bob-3', room);
     expect(await enter(again, 'ROOM-JOIN', room)).toEqual({ type: 'ROOM-MEMBERS', payload: { room, members: ['ann-3'] } });
     ann.send({ type: 'CANDIDATE', dst: 'bob-3', payload: { candidate: 'c' } });
     expect(await again.nextMessage()).toMatchObject({ type: 'CANDIDATE', src: 'ann-3' });

@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSignalingServer, type RunningSignalingServer } from '../../signaling/server.js';
-import { connectAs, extensionOrigin, PeerSocket, testConfig, testRoom, tokenFor, waitLimitMs, withTimeout } from './peer-socket.js';
+import { connectAs, extensionOrigin, PeerSocket, testConfig, testRoom, ticketFor, waitLimitMs, withTimeout } from './peer-socket.js';
 
 const evilOrigin = 'https://evil.example';
 
@@ -127,7 +127,7 @@ describe('signaling server', () => {
   });
 
   it('refuses upgrades on paths that are not PeerServer', async () => {
-    const lost = new PeerSocket(`ws://127.0.0.1:${server.port}/elsewhere/peerjs?key=peercall&id=a&token=${tokenFor('a')}`, extensionOrigin);
+    const lost = new PeerSocket(`ws://127.0.0.1:${server.port}/elsewhere/peerjs?key=peercall&id=a&token=${ticketFor('a')}`, extensionOrigin);
     sockets.push(lost);
     await expect(lost.opened()).rejects.toThrow(/400/);
   });

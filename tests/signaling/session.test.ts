@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSignalingServer, type RunningSignalingServer } from '../../signaling/server.js';
 import { turnCredential } from '../../signaling/turn-credentials.js';
-import { extensionOrigin, PeerSocket, peerjsSocketUrl, testConfig, testRoom, waitLimitMs, withTimeout } from './peer-socket.js';
+import { extensionOrigin, httpFrom, PeerSocket, peerjsSocketUrl, testConfig, testRoom, waitLimitMs, withTimeout } from './peer-socket.js';
 
 const turnSecret = 'turn-secret-0123456789abcdef-0123456789';
 let server: RunningSignalingServer;
@@ -12,27 +12,37 @@ const sockets: PeerSocket[] = [];
 interface Session {
   peerId: string;
   token: string;
+  ticket: string;
   expiresAtMs: number;
   iceServers: { urls: string[]; username?: string; credential?: string }[];
 }
 
-function post(body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+function postSession(body: unknown): Promise<Response> {
   return fetch(`http://127.0.0.1:${server.port}/peerjs/session`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', Origin: extensionOrigin, ...headers },
+    headers: { 'Content-Type': 'application/json', Origin: extensionOrigin },
     body: typeof body === 'string' ? body : JSON.stringify(body),
     signal: AbortSignal.timeout(waitLimitMs),
   });
 }
 
 async function session(body: unknown = { room: testRoom }): Promise<Session> {
-  const response = await post(body);
+  const response = await postSession(body);
   expect(response.status).toBe(200);
   return (await response.json()) as Session;
 }
 
-async function register(s: Session): Promise<PeerSocket> {
-  const socket = new PeerSocket(peerjsSocketUrl(server.port, '/peerjs', 'peercall', s.peerId, s.token), extensionOrigin);
+function post(path: string, body: unknown): Promise<Response> {
+  return fetch(`http://127.0.0.1:${server.port}/peerjs/${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: extensionOrigin },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(waitLimitMs),
+  });
+}
+
+async function register(s: { peerId: string; ticket: string }): Promise<PeerSocket> {
+  const socket = new PeerSocket(peerjsSocketUrl(server.port, '/peerjs', 'peercall', s.peerId, s.ticket), extensionOrigin);
   sockets.push(socket);
   expect(await socket.nextMessage()).toEqual({ type: 'OPEN' });
   return socket;
@@ -49,13 +59,41 @@ afterEach(async () => {
   await withTimeout(server.close(), 'server.close()');
 });
 
+describe('POST /ticket', () => {
+  it('trades a live token for a fresh ticket, each good for one connection', async () => {
+    const s = await session();
+    const first = await register(s);
+    first.close();
+    await withTimeout(first.closed, 'the first socket to close');
+    const response = await post('ticket', { peerId: s.peerId, token: s.token });
+    expect(response.status).toBe(200);
+    const { ticket, expiresAtMs } = (await response.json()) as { ticket: string; expiresAtMs: number };
+    expect(ticket).not.toBe(s.ticket);
+    expect(expiresAtMs - Date.now()).toBeLessThanOrEqual(30_000);
+    await register({ peerId: s.peerId, ticket });
+  });
+
+  it.each([
+    ['a token for another ID', (s: Session) => ({ peerId: 'someone-else', token: s.token })],
+    ['a forged token', (s: Session) => ({ peerId: s.peerId, token: `${s.token.slice(0, -2)}AA` })],
+    ['a ticket in place of the token', (s: Session) => ({ peerId: s.peerId, token: s.ticket })],
+    ['no token', (s: Session) => ({ peerId: s.peerId })],
+  ])('refuses %s with 403', async (_name, body) => {
+    const response = await post('ticket', body(await session()));
+    expect(response.status).toBe(403);
+    expect(await response.json()).toMatchObject({ code: 'ticket-refused' });
+  });
+});
+
 describe('POST /session', () => {
-  it('hands out a random peer ID with a token that registers it, and ICE servers with fresh TURN credentials', async () => {
+  it('hands out a random peer ID, its token, a ticket that registers it, and ICE servers with fresh TURN credentials', async () => {
     const before = Date.now();
     const s = await session();
     expect(s.peerId).toMatch(/^[0-9a-f]{32}$/);
     expect(s.expiresAtMs).toBeGreaterThan(before);
     expect(s.token).not.toContain(testRoom);
+    expect(s.ticket).not.toContain(testRoom);
+    expect(s.ticket).not.toContain(s.token);
     const [stun, turn] = s.iceServers;
     expect(stun).toEqual({ urls: ['stun:127.0.0.1:3478'] });
     expect(turn!.urls).toEqual(['turn:127.0.0.1:3478?transport=udp']);
@@ -67,7 +105,7 @@ describe('POST /session', () => {
     expect((await session()).peerId).not.toBe(s.peerId);
   });
 
-  it('renews a live token for the same ID, and the renewed token registers it', async () => {
+  it('renews a live token for the same ID, and the renewed session\'s ticket registers it', async () => {
     const first = await session();
     const renewed = await session({ room: testRoom, renew: { peerId: first.peerId, token: first.token } });
     expect(renewed.peerId).toBe(first.peerId);
@@ -80,7 +118,7 @@ describe('POST /session', () => {
     ['a forged token', (s: Session) => ({ room: testRoom, renew: { peerId: s.peerId, token: `${s.token.slice(0, -2)}AA` } })],
     ['a renewal without fields', () => ({ room: testRoom, renew: 'please' })],
   ])('refuses to renew %s with 403', async (_name, body) => {
-    const response = await post(body(await session()));
+    const response = await postSession(body(await session()));
     expect(response.status).toBe(403);
     expect(await response.json()).toMatchObject({ code: 'renew-refused' });
   });
@@ -92,13 +130,13 @@ describe('POST /session', () => {
     ['not JSON', '{room:'],
     ['a JSON array', '[]'],
   ])('answers %s with 400 and no stack trace', async (_name, body) => {
-    const response = await post(body);
+    const response = await postSession(body);
     expect(response.status).toBe(400);
     expect(await response.text()).not.toMatch(/at .*\.js/);
   });
 
   it('refuses an oversized body with 413', async () => {
-    const response = await post({ room: testRoom, pad: 'x'.repeat(10_000) });
+    const response = await postSession({ room: testRoom, pad: 'x'.repeat(10_000) });
     expect(response.status).toBe(413);
   });
 
@@ -114,5 +152,32 @@ describe('POST /session', () => {
     expect(allowed.headers.get('access-control-allow-methods')).toContain('POST');
     expect(allowed.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('content-type');
     expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('asking for sessions too fast', () => {
+  it('from one address is answered 429 with Retry-After past a burst, while another address is served', async () => {
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 200; i++) {
+      const response = await postSession({ room: testRoom });
+      statuses.push(response.status);
+      if (response.status === 429) retryAfter = response.headers.get('retry-after');
+      await response.arrayBuffer();
+    }
+    const served = statuses.filter((status) => status === 200).length;
+    expect(served).toBeGreaterThanOrEqual(20);
+    expect(served).toBeLessThanOrEqual(25);
+    expect(statuses.filter((status) => status === 429).length).toBe(200 - served);
+    expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+    // Tickets share the bucket: a flood of them costs the same.
+    const ticket = await post('ticket', { peerId: 'x', token: 'y' });
+    expect(ticket.status).toBe(429);
+    const elsewhere = await httpFrom('127.0.0.2', server.port, '/peerjs/session', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: extensionOrigin },
+      body: JSON.stringify({ room: testRoom }),
+    });
+    expect(elsewhere.status).toBe(200);
   });
 });

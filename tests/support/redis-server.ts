@@ -9,6 +9,9 @@ import { createServer, connect } from 'node:net';
 export interface RunningRedis {
   readonly url: string;
   readonly port: number;
+  /** Freezes the server (SIGSTOP), as a Redis stuck on a slow disk or a long command would be. */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -53,11 +56,14 @@ export async function startRedis(): Promise<RunningRedis> {
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
+    pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGKILL');
+        child.kill('SIGCONT');
       }),
   };
 }

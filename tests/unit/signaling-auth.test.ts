@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { RateLimit } from '../../signaling/rate-limit';
+import { SendBudget } from '../../signaling/rate-limit';
 import { checkToken, issueToken, newPeerId, roomTag } from '../../signaling/tokens';
 import { iceServersFor, turnCredential } from '../../signaling/turn-credentials';
 
@@ -60,7 +60,7 @@ describe('TURN REST credentials', () => {
 
 describe('message rate limit', () => {
   it('allows a burst, then the steady rate, and refuses the excess', () => {
-    const limit = new RateLimit(10, 5, 0);
+    const limit = new SendBudget(10, 5, 5, 0);
     expect(Array.from({ length: 6 }, () => limit.take(0))).toEqual([true, true, true, true, true, false]);
     expect(limit.take(50)).toBe(false);
     expect(limit.take(100)).toBe(true);
@@ -70,7 +70,7 @@ describe('message rate limit', () => {
   });
 
   it('a clock that goes backwards grants nothing', () => {
-    const limit = new RateLimit(10, 1, 1_000);
+    const limit = new SendBudget(10, 1, 1, 1_000);
     expect(limit.take(1_000)).toBe(true);
     expect(limit.take(0)).toBe(false);
   });

@@ -1,0 +1,134 @@
+/**
+ * The link's contract with the server about connect tickets, which a rework of
+ * reconnection must keep: the first connection uses the session's ticket, every
+ * reconnect asks for a fresh one first, a refused ticket ends the session instead of
+ * retrying, and a server that is busy or slowing us down is retried with backoff.
+ */
+import { type Signal, signal } from '@preact/signals-core';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { CallId } from '../../lib/call/call-id';
+import { SignalingLink } from '../../lib/signaling/signaling-link';
+import type { SignalingStatus } from '../../lib/signaling/signaling-status';
+
+const transports: FakeTransport[] = [];
+
+class FakeTransport {
+  readonly tickets: string[];
+  readonly reconnects: string[] = [];
+  ended = 0;
+  #lost: (() => void) | null = null;
+  constructor(options: { ticket: string }) {
+    this.tickets = [options.ticket];
+    transports.push(this);
+  }
+  onOpen(): () => void {
+    return () => {};
+  }
+  onSignalingLost(listener: () => void): () => void {
+    this.#lost = listener;
+    return () => {};
+  }
+  reconnect(ticket: string): void {
+    this.reconnects.push(ticket);
+  }
+  onServerWord(): () => void {
+    return () => {};
+  }
+  ping(): void {}
+  dropSignaling(): void {}
+  sessionEnded(): void {
+    this.ended += 1;
+  }
+  dispose(): void {}
+  loseSignaling(): void {
+    this.#lost?.();
+  }
+}
+
+vi.mock('../../lib/signaling/peer-transport', () => ({ PeerTransport: FakeTransport }));
+
+const endpoint = { host: '127.0.0.1', port: 9000, path: '/peerjs', secure: false, origin: 'http://127.0.0.1:9000' };
+const room = 'k3f9-x2ab-7mqz-0h1c-wv8e-5rt4-nd6p' as CallId;
+const session = { peerId: '0123456789abcdef0123456789abcdef', token: 'v1.1.t.s', expiresAtMs: Date.now() + 600_000, ticket: 'ticket-0', iceServers: [] };
+
+/** The server's answers to /ticket, in order; /session always answers `session`. */
+let ticketAnswers: { status: number; body: unknown }[] = [];
+let ticketRequests = 0;
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  transports.length = 0;
+  ticketRequests = 0;
+  vi.stubGlobal('fetch', async (url: string) => {
+    if (url.endsWith('/session')) return new Response(JSON.stringify(session), { status: 200 });
+    // The link probes /health while it is down; here the probe never finds the server.
+    if (url.endsWith('/health')) return new Response('', { status: 503 });
+    ticketRequests += 1;
+    const answer = ticketAnswers.shift() ?? { status: 500, body: '' };
+    return new Response(JSON.stringify(answer.body), { status: answer.status });
+  });
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+});
+
+async function openLink(): Promise<{ link: SignalingLink; transport: FakeTransport; status: Signal<SignalingStatus> }> {
+  const status = signal<SignalingStatus>({ kind: 'offline' });
+  const link = new SignalingLink(endpoint, room, { signalingKey: 'peercall', iceServers: [], relayOnly: false }, status, {
+    wire: () => {},
+    opened: () => {},
+    unreachable: () => {},
+    refused: () => {},
+    networkChanged: () => {},
+  });
+  await link.open();
+  return { link, transport: transports[0]!, status };
+}
+
+describe('connect tickets on the signaling link', () => {
+  it('registers with the session\'s ticket, then asks for a fresh one before every reconnect', async () => {
+    ticketAnswers = [
+      { status: 200, body: { ticket: 'ticket-1' } },
+      { status: 200, body: { ticket: 'ticket-2' } },
+    ];
+    const { link, transport } = await openLink();
+    expect(transport.tickets).toEqual(['ticket-0']);
+    transport.loseSignaling();
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(transport.reconnects).toEqual(['ticket-1']);
+    transport.loseSignaling();
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(transport.reconnects).toEqual(['ticket-1', 'ticket-2']);
+    expect(ticketRequests).toBe(2);
+    link.dispose();
+  });
+
+  it('a refused ticket ends the session instead of retrying', async () => {
+    ticketAnswers = [{ status: 403, body: { code: 'ticket-refused' } }];
+    const { link, transport } = await openLink();
+    transport.loseSignaling();
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(transport.ended).toBe(1);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(ticketRequests).toBe(1);
+    expect(transport.reconnects).toEqual([]);
+    link.dispose();
+  });
+
+  it('a server that asks us to slow down (429) is asked again after a backoff', async () => {
+    ticketAnswers = [
+      { status: 429, body: {} },
+      { status: 200, body: { ticket: 'ticket-1' } },
+    ];
+    const { link, transport, status } = await openLink();
+    transport.loseSignaling();
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(status.value.kind).toBe('retrying');
+    expect(transport.reconnects).toEqual([]);
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(transport.reconnects).toEqual(['ticket-1']);
+    link.dispose();
+  });
+});

@@ -16,13 +16,20 @@ class FakeTransport {
   readonly tickets: string[];
   readonly reconnects: string[] = [];
   ended = 0;
+  pings = 0;
+  drops = 0;
   #lost: (() => void) | null = null;
+  #opened: (() => void) | null = null;
   constructor(options: { ticket: string }) {
     this.tickets = [options.ticket];
     transports.push(this);
   }
-  onOpen(): () => void {
+  onOpen(listener: () => void): () => void {
+    this.#opened = listener;
     return () => {};
+  }
+  open(): void {
+    this.#opened?.();
   }
   onSignalingLost(listener: () => void): () => void {
     this.#lost = listener;
@@ -34,8 +41,12 @@ class FakeTransport {
   onServerWord(): () => void {
     return () => {};
   }
-  ping(): void {}
-  dropSignaling(): void {}
+  ping(): void {
+    this.pings += 1;
+  }
+  dropSignaling(): void {
+    this.drops += 1;
+  }
   sessionEnded(): void {
     this.ended += 1;
   }
@@ -74,14 +85,14 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-async function openLink(): Promise<{ link: SignalingLink; transport: FakeTransport; status: Signal<SignalingStatus> }> {
+async function openLink(onNetworkChanged: () => void = () => {}): Promise<{ link: SignalingLink; transport: FakeTransport; status: Signal<SignalingStatus> }> {
   const status = signal<SignalingStatus>({ kind: 'offline' });
   const link = new SignalingLink(endpoint, room, { signalingKey: 'peercall', iceServers: [], relayOnly: false }, status, {
     wire: () => {},
     opened: () => {},
     unreachable: () => {},
     refused: () => {},
-    networkChanged: () => {},
+    networkChanged: onNetworkChanged,
   });
   await link.open();
   return { link, transport: transports[0]!, status };
@@ -132,3 +143,20 @@ describe('connect tickets on the signaling link', () => {
     link.dispose();
   });
 });
+
+describe('a socket that stops answering', () => {
+  it('is given up on after 3.5 s without a word, and that alone restarts no call: media may be flowing', async () => {
+    let networkChanges = 0;
+    const { link, transport, status } = await openLink(() => (networkChanges += 1));
+    transport.open();
+    expect(status.value.kind).toBe('online');
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(transport.pings).toBeGreaterThanOrEqual(2);
+    expect(transport.drops).toBe(0);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(transport.drops).toBe(1);
+    expect(networkChanges).toBe(0);
+    link.dispose();
+  });
+});
+

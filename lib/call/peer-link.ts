@@ -76,6 +76,10 @@ export class PeerLink {
   /** Folds an event into whether they are here; true when their phase changed. */
   note(event: PresenceEvent): boolean {
     const before = this.#presence;
+    // Back after a gap: what they decode of our video froze with it; start it afresh.
+    if (event.type === 'heard' && before.lastHeardMs !== null && event.atMs - before.lastHeardMs >= pictureGapMs) {
+      this.#videoCap?.freshPicture().catch((error: unknown) => console.warn('PeerCall: could not refresh the picture', error));
+    }
     this.#presence = nextPresence(before, event, this.#rules);
     if (this.#presence.phase === before.phase && this.#presence.sinceMs === before.sinceMs) return false;
     this.participant = { ...this.participant, presence: { phase: this.#presence.phase, sinceMs: this.#presence.sinceMs } };
@@ -146,3 +150,8 @@ export class PeerLink {
 export const heartbeatIntervalMs = 1_000;
 /** How often we look for silent people: often enough to stay well inside 5 s. */
 export const silenceCheckIntervalMs = 250;
+/**
+ * Heartbeats come every second; twice that with no word at all means packets were lost for
+ * a while, and with them the frames the other side's decoder needs: we send a keyframe.
+ */
+export const pictureGapMs = 2_000;

@@ -8,6 +8,11 @@ import { fitCap, type PixelSize, type VideoCap } from './uplink-budget';
 
 /** A hostile or jittery peer cannot make us reconfigure the encoder more often than this. */
 export const minCapIntervalMs = 500;
+/**
+ * A fresh picture is asked of the encoder by changing the size it encodes at by this
+ * factor (fewer pixels, never more than the cap): a new size starts with a keyframe.
+ */
+export const freshPictureScale = 1.02;
 
 /** The part of RTCRtpSender this needs, so the rules can be tested without a browser. */
 export interface CappableSender {
@@ -22,6 +27,7 @@ export class VideoSenderCap {
   #budget: VideoCap | null = null;
   #shown: PixelSize | null = null;
   #dirty = false;
+  #freshPicture = false;
   #running: Promise<void> | null = null;
 
   constructor(sender: CappableSender, sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms))) {
@@ -43,6 +49,20 @@ export class VideoSenderCap {
 
   /** The sender's track changed (camera, screen): its size may have too. */
   sourceChanged(): Promise<void> {
+    return this.#apply();
+  }
+
+  /**
+   * Makes the encoder start over with a keyframe. After a gap (an outage, a new path), the
+   * receiver asks for one with a PLI, but the PLI it sends while the path is still down is
+   * lost, and libwebrtc asks again only after 3 s without a decodable frame: video would stay
+   * frozen that long after the network is back. Browsers offer no call to send a keyframe, but
+   * every change of encoded size begins with one, so this toggles the size by 2 %.
+   */
+  freshPicture(): Promise<void> {
+    // Nothing is encoded under a cap yet; the first cap starts with a keyframe anyway.
+    if (!this.#budget) return Promise.resolve();
+    this.#freshPicture = true;
     return this.#apply();
   }
 
@@ -69,12 +89,19 @@ export class VideoSenderCap {
     const parameters = this.#sender.getParameters();
     // No encodings until negotiation made them; the next change applies the cap.
     if (parameters.encodings.length === 0) return false;
-    const same = parameters.encodings.every((e) => e.maxBitrate === cap.maxBitrateBps && (e.scaleResolutionDownBy ?? 1) === cap.scaleResolutionDownBy);
+    let scale = cap.scaleResolutionDownBy;
+    if (this.#freshPicture) {
+      this.#freshPicture = false;
+      // Off the cap's exact size (a previous fresh picture), back to it is a change of size too.
+      const atCap = parameters.encodings.every((e) => (e.scaleResolutionDownBy ?? 1) === scale);
+      if (atCap) scale *= freshPictureScale;
+    }
+    const same = parameters.encodings.every((e) => e.maxBitrate === cap.maxBitrateBps && (e.scaleResolutionDownBy ?? 1) === scale);
     if (same) return false;
     parameters.encodings = parameters.encodings.map((encoding) => ({
       ...encoding,
       maxBitrate: cap.maxBitrateBps,
-      scaleResolutionDownBy: cap.scaleResolutionDownBy,
+      scaleResolutionDownBy: scale,
     }));
     await this.#sender.setParameters(parameters);
     return true;

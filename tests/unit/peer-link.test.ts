@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { PeerLink } from '../../lib/call/peer-link';
+import { PeerLink, pictureGapMs } from '../../lib/call/peer-link';
 import { defaultPresenceRules } from '../../lib/call/presence';
 import type { RemotePeer } from '../../lib/signaling/peer-transport';
 
@@ -43,5 +43,27 @@ describe('what we know of another person', () => {
     // The new connection's sender counts on from where it was; an older state still loses.
     expect(after.receive({ v: 1, type: 'media-state', seq: 10, micMuted: false, cameraOff: false }, 200)).toEqual({ kind: 'participant-changed' });
     expect(after.participant.presence.phase).toBe('connected');
+  });
+
+  it('heard again after a gap of two heartbeats or more, our video to them starts afresh: its encoded size changes', async () => {
+    const scales: number[] = [];
+    let encodings: RTCRtpEncodingParameters[] = [{}];
+    const video = {
+      track: { kind: 'video', getSettings: () => ({ width: 1280, height: 720 }) },
+      getParameters: () => ({ encodings: encodings.map((e) => ({ ...e })) }),
+      setParameters: async (parameters: RTCRtpSendParameters) => {
+        encodings = parameters.encodings;
+        scales.push(encodings[0]!.scaleResolutionDownBy!);
+      },
+    };
+    const remote = { remoteId: 'peer-1', peerConnection: { getSenders: () => [video] } } as unknown as RemotePeer;
+    const person = new PeerLink(remote, 0, defaultPresenceRules);
+    await person.capVideo({ maxBitrateBps: 1_000_000, scaleResolutionDownBy: 1 });
+    person.note({ type: 'heard', atMs: 1_000 });
+    person.note({ type: 'heard', atMs: 1_000 + pictureGapMs - 1 });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(scales).toEqual([1]);
+    person.note({ type: 'heard', atMs: 1_000 + 2 * pictureGapMs });
+    await expect.poll(() => scales).toEqual([1, 1.02]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CappableSender, VideoSenderCap } from '../../lib/media/video-sender-cap';
+import { type CappableSender, freshPictureScale, VideoSenderCap } from '../../lib/media/video-sender-cap';
 
 /** A sender that records every setParameters, and lets a test hold one in flight. */
 function fakeSender(width = 1280, height = 720) {
@@ -70,5 +70,42 @@ describe('capping one copy of our video', () => {
     sender.size = { width: 1920, height: 1080 };
     await cap.sourceChanged();
     expect(applied.map((a) => a.scale)).toEqual([1, 1.32, 1.99]);
+  });
+
+  it('a fresh picture changes the encoded size by 2 %, fewer pixels than the cap, and the next one goes back to the cap', async () => {
+    const { sender, applied } = fakeSender();
+    const cap = new VideoSenderCap(sender, noWait);
+    await cap.setBudget(budget);
+    await cap.setShown({ width: 640, height: 352 });
+    await cap.freshPicture();
+    await cap.freshPicture();
+    expect(applied).toEqual([
+      { maxBitrate: 1_250_000, scale: 1 },
+      { maxBitrate: 1_250_000, scale: 2 },
+      { maxBitrate: 1_250_000, scale: 2 * freshPictureScale },
+      { maxBitrate: 1_250_000, scale: 2 },
+    ]);
+  });
+
+  it('after a fresh picture, a change of cap applies the cap itself', async () => {
+    const { sender, applied } = fakeSender();
+    const cap = new VideoSenderCap(sender, noWait);
+    await cap.setBudget(budget);
+    await cap.freshPicture();
+    await cap.setBudget({ maxBitrateBps: 600_000, scaleResolutionDownBy: 1 });
+    expect(applied.map((a) => [a.maxBitrate, a.scale])).toEqual([
+      [1_250_000, 1],
+      [1_250_000, freshPictureScale],
+      [600_000, 1],
+    ]);
+  });
+
+  it('a fresh picture before any budget does nothing, then or when the budget comes', async () => {
+    const { sender, applied } = fakeSender();
+    const cap = new VideoSenderCap(sender, noWait);
+    await cap.freshPicture();
+    expect(applied).toEqual([]);
+    await cap.setBudget(budget);
+    expect(applied).toEqual([{ maxBitrate: 1_250_000, scale: 1 }]);
   });
 });

@@ -166,6 +166,10 @@ describe('a gap is not a goodbye', () => {
   });
 
   it('Ben\'s browser killed: Ann has him gone within 5 s', async () => {
+    // Killed while the server holds his socket: its closing is what tells Ann at once. After
+    // the 20 s outage his reconnect can wait seconds on Chromium's stalled connections (see
+    // bench/network.ts), so wait for it rather than kill him while he has no socket.
+    await ben.page.locator('[data-testid="signaling-status"][data-status="online"]').waitFor({ timeout: 20_000 });
     const killedAt = Date.now();
     people.find((p) => p.context === ben.page.context())!.kill();
     await expect.poll(() => ann.tileLabels(), { timeout: 5_000, interval: 100 }).toEqual([]);

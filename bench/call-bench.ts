@@ -166,7 +166,8 @@ async function main(): Promise<void> {
       log(`room: ${roomRuns} runs with ${roomSize} profiles, then again with every camera at ${smallCamera.join('x')}`);
       rooms = await roomJoinFigures(profiles.slice(0, roomSize), roomRuns);
       smallRooms = await roomJoinFigures(profiles.slice(0, roomSize), roomRuns, smallCamera);
-      if (rooms.failedRoomRuns === roomRuns) throw new Error('every room run failed');
+      // A run that timed out at k = 6 still measured k = 2..5: only a room where nobody joined is a broken setup.
+      if (Object.values(rooms.kthJoinerSeesAllMs).every((k) => Number.isNaN(k.median))) throw new Error('no room run measured a join');
     }
     let files: FileFigures | undefined;
     if (fileRuns > 0) {

@@ -5,6 +5,7 @@
  * once everyone sees everyone, so each join meets a settled room. Everyone leaves and
  * every tab is closed after the run.
  */
+import { readFileSync } from 'node:fs';
 import type { Profile } from '../tests/e2e/support/browser';
 import { type CallTab, openPopup } from '../tests/e2e/support/pages';
 import { closeExtensionPages, joinAt, leaveAll, stepTimeoutMs } from './call-tabs';
@@ -22,7 +23,10 @@ export const roomNote =
   'the joins it measured before failing. kthFloorMs: k-1 RTCPeerConnection pairs set up at once in one extension page of ' +
   'person 1, media opened before the clock, first createOffer to the last pair\'s first remote frame; measured after each ' +
   'run. ratio: median over median. camera320x240: the same, with every camera (app and floor) captured at 320x240, to show ' +
-  'what the video\'s CPU costs when k browsers share the machine\'s cores.';
+  'what the video\'s CPU costs when k browsers share the machine\'s cores. kthCpuIdlePct: the share of all cores idle ' +
+  '(/proc/stat) over the second before person k clicks Join the call, with k-1 people in the call, and from that click to ' +
+  'person k seeing everyone; medians over the runs. The floor runs in one page of an otherwise idle machine, so where ' +
+  'the room leaves no idle CPU, the ratio measures the machine, not the join.';
 
 export interface RoomFigures {
   readonly roomRuns: number;
@@ -31,6 +35,26 @@ export interface RoomFigures {
   readonly kthJoinerSeesAllMs: Record<string, Summary>;
   readonly kthFloorMs: Record<string, Summary>;
   readonly kthJoinerToFloorRatio: Record<string, number>;
+  /**
+   * How much of the machine's CPU was idle (every core, from /proc/stat): over the second
+   * before person k clicked Join the call, with k-1 in the call, and over the join itself.
+   */
+  readonly kthCpuIdlePct: Record<string, { beforeJoin: number; duringJoin: number }>;
+}
+
+/** Idle and total jiffies of every core together, from /proc/stat; null where there is none. */
+function cpuTimes(): { idle: number; total: number } | null {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    return { idle: fields[3]! + (fields[4] ?? 0), total: fields.reduce((a, b) => a + b, 0) };
+  } catch {
+    return null;
+  }
+}
+
+function idlePct(from: ReturnType<typeof cpuTimes>, to: ReturnType<typeof cpuTimes>): number | null {
+  if (!from || !to || to.total <= from.total) return null;
+  return Math.round((100 * (to.idle - from.idle)) / (to.total - from.total));
 }
 
 const floorTimeoutMs = 20_000;
@@ -65,27 +89,38 @@ export async function roomJoinFigures(people: readonly Profile[], runs: number, 
   const ks = people.slice(1).map((_, index) => index + 2);
   const joins = new Map<number, number[]>(ks.map((k) => [k, []]));
   const floors = new Map<number, number[]>(ks.map((k) => [k, []]));
+  const idleBefore = new Map<number, number[]>(ks.map((k) => [k, []]));
+  const idleDuring = new Map<number, number[]>(ks.map((k) => [k, []]));
   let failedRoomRuns = 0;
   await setCamera(people, camera);
   try {
     for (let run = 1; run <= runs; run++) {
       const measured: string[] = [];
+      let failure: string | null = null;
       try {
-        await measureRoomJoins(people, (k, ms) => {
+        await measureRoomJoins(people, (k, ms, idle) => {
           joins.get(k)!.push(ms);
-          measured.push(`k=${k} ${ms} ms`);
+          if (idle.before !== null) idleBefore.get(k)!.push(idle.before);
+          if (idle.during !== null) idleDuring.get(k)!.push(idle.during);
+          measured.push(`k=${k} ${ms} ms (cpu idle ${idle.before ?? '?'} % before, ${idle.during ?? '?'} % during)`);
         });
-        const floor: string[] = [];
+      } catch (error) {
+        failedRoomRuns += 1;
+        failure = error instanceof Error ? error.message : String(error);
+      }
+      // The floor is measured after every run, one that timed out too, so each k has one.
+      const floor: string[] = [];
+      try {
         for (const k of ks) {
           const ms = await meshFloorMs(people[0]!, k - 1, camera);
           floors.get(k)!.push(ms);
           floor.push(`k=${k} ${ms.toFixed(0)} ms`);
         }
-        log(`room run ${run}/${runs}${camera ? ` (cameras ${camera.join('x')})` : ''}: ${measured.join(', ')}; floor ${floor.join(', ')}`);
       } catch (error) {
-        failedRoomRuns += 1;
-        log(`room run ${run}/${runs} failed after ${measured.join(', ') || 'no join'}: ${error instanceof Error ? error.message : String(error)}`);
+        floor.push(`failed: ${error instanceof Error ? error.message : String(error)}`);
       }
+      const what = `room run ${run}/${runs}${camera ? ` (cameras ${camera.join('x')})` : ''}`;
+      log(`${what}${failure ? ' failed' : ''}: ${measured.join(', ') || 'no join'}${failure ? ` (${failure})` : ''}; floor ${floor.join(', ')}`);
     }
   } finally {
     await setCamera(people, null);
@@ -96,11 +131,12 @@ export async function roomJoinFigures(people: readonly Profile[], runs: number, 
     kthJoinerSeesAllMs: Object.fromEntries([...joins].map(([k, values]) => [k, summarize(values)])),
     kthFloorMs: Object.fromEntries([...floors].map(([k, values]) => [k, summarize(values)])),
     kthJoinerToFloorRatio: Object.fromEntries(ks.map((k) => [k, Math.round((median(joins.get(k)!) / median(floors.get(k)!)) * 100) / 100])),
+    kthCpuIdlePct: Object.fromEntries(ks.map((k) => [k, { beforeJoin: median(idleBefore.get(k)!), duringJoin: median(idleDuring.get(k)!) }])),
   };
 }
 
 /** One run; hands each join's time to `joined` as it is taken, so a later failure keeps the earlier ones. */
-async function measureRoomJoins(people: readonly Profile[], joined: (k: number, ms: number) => void): Promise<void> {
+async function measureRoomJoins(people: readonly Profile[], joined: (k: number, ms: number, idle: { before: number | null; during: number | null }) => void): Promise<void> {
   const [first, ...joiners] = people;
   if (!first || joiners.length === 0) throw new Error('A room needs at least two people');
   const calls: CallTab[] = [];
@@ -112,9 +148,14 @@ async function measureRoomJoins(people: readonly Profile[], joined: (k: number, 
 
     for (const [index, profile] of joiners.entries()) {
       const k = index + 2;
+      const atRest = cpuTimes();
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const beforeJoin = cpuTimes();
       const { clickAt, call } = await joinAt(profile, callId, `Person ${k}`);
+      const clicked = cpuTimes();
       calls.push(call);
-      joined(k, (await everyoneMovingAt(call, k, k)) - clickAt);
+      const seesAll = await everyoneMovingAt(call, k, k);
+      joined(k, seesAll - clickAt, { before: idlePct(atRest, beforeJoin), during: idlePct(clicked, cpuTimes()) });
       if (k < people.length) await Promise.all(calls.map((member, place) => everyoneMovingAt(member, place + 1, k)));
     }
   } finally {

@@ -17,6 +17,8 @@ import { chromiumPath, launchProfile, type Profile } from '../tests/e2e/support/
 import { configure } from '../tests/e2e/support/pages';
 import { fanOuts, type FileFigures, fileFanOutFigures, fileNote, fileRunBudgetMs } from './file-fanout';
 import { installProbe, measureFloorMs } from './in-page';
+import { countOf } from './count-setting';
+import { inExtensionPage } from './extension-page';
 import { log } from './log';
 import { measureCall } from './one-call';
 import { measurePlainPageJoinMs, startPlainPageServer } from './plain-page';
@@ -50,13 +52,6 @@ function runCount(argv: readonly string[], env: NodeJS.ProcessEnv): number {
   return countOf(text, '--runs / BENCH_RUNS', defaultRuns, 1);
 }
 
-function countOf(text: string | undefined, name: string, fallback: number, least: number): number {
-  if (text === undefined || text === '') return fallback;
-  const runs = Number(text);
-  if (!Number.isInteger(runs) || runs < least || runs > 1_000) throw new Error(`${name} must be a whole number from ${least} to 1000, not "${text}"`);
-  return runs;
-}
-
 async function preparedProfile(signalingUrl: string): Promise<Profile> {
   const profile = await launchProfile();
   try {
@@ -81,14 +76,8 @@ async function preparedProfiles(signalingUrl: string, count: number): Promise<Pr
   throw failure.reason;
 }
 
-async function measureFloor(profile: Profile): Promise<number> {
-  const page = await profile.context.newPage();
-  try {
-    await page.goto(profile.url('options.html'));
-    return await page.evaluate(measureFloorMs, floorTimeoutMs);
-  } finally {
-    await page.close();
-  }
+function measureFloor(profile: Profile): Promise<number> {
+  return inExtensionPage(profile, measureFloorMs, floorTimeoutMs);
 }
 
 function chromiumVersion(profile: Profile): string {

@@ -20,6 +20,8 @@ import { mediaSteadyAgain, recordFrames, selectedCandidateTypes } from '../tests
 import { type CallTab, openPopup } from '../tests/e2e/support/pages';
 import { closeExtensionPages, joinAt, leaveAll, stepTimeoutMs } from './call-tabs';
 import { installProbe, measureFloorMs, type ProbeWindow } from './in-page';
+import { countOf } from './count-setting';
+import { inExtensionPage } from './extension-page';
 import { log } from './log';
 import { summarize } from './stats';
 
@@ -52,14 +54,6 @@ interface Figures {
   serverBack20s: number[];
   reregister: number[];
   floor: number[];
-}
-
-function runCount(env: NodeJS.ProcessEnv): number {
-  const text = env.BENCH_NETWORK_RUNS;
-  if (text === undefined || text === '') return defaultRuns;
-  const runs = Number(text);
-  if (!Number.isInteger(runs) || runs < 1 || runs > 100) throw new Error(`BENCH_NETWORK_RUNS must be a whole number from 1 to 100, not "${text}"`);
-  return runs;
 }
 
 async function person(internet: SimulatedInternet, home: string, signalingUrl: string): Promise<Profile> {
@@ -102,14 +96,8 @@ function onlineAt(page: Page): Promise<number> {
     .then((handle) => handle.jsonValue() as Promise<number>);
 }
 
-async function measureFloor(profile: Profile): Promise<number> {
-  const page = await profile.context.newPage();
-  try {
-    await page.goto(profile.url('options.html'));
-    return await page.evaluate(measureFloorMs, stepTimeoutMs);
-  } finally {
-    await page.close();
-  }
+function measureFloor(profile: Profile): Promise<number> {
+  return inExtensionPage(profile, measureFloorMs, stepTimeoutMs);
 }
 
 async function oneRun(internet: SimulatedInternet, people: Record<'ann' | 'ben' | 'cat', Profile>, node: { current: SignalingNode; restart(): Promise<SignalingNode> }, figures: Figures): Promise<void> {
@@ -167,7 +155,7 @@ async function oneRun(internet: SimulatedInternet, people: Record<'ann' | 'ben' 
 }
 
 async function main(): Promise<void> {
-  const runs = runCount(process.env);
+  const runs = countOf(process.env.BENCH_NETWORK_RUNS, 'BENCH_NETWORK_RUNS', defaultRuns, 1);
   let internetToDestroy: SimulatedInternet | undefined;
   const watchdog = setTimeout(() => {
     log('gave up: the setup hung past its time budget');

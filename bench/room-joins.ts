@@ -10,6 +10,7 @@ import type { Profile } from '../tests/e2e/support/browser';
 import { type CallTab, openPopup } from '../tests/e2e/support/pages';
 import { closeExtensionPages, joinAt, leaveAll, stepTimeoutMs } from './call-tabs';
 import { cameraOverrideKey, measureMeshFloorMs, type ProbeWindow } from './in-page';
+import { inExtensionPage } from './extension-page';
 import { log } from './log';
 import { median, type Summary, summarize } from './stats';
 
@@ -62,27 +63,15 @@ const floorTimeoutMs = 20_000;
 /** Every camera in these profiles captures at `camera` (null: as the app asks). */
 async function setCamera(people: readonly Profile[], camera: [number, number] | null): Promise<void> {
   for (const profile of people) {
-    const page = await profile.context.newPage();
-    try {
-      await page.goto(profile.url('options.html'));
-      await page.evaluate(({ key, value }) => (value === null ? localStorage.removeItem(key) : localStorage.setItem(key, value)), {
-        key: cameraOverrideKey,
-        value: camera ? `${camera[0]}x${camera[1]}` : null,
-      });
-    } finally {
-      await page.close();
-    }
+    await inExtensionPage(profile, ({ key, value }: { key: string; value: string | null }) => (value === null ? localStorage.removeItem(key) : localStorage.setItem(key, value)), {
+      key: cameraOverrideKey,
+      value: camera ? `${camera[0]}x${camera[1]}` : null,
+    });
   }
 }
 
-async function meshFloorMs(profile: Profile, pairs: number, camera: [number, number] | null): Promise<number> {
-  const page = await profile.context.newPage();
-  try {
-    await page.goto(profile.url('options.html'));
-    return await page.evaluate(measureMeshFloorMs, { pairs, timeoutMs: floorTimeoutMs, camera });
-  } finally {
-    await page.close();
-  }
+function meshFloorMs(profile: Profile, pairs: number, camera: [number, number] | null): Promise<number> {
+  return inExtensionPage(profile, measureMeshFloorMs, { pairs, timeoutMs: floorTimeoutMs, camera });
 }
 
 export async function roomJoinFigures(people: readonly Profile[], runs: number, camera: [number, number] | null = null): Promise<RoomFigures> {

@@ -9,7 +9,7 @@ import { t } from '../i18n/i18n';
 import { LinkStats } from '../media/link-stats';
 import { LocalMedia, type MediaKind } from '../media/local-media';
 import type { PixelSize } from '../media/uplink-budget';
-import type { IncomingCall } from '../signaling/peer-transport';
+import type { IncomingCall } from '../signaling/remote-peer';
 import type { RoomEvent } from '../signaling/room-signaling';
 import { SignalingLink } from '../signaling/signaling-link';
 import type { SignalingStatus } from '../signaling/signaling-status';

@@ -3,7 +3,7 @@
  * and what they told us about themselves (name, microphone, camera).
  */
 import type { MediaKind } from '../media/local-media';
-import type { RemotePeer } from '../signaling/peer-transport';
+import type { RemotePeer } from '../signaling/remote-peer';
 import { arriving, defaultPresenceRules, nextPresence, type Presence, type PresenceEvent, type PresencePhase, type PresenceRules } from './presence';
 import { isNewer, type RoomMessage } from './room-protocol';
 import { type Quality, quality, readStats, type StatsReading } from '../media/connection-quality';

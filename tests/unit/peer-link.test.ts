@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { PeerLink, pictureGapMs } from '../../lib/call/peer-link';
 import { defaultPresenceRules } from '../../lib/call/presence';
-import type { RemotePeer } from '../../lib/signaling/peer-transport';
+import type { RemotePeer } from '../../lib/signaling/remote-peer';
 
 /** Just enough of a remote for the bookkeeping under test: no senders, no media. */
 function link(previous?: PeerLink): PeerLink {

@@ -122,7 +122,7 @@ describe.each(cases)('npm start as $who, on a fresh clone with a screen', ({ use
     if (browser) await (await browser.newBrowserCDPSession()).send('Browser.close').catch(() => undefined);
     await run?.stop();
     if (browserPid && existsSync(`/proc/${browserPid}`)) process.kill(browserPid, 'SIGKILL');
-    clone?.remove();
+    await clone?.remove();
   });
 
   it('says it opened Chromium with PeerCall on its welcome page, and whether it turned the sandbox off', () => {

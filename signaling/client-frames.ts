@@ -20,6 +20,8 @@ export type ClientFrame =
   | { kind: 'heartbeat' }
   /** The client asks whether its socket still reaches us; answered with PONG at once. */
   | { kind: 'ping' }
+  /** A spare connect ticket for the next reconnect, bought with the token as POST /ticket does. */
+  | { kind: 'ticket'; token: string }
   | { kind: 'room'; request: RoomRequest | { type: 'invalid' } }
   | { kind: 'relay'; type: RelayType; dst: string; payload: unknown }
   | { kind: 'refused'; reason: DropReason; detail: string };
@@ -44,6 +46,11 @@ export function parseClientFrame(data: Buffer | string, isBinary: boolean, maxFr
   const { type, dst, payload } = message as { type?: unknown; dst?: unknown; payload?: unknown };
   if (type === 'HEARTBEAT') return { kind: 'heartbeat' };
   if (type === 'PING') return { kind: 'ping' };
+  if (type === 'TICKET') {
+    const token = (payload as { token?: unknown } | null | undefined)?.token;
+    if (typeof token !== 'string' || token.length > 1_024) return { kind: 'refused', reason: 'malformed', detail: 'TICKET needs {"payload": {"token"}}.' };
+    return { kind: 'ticket', token };
+  }
   const room = parseRoomRequest(message);
   if (room !== null) return { kind: 'room', request: room };
   if (typeof type !== 'string' || !(relayTypes as readonly string[]).includes(type)) {

@@ -8,8 +8,12 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export const ticketVersion = 't1';
-/** Asked for just before connecting, so half a minute covers a slow network and leaves a copy little time. */
-export const connectTicketTtlMs = 30_000;
+/**
+ * A minute: clients keep a spare ticket, renewed every 20 s over their socket, so a reconnect
+ * after an outage of up to about 40 s needs no HTTP request first (see signaling-link.ts).
+ * A ticket that reached a URL was used, and a used ticket is refused.
+ */
+export const connectTicketTtlMs = 60_000;
 
 function signature(secret: Buffer, id: string, expiresAtSec: number, tag: string, nonce: string): string {
   return createHmac('sha256', secret).update(`${ticketVersion}|${id}|${expiresAtSec}|${tag}|${nonce}`).digest('base64url');

@@ -33,6 +33,8 @@ export interface GateServices {
   readonly pending: PendingMessages;
   readonly metrics: Metrics;
   readonly refusals: RefusalLog;
+  /** A connect ticket for `peerId` if `token` is a live token of theirs, else null. */
+  mintTicket(peerId: string, token: string): { ticket: string; expiresAtMs: number } | null;
 }
 
 const gateOf = Symbol('peercall gate');
@@ -97,6 +99,11 @@ class SocketGate implements Admission {
     }
     if (frame.kind === 'refused') return this.#refuse(frame.reason, frame.detail);
     if (!registered) return this.#refuse('malformed', 'wait for OPEN before sending');
+    if (frame.kind === 'ticket') {
+      const minted = this.#services.mintTicket(this.id, frame.token);
+      if (!minted) return this.#refuse('malformed', 'ticket-refused: that token is not a live token of this ID');
+      return this.reply({ type: 'TICKET', payload: minted });
+    }
     if (!peers.runFrame(this.id, this.#ws, data.length, () => this.#handle(frame, data.length))) {
       this.#refuse('busy', 'too many messages waiting; slow down');
     }

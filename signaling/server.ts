@@ -27,6 +27,8 @@ import { gateFrames } from './relay-gate.js';
 import { maxLargestFramesInFlight } from './work-lane.js';
 import { loadOrCreateSecret } from './secret-file.js';
 import { sessionRoute } from './session-route.js';
+import { issueTicket } from './connect-tickets.js';
+import { checkToken } from './tokens.js';
 import { gateUpgrades } from './websocket-gate.js';
 
 export interface RunningSignalingServer {
@@ -121,7 +123,19 @@ export async function startSignalingServer(config: SignalingConfig): Promise<Run
   app.use(answerErrorsQuietly);
 
   const sockets = peerSockets;
-  const gateServices = { settings: config, hub, peers, pending, metrics, refusals };
+  const gateServices = {
+    settings: config,
+    hub,
+    peers,
+    pending,
+    metrics,
+    refusals,
+    mintTicket: (peerId: string, token: string) => {
+      const now = Date.now();
+      const check = checkToken(secret, peerId, token, now);
+      return check.ok ? issueTicket(secret, peerId, check.roomTag, now, check.expiresAtMs) : null;
+    },
+  };
   gateUpgrades(httpServer, sockets, {
     allowedOrigins: config.allowedOrigins,
     maxConnectionsPerIp: config.maxConnectionsPerIp,

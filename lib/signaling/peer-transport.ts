@@ -48,6 +48,22 @@ function peerErrorCode(type: string): CallErrorCode {
   }
 }
 
+export interface SpareTicket {
+  readonly ticket: string;
+  readonly expiresAtMs: number;
+}
+
+/** The server's answer to a TICKET request: a connect ticket and when it expires. */
+export function parseSpareTicket(message: unknown): SpareTicket | null {
+  if (typeof message !== 'object' || message === null || (message as { type?: unknown }).type !== 'TICKET') return null;
+  const payload = (message as { payload?: unknown }).payload as { ticket?: unknown; expiresAtMs?: unknown } | null | undefined;
+  const ticket = payload?.ticket;
+  const expiresAtMs = payload?.expiresAtMs;
+  if (typeof ticket !== 'string' || !/^[A-Za-z0-9._-]{1,256}$/.test(ticket)) return null;
+  if (typeof expiresAtMs !== 'number' || !Number.isFinite(expiresAtMs)) return null;
+  return { ticket, expiresAtMs };
+}
+
 /** The server's word that a newer connection took our ID; its socket is then closed with 4409. */
 function isReplacedNotice(message: unknown): boolean {
   return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'REPLACED';
@@ -61,6 +77,7 @@ export class PeerTransport {
   readonly #incoming = new Emitter<IncomingCall>();
   readonly #roomEvents = new Emitter<RoomEvent>();
   readonly #serverWords = new Emitter<void>();
+  readonly #spareTickets = new Emitter<SpareTicket>();
   /** Calls by PeerJS connection ID, so a RESTART finds the call it belongs to. */
   readonly #remotes = new Map<string, PeerJsRemote>();
   readonly #id: string;
@@ -98,6 +115,8 @@ export class PeerTransport {
     this.#peer.socket.on('message', (message: unknown) => {
       this.#serverWords.emit();
       if (isReplacedNotice(message)) this.#replaced = true;
+      const spare = parseSpareTicket(message);
+      if (spare) return this.#spareTickets.emit(spare);
       const event = parseRoomEvent(message);
       if (event) return this.#roomEvents.emit(event);
       const restart = parseRestartMessage(message);
@@ -109,6 +128,15 @@ export class PeerTransport {
   /** Anything the server sent: proof the socket still reaches it. */
   onServerWord(listener: () => void): Unsubscribe {
     return this.#serverWords.on(listener);
+  }
+
+  /** Asks the server, over the open socket, for a ticket to keep for the next reconnect. */
+  requestSpareTicket(token: string): void {
+    if (this.#peer.open) this.#peer.socket.send({ type: 'TICKET', payload: { token } });
+  }
+
+  onSpareTicket(listener: (spare: SpareTicket) => void): Unsubscribe {
+    return this.#spareTickets.on(listener);
   }
 
   /** Asks the server for a PONG, so a dead socket shows itself by silence. */

@@ -11,7 +11,7 @@
 import type { Signal } from '@preact/signals-core';
 import type { CallId } from '../call/call-id';
 import type { Settings, SignalingEndpoint } from '../call/settings';
-import type { PeerTransport } from './peer-transport';
+import type { PeerTransport, SpareTicket } from './peer-transport';
 import { renewDelayMs, requestSession, requestTicket, type SignalingSession } from './signaling-session';
 import { deadAfterMs, pingIntervalMs, probeIntervalMs, retryDelayMs, type SignalingStatus } from './signaling-status';
 
@@ -19,6 +19,20 @@ import { deadAfterMs, pingIntervalMs, probeIntervalMs, retryDelayMs, type Signal
 const attemptTimeoutMs = 4_000;
 /** A try this old when a probe finds the server up is likely stuck on a dead path: make a fresh one. */
 const attemptHangingMs = 2_000;
+/**
+ * While online, the link keeps a spare connect ticket, asked for over the socket this often
+ * (tickets live a minute). A reconnect then needs no HTTP request first, which matters after
+ * an outage: Chromium hands new requests to the server to connection attempts it began during
+ * the outage, and those wait out TCP's SYN backoff (seconds), even though a new connection
+ * would go through at once. WebSocket connects are not pooled that way.
+ */
+const spareRenewMs = 20_000;
+/** A spare this close to expiry is not used: the server might see it expired. */
+const spareMarginMs = 3_000;
+/** With a spare, a try that has not opened in this long is replaced by a fresh one. */
+const spareAttemptTimeoutMs = 1_000;
+/** With a spare, the wait before the next try. */
+const spareRetryDelayMs = 250;
 
 export interface SignalingLinkHandlers {
   /** A transport exists: attach listeners for errors, calls and room events. */
@@ -47,6 +61,10 @@ export class SignalingLink {
   #probeTimer: ReturnType<typeof setTimeout> | undefined;
   #renewTimer: ReturnType<typeof setTimeout> | undefined;
   #pingTimer: ReturnType<typeof setInterval> | undefined;
+  #spareTimer: ReturnType<typeof setInterval> | undefined;
+  /** A ticket for the next reconnect, and whether the try in flight uses it. */
+  #spare: SpareTicket | null = null;
+  #tryingSpare = false;
   #lastServerWordMs = 0;
   /** When the socket try now in flight began; null when none is. */
   #attemptStartedMs: number | null = null;
@@ -104,6 +122,7 @@ export class SignalingLink {
     clearTimeout(this.#probeTimer);
     clearTimeout(this.#renewTimer);
     clearInterval(this.#pingTimer);
+    clearInterval(this.#spareTimer);
     this.#transport?.dispose();
     this.#transport = null;
     this.#status.value = { kind: 'offline' };
@@ -154,6 +173,7 @@ export class SignalingLink {
     this.#transport = transport;
     if (this.#downSinceMs === null) this.#status.value = { kind: 'connecting' };
     transport.onServerWord(() => (this.#lastServerWordMs = Date.now()));
+    transport.onSpareTicket((spare) => (this.#spare = spare));
     transport.onOpen(() => {
       clearTimeout(this.#retryTimer);
       clearTimeout(this.#probeTimer);
@@ -163,7 +183,11 @@ export class SignalingLink {
       this.#downSinceMs = null;
       this.#lastServerWordMs = Date.now();
       this.#status.value = { kind: 'online' };
+      // Whatever ticket this open used is spent; the next reconnect needs a new spare.
+      this.#spare = null;
+      this.#tryingSpare = false;
       this.#startPinging();
+      this.#keepSpare();
       this.#on.opened();
     });
     transport.onSignalingLost(() => this.#lost());
@@ -186,10 +210,32 @@ export class SignalingLink {
     }, pingIntervalMs);
   }
 
+  /** While online: a spare ticket now and every 20 s, bought with the session's token over the socket. */
+  #keepSpare(): void {
+    clearInterval(this.#spareTimer);
+    const ask = () => {
+      if (this.#status.value.kind !== 'online') return clearInterval(this.#spareTimer);
+      if (this.#session) this.#transport?.requestSpareTicket(this.#session.token);
+    };
+    ask();
+    this.#spareTimer = setInterval(ask, spareRenewMs);
+  }
+
+  /** The spare, if it is still good for a try. */
+  #usableSpare(): SpareTicket | null {
+    return this.#spare && this.#spare.expiresAtMs - Date.now() > spareMarginMs ? this.#spare : null;
+  }
+
   /** The socket closed or was given up on: the first time, try again at once; after a failed try, back off. */
   #lost(): void {
     if (this.#disposed) return;
     clearInterval(this.#pingTimer);
+    clearInterval(this.#spareTimer);
+    // A try with the spare that the server closed may have spent it (or been refused for it):
+    // the next try asks for a ticket over HTTP. A try that hung never reached the server, and
+    // its spare is still good.
+    if (this.#tryingSpare) this.#spare = null;
+    this.#tryingSpare = false;
     const wasOnline = this.#status.value.kind === 'online';
     this.#downSinceMs ??= Date.now();
     this.#attemptStartedMs = null;
@@ -228,6 +274,13 @@ export class SignalingLink {
     if (!session) return void this.#openSession();
     const attempt = ++this.#attempts;
     this.#attemptStartedMs = Date.now();
+    const spare = this.#usableSpare();
+    if (spare) {
+      this.#tryingSpare = true;
+      this.#retryTimer = setTimeout(() => this.#scheduleRetry(), spareAttemptTimeoutMs);
+      return this.#transport?.reconnect(spare.ticket);
+    }
+    this.#tryingSpare = false;
     this.#retryTimer = setTimeout(() => this.#scheduleRetry(), attemptTimeoutMs);
     void requestTicket(this.#endpoint, session).then((result) => {
       // A newer try has begun, or the link is up or gone: this ticket is not needed.
@@ -245,10 +298,15 @@ export class SignalingLink {
     clearTimeout(this.#retryTimer);
     this.#attemptStartedMs = null;
     this.#retryAttempt += 1;
-    const delay = retryDelayMs(this.#retryAttempt, Math.random());
+    // With a spare, tries are cheap WebSocket connects that each start a fresh TCP handshake:
+    // keep making them, so one goes out right after the network returns.
+    const delay = this.#usableSpare() ? spareRetryDelayMs : retryDelayMs(this.#retryAttempt, Math.random());
     this.#downSinceMs ??= Date.now();
     if (this.#status.value.kind !== 'no-network') {
-      this.#status.value = { kind: 'retrying', attempt: this.#retryAttempt, retryAtMs: Date.now() + delay, sinceMs: this.#downSinceMs };
+      // Trying again every moment is "reconnecting", not a countdown to the next try.
+      this.#status.value = this.#usableSpare()
+        ? { kind: 'reconnecting', sinceMs: this.#downSinceMs }
+        : { kind: 'retrying', attempt: this.#retryAttempt, retryAtMs: Date.now() + delay, sinceMs: this.#downSinceMs };
     }
     this.#on.unreachable();
     this.#retryTimer = setTimeout(() => this.#attempt(), delay);
@@ -262,6 +320,9 @@ export class SignalingLink {
    */
   #probe(): void {
     if (this.#probeTimer !== undefined) return;
+    // Tries with the spare are probes themselves, and an HTTP probe stuck during an outage
+    // would hold up the ticket request that follows the spare.
+    if (this.#usableSpare()) return;
     const settled = () => this.#disposed || this.#status.value.kind === 'online';
     this.#probeTimer = setTimeout(async () => {
       if (settled()) return void (this.#probeTimer = undefined);

@@ -69,7 +69,7 @@ describe('POST /ticket', () => {
     expect(response.status).toBe(200);
     const { ticket, expiresAtMs } = (await response.json()) as { ticket: string; expiresAtMs: number };
     expect(ticket).not.toBe(s.ticket);
-    expect(expiresAtMs - Date.now()).toBeLessThanOrEqual(30_000);
+    expect(expiresAtMs - Date.now()).toBeLessThanOrEqual(60_000);
     await register({ peerId: s.peerId, ticket });
   });
 
@@ -82,6 +82,35 @@ describe('POST /ticket', () => {
     const response = await post('ticket', body(await session()));
     expect(response.status).toBe(403);
     expect(await response.json()).toMatchObject({ code: 'ticket-refused' });
+  });
+});
+
+describe('a spare ticket over the socket', () => {
+  it('a registered peer trades its token for a ticket that registers it next time, with no HTTP request', async () => {
+    const s = await session();
+    const first = await register(s);
+    first.send({ type: 'TICKET', payload: { token: s.token } });
+    const answer = (await first.nextMessage()) as { type: string; payload: { ticket: string; expiresAtMs: number } };
+    expect(answer.type).toBe('TICKET');
+    expect(answer.payload.ticket).not.toBe(s.ticket);
+    expect(answer.payload.expiresAtMs - Date.now()).toBeGreaterThan(50_000);
+    expect(answer.payload.expiresAtMs - Date.now()).toBeLessThanOrEqual(60_000);
+    first.close();
+    await withTimeout(first.closed, 'the first socket to close');
+    await register({ peerId: s.peerId, ticket: answer.payload.ticket });
+  });
+
+  it.each([
+    ['a token of another ID', async () => (await session()).token],
+    ['a ticket in place of the token', async () => (await session()).ticket],
+    ['no token', async () => undefined],
+  ])('is refused for %s, and the socket stays up', async (_name, token) => {
+    const s = await session();
+    const socket = await register(s);
+    socket.send({ type: 'TICKET', payload: { token: await token() } });
+    expect(await socket.nextMessage()).toMatchObject({ type: 'ERROR' });
+    socket.send({ type: 'PING' });
+    expect(await socket.nextMessage()).toEqual({ type: 'PONG' });
   });
 });
 

@@ -18,6 +18,8 @@ class FakeTransport {
   ended = 0;
   pings = 0;
   drops = 0;
+  spareRequests: string[] = [];
+  #spare: ((spare: { ticket: string; expiresAtMs: number }) => void) | null = null;
   #lost: (() => void) | null = null;
   #opened: (() => void) | null = null;
   constructor(options: { ticket: string }) {
@@ -38,11 +40,26 @@ class FakeTransport {
   reconnect(ticket: string): void {
     this.reconnects.push(ticket);
   }
-  onServerWord(): () => void {
+  #word: (() => void) | null = null;
+  onServerWord(listener: () => void): () => void {
+    this.#word = listener;
     return () => {};
+  }
+  serverWord(): void {
+    this.#word?.();
   }
   ping(): void {
     this.pings += 1;
+  }
+  requestSpareTicket(token: string): void {
+    this.spareRequests.push(token);
+  }
+  onSpareTicket(listener: (spare: { ticket: string; expiresAtMs: number }) => void): () => void {
+    this.#spare = listener;
+    return () => {};
+  }
+  giveSpare(ticket: string, expiresAtMs: number): void {
+    this.#spare?.({ ticket, expiresAtMs });
   }
   dropSignaling(): void {
     this.drops += 1;
@@ -156,6 +173,70 @@ describe('a socket that stops answering', () => {
     await vi.advanceTimersByTimeAsync(1_000);
     expect(transport.drops).toBe(1);
     expect(networkChanges).toBe(0);
+    link.dispose();
+  });
+});
+
+describe('a spare ticket kept for the next reconnect', () => {
+  it('is asked for over the socket once open and every 20 s, with the session token', async () => {
+    const { link, transport } = await openLink();
+    transport.open();
+    expect(transport.spareRequests).toEqual([session.token]);
+    transport.giveSpare('spare-1', Date.now() + 60_000);
+    // Pings answered meanwhile, so the socket stays up.
+    for (let i = 0; i < 20; i++) {
+      await vi.advanceTimersByTimeAsync(1_000);
+      transport.serverWord();
+    }
+    expect(transport.spareRequests).toEqual([session.token, session.token]);
+    link.dispose();
+  });
+
+  it('a dropped socket reconnects with it at once, with no ticket request over HTTP', async () => {
+    const { link, transport } = await openLink();
+    transport.open();
+    transport.giveSpare('spare-1', Date.now() + 60_000);
+    transport.loseSignaling();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(transport.reconnects).toEqual(['spare-1']);
+    expect(ticketRequests).toBe(0);
+    link.dispose();
+  });
+
+  it('a try with it that hangs is replaced by another with the same spare within about a second, and the header says reconnecting', async () => {
+    const { link, transport, status } = await openLink();
+    transport.open();
+    transport.giveSpare('spare-1', Date.now() + 60_000);
+    transport.loseSignaling();
+    await vi.advanceTimersByTimeAsync(1_300);
+    expect(transport.reconnects).toEqual(['spare-1', 'spare-1']);
+    expect(status.value.kind).toBe('reconnecting');
+    expect(ticketRequests).toBe(0);
+    link.dispose();
+  });
+
+  it('a try with it that the server closes drops it: the next try asks for a ticket over HTTP', async () => {
+    ticketAnswers = [{ status: 200, body: { ticket: 'ticket-1' } }];
+    const { link, transport } = await openLink();
+    transport.open();
+    transport.giveSpare('spare-1', Date.now() + 60_000);
+    transport.loseSignaling();
+    await vi.advanceTimersByTimeAsync(10);
+    transport.loseSignaling();
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(transport.reconnects.slice(0, 2)).toEqual(['spare-1', 'ticket-1']);
+    expect(ticketRequests).toBe(1);
+    link.dispose();
+  });
+
+  it('one about to expire is not used', async () => {
+    ticketAnswers = [{ status: 200, body: { ticket: 'ticket-1' } }];
+    const { link, transport } = await openLink();
+    transport.open();
+    transport.giveSpare('spare-1', Date.now() + 2_000);
+    transport.loseSignaling();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(transport.reconnects).toEqual(['ticket-1']);
     link.dispose();
   });
 });

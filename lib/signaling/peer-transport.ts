@@ -11,6 +11,7 @@ import type { SignalingEndpoint } from '../call/settings';
 import { Emitter, type Unsubscribe } from '../call/emitter';
 import { ChannelFileLane } from '../files/file-lane';
 import type { IncomingCall, RemoteEnd, RemotePeer, TransportState } from './remote-peer';
+import { parseSpareTicket, refusedOnlyTheTicket, type SpareTicket } from './spare-ticket';
 
 export interface TransportOptions {
   readonly id: string;
@@ -46,22 +47,6 @@ function peerErrorCode(type: string): CallErrorCode {
       // network, socket-error, socket-closed, ssl-unavailable, disconnected
       return 'signaling-unreachable';
   }
-}
-
-export interface SpareTicket {
-  readonly ticket: string;
-  readonly expiresAtMs: number;
-}
-
-/** The server's answer to a TICKET request: a connect ticket and when it expires. */
-export function parseSpareTicket(message: unknown): SpareTicket | null {
-  if (typeof message !== 'object' || message === null || (message as { type?: unknown }).type !== 'TICKET') return null;
-  const payload = (message as { payload?: unknown }).payload as { ticket?: unknown; expiresAtMs?: unknown } | null | undefined;
-  const ticket = payload?.ticket;
-  const expiresAtMs = payload?.expiresAtMs;
-  if (typeof ticket !== 'string' || !/^[A-Za-z0-9._-]{1,256}$/.test(ticket)) return null;
-  if (typeof expiresAtMs !== 'number' || !Number.isFinite(expiresAtMs)) return null;
-  return { ticket, expiresAtMs };
 }
 
 /** The server's word that a newer connection took our ID; its socket is then closed with 4409. */
@@ -109,7 +94,12 @@ export class PeerTransport {
       if (this.#replaced) this.#errors.emit('session-ended');
       else this.#lost.emit();
     });
-    this.#peer.on('error', (error) => this.#errors.emit(peerErrorCode(String(error.type))));
+    this.#peer.on('error', (error) => {
+      // PeerJS disconnects right after this error, and the link then tries again with a
+      // ticket bought over HTTP: a spent ticket must not end the call.
+      if (String(error.type) === 'server-error' && refusedOnlyTheTicket(String(error.message))) return;
+      this.#errors.emit(peerErrorCode(String(error.type)));
+    });
     this.#peer.on('call', (call) => this.#incoming.emit(this.#incomingCall(call)));
     // Room messages and restarts share the signaling socket; PeerJS ignores the types it does not know.
     this.#peer.socket.on('message', (message: unknown) => {

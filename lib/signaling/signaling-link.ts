@@ -11,7 +11,8 @@
 import type { Signal } from '@preact/signals-core';
 import type { CallId } from '../call/call-id';
 import type { Settings, SignalingEndpoint } from '../call/settings';
-import type { PeerTransport, SpareTicket } from './peer-transport';
+import type { PeerTransport } from './peer-transport';
+import type { SpareTicket } from './spare-ticket';
 import { renewDelayMs, requestSession, requestTicket, type SignalingSession } from './signaling-session';
 import { deadAfterMs, pingIntervalMs, probeIntervalMs, retryDelayMs, type SignalingStatus } from './signaling-status';
 

@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import { holdMs, PendingMessages } from '../../signaling/pending-messages.js';
 import { startSignalingServer, type RunningSignalingServer } from '../../signaling/server.js';
 import { connectAs, extensionOrigin, httpFrom, PeerSocket, peerjsSocketUrl, testConfig, testRoom, ticketFor, tokenFor, waitLimitMs, withTimeout } from './peer-socket.js';
+import { refusedOnlyTheTicket } from '../../lib/signaling/spare-ticket.js';
 
 const otherRoom = 'q7m2-k9dx-0a4e-zz81-h6pc-3rtw-b5nf';
 let server: RunningSignalingServer;
@@ -134,16 +135,18 @@ describe('tokens', () => {
   beforeEach(() => startWithCall());
 
   it.each([
-    ['no ticket', ''],
-    ['a random ticket', 'let-me-in'],
-    ["another ID's ticket", ticketFor('alice')],
-    ['a ticket signed with another secret', 't1.9999999999.AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'],
-    ['an expired ticket', ticketFor('mallory', testRoom, Date.now() - 60_000)],
-    ['a peer token in place of a ticket', tokenFor('mallory')],
-  ])('refuses %s with an error and closes', async (_name, token) => {
+    ['no ticket', '', false],
+    ['a random ticket', 'let-me-in', false],
+    ["another ID's ticket", ticketFor('alice'), false],
+    ['a ticket signed with another secret', 't1.9999999999.AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', false],
+    ['an expired ticket', ticketFor('mallory', testRoom, Date.now() - 60_000), true],
+    ['a peer token in place of a ticket', tokenFor('mallory'), false],
+  ])('refuses %s with an error and closes', async (_name, token, aFreshTicketWouldDo) => {
     const mallory = connect('mallory', { token });
-    const answer = await mallory.nextMessage();
+    const answer = (await mallory.nextMessage()) as { type: string; payload?: { msg?: string } };
     expect(answer.type).toBe('ERROR');
+    // Only a refusal of the ticket itself lets the client retry with a fresh one.
+    expect(refusedOnlyTheTicket(answer.payload?.msg ?? '')).toBe(aFreshTicketWouldDo);
     expect(await withTimeout(mallory.closed, 'the socket to close')).not.toBe(1006);
     expect(server.peerCount()).toBe(2);
     await callStillWorks();

@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSignalingServer, type RunningSignalingServer } from '../../signaling/server.js';
 import { connectAs, extensionOrigin, PeerSocket, peerjsSocketUrl, testConfig, testRoom, ticketFor, waitLimitMs, withTimeout } from './peer-socket.js';
+import { refusedOnlyTheTicket } from '../../lib/signaling/spare-ticket.js';
 
 let server: RunningSignalingServer;
 const sockets: PeerSocket[] = [];
@@ -129,7 +130,10 @@ describe('a copy of a connect URL', () => {
     expect((await bob.nextMessage()).type).toBe('ROOM-PEER-JOINED');
 
     const replay = track(new PeerSocket(url, extensionOrigin));
-    expect(await replay.nextMessage()).toEqual({ type: 'ERROR', payload: { msg: expect.stringContaining('ticket-used') } });
+    const refusal = (await replay.nextMessage()) as { type: string; payload: { msg: string } };
+    expect(refusal).toEqual({ type: 'ERROR', payload: { msg: expect.stringContaining('ticket-used') } });
+    // The client reads this refusal as "buy a fresh ticket", not as the end of its session.
+    expect(refusedOnlyTheTicket(refusal.payload.msg)).toBe(true);
     expect(await withTimeout(replay.closed, 'the replayed socket to close')).toBe(1008);
     alice.send({ type: 'CANDIDATE', dst: session.peerId, payload: { candidate: 'for-the-owner' } });
     expect(await owner.nextMessage()).toMatchObject({ type: 'CANDIDATE', src: 'alice', payload: { candidate: 'for-the-owner' } });

@@ -129,6 +129,17 @@ export class PeerTransport {
     return this.#spareTickets.on(listener);
   }
 
+  /**
+   * Whether the socket now connecting has opened at the WebSocket level, so the server
+   * holds the ticket it carried even though it has not said OPEN yet. PeerJS keeps this
+   * to itself (`_wsOpen`), hence the cast; without it we answer no, and the link only
+   * loses the chance to keep waiting.
+   */
+  socketReachedServer(): boolean {
+    const socket = this.#peer.socket as unknown as { _wsOpen?: () => boolean };
+    return typeof socket._wsOpen === 'function' && socket._wsOpen();
+  }
+
   /** Asks the server for a PONG, so a dead socket shows itself by silence. */
   ping(): void {
     if (this.#peer.open) this.#peer.socket.send({ type: 'PING' });

@@ -278,7 +278,13 @@ export class SignalingLink {
     const spare = this.#usableSpare();
     if (spare) {
       this.#tryingSpare = true;
-      this.#retryTimer = setTimeout(() => this.#scheduleRetry(), spareAttemptTimeoutMs);
+      this.#retryTimer = setTimeout(() => {
+        if (!this.#transport?.socketReachedServer()) return this.#scheduleRetry();
+        // The server has this try and its ticket, and is slow to answer (a loaded machine):
+        // a new try now would present a ticket the server already counts as used.
+        this.#spare = null;
+        this.#retryTimer = setTimeout(() => this.#scheduleRetry(), attemptTimeoutMs - spareAttemptTimeoutMs);
+      }, spareAttemptTimeoutMs);
       return this.#transport?.reconnect(spare.ticket);
     }
     this.#tryingSpare = false;

@@ -64,6 +64,11 @@ class FakeTransport {
   dropSignaling(): void {
     this.drops += 1;
   }
+  /** Whether the socket of the try in flight opened at the WebSocket level. */
+  reachedServer = false;
+  socketReachedServer(): boolean {
+    return this.reachedServer;
+  }
   sessionEnded(): void {
     this.ended += 1;
   }
@@ -212,6 +217,36 @@ describe('a spare ticket kept for the next reconnect', () => {
     expect(transport.reconnects).toEqual(['spare-1', 'spare-1']);
     expect(status.value.kind).toBe('reconnecting');
     expect(ticketRequests).toBe(0);
+    link.dispose();
+  });
+
+  it('a try with it whose socket opened is waited for, not replaced: the server already holds the ticket', async () => {
+    ticketAnswers = [{ status: 200, body: { ticket: 'ticket-1' } }];
+    const { link, transport, status } = await openLink();
+    transport.open();
+    transport.giveSpare('spare-1', Date.now() + 60_000);
+    transport.loseSignaling();
+    transport.reachedServer = true;
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(transport.reconnects).toEqual(['spare-1']);
+    transport.open();
+    expect(status.value.kind).toBe('online');
+    link.dispose();
+  });
+
+  it('a try with it whose socket opened but never heard OPEN is given up on, and the next try buys a ticket over HTTP', async () => {
+    ticketAnswers = [{ status: 200, body: { ticket: 'ticket-1' } }];
+    const { link, transport } = await openLink();
+    transport.open();
+    transport.giveSpare('spare-1', Date.now() + 60_000);
+    transport.loseSignaling();
+    transport.reachedServer = true;
+    await vi.advanceTimersByTimeAsync(4_500);
+    transport.reachedServer = false;
+    await vi.advanceTimersByTimeAsync(6_000);
+    expect(transport.reconnects[0]).toBe('spare-1');
+    expect(transport.reconnects.slice(1)).not.toContain('spare-1');
+    expect(transport.reconnects).toContain('ticket-1');
     link.dispose();
   });
 

@@ -1,10 +1,13 @@
 /**
- * One signaling node in a process of its own (signaling/main.ts under tsx), so a test
- * can read its memory, its log lines, or kill it like a crashed machine.
+ * One signaling node in a process of its own, so a test can read its memory, its log
+ * lines, or kill it like a crashed machine. It runs signaling/main.ts under tsx, or the
+ * built server (`npm run build:server`) under plain node when given one, either by
+ * `build` or by PEERCALL_SERVER_BUILD for a whole run, e.g.
+ * `PEERCALL_SERVER_BUILD=.output/server/main.mjs npx vitest run tests/signaling/connections.test.ts`.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import WebSocket from 'ws';
 
 export interface ChildNode {
@@ -24,12 +27,22 @@ export interface ChildNode {
   stop(): Promise<void>;
 }
 
-const startLimitMs = 20_000;
+export interface ChildNodeOptions {
+  readonly inspect?: boolean;
+  /** The built server's main.mjs; without it (and without PEERCALL_SERVER_BUILD), the sources under tsx. */
+  readonly build?: string;
+}
 
-export async function startChildNode(env: Record<string, string>, options: { inspect?: boolean } = {}): Promise<ChildNode> {
+const startLimitMs = 20_000;
+const repoRoot = resolve(import.meta.dirname, '../..');
+
+export async function startChildNode(env: Record<string, string>, options: ChildNodeOptions = {}): Promise<ChildNode> {
   const inspect = options.inspect ? ['--inspect=127.0.0.1:0'] : [];
-  const child = spawn(process.execPath, [...inspect, '--import', 'tsx', 'signaling/main.ts', '--port', '0'], {
-    cwd: resolve(import.meta.dirname, '../..'),
+  const build = options.build ?? (process.env.PEERCALL_SERVER_BUILD || undefined);
+  const entry = build === undefined ? ['--import', 'tsx', 'signaling/main.ts'] : [resolve(repoRoot, build)];
+  const child = spawn(process.execPath, [...inspect, ...entry, '--port', '0'], {
+    // A build runs where it was put, as in production: what it writes (a secret file) stays beside it.
+    cwd: build === undefined ? repoRoot : dirname(resolve(repoRoot, build)),
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -28,6 +28,12 @@ export const fileCancelReasons = ['sender-cancelled', 'receiver-cancelled', 'fai
 export const fileFailedReasons = ['hash-mismatch', 'too-large', 'size-mismatch'] as const;
 export type FileCancelReason = (typeof fileCancelReasons)[number];
 export type FileFailedReason = (typeof fileFailedReasons)[number];
+/**
+ * The reactions anyone can send, by name: the glyph drawn and the name a screen reader
+ * says are the UI's, and a name has no emoji variants (❤ and ❤️) to tell apart.
+ */
+export const reactions = ['thumbs-up', 'clap', 'heart', 'laugh', 'surprised', 'party'] as const;
+export type Reaction = (typeof reactions)[number];
 
 export type RoomMessage =
   /** Sent first on every connection so tiles and chat show a name, not a peer ID. */
@@ -52,7 +58,17 @@ export type RoomMessage =
    * The box (device pixels) the sender of this message draws our video in, so we encode
    * no more than it shows. Rounded up to a step; sent when it changes.
    */
-  | { v: 1; type: 'shown-size'; width: number; height: number };
+  | { v: 1; type: 'shown-size'; width: number; height: number }
+  /** Floats over the sender's tile for a moment and is gone: never stored, never sent again. */
+  | { v: 1; type: 'reaction'; reaction: Reaction }
+  /**
+   * Whether the sender's hand is up: full state with its own `seq`, like media-state, and
+   * sent again on each new connection so a late joiner sees it. `raisedAtMs` is on the
+   * sender's clock, so every screen orders hands alike; a sender who lies about it moves
+   * only their own place in the queue.
+   */
+  | { v: 1; type: 'hand'; seq: number; raised: true; raisedAtMs: number }
+  | { v: 1; type: 'hand'; seq: number; raised: false };
 
 const urlSafeId = /^[A-Za-z0-9_-]{8,64}$/;
 const sha256Hex = /^[0-9a-f]{64}$/;
@@ -123,6 +139,7 @@ function oneOf<T extends string>(value: unknown, options: readonly T[]): T | nul
 }
 
 const isUint = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+const isTimeMs = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value > 0;
 
 export function parseRoomMessage(data: unknown): RoomMessage | null {
   // A UTF-16 length under the limit can still be three times as many bytes; count bytes.
@@ -159,7 +176,7 @@ export function parseRoomMessage(data: unknown): RoomMessage | null {
       const chat = normalizeChatText(text('text') ?? '');
       const sentAtMs = field('sentAtMs');
       if (chatId === null || chat === null) return null;
-      if (typeof sentAtMs !== 'number' || !Number.isFinite(sentAtMs) || sentAtMs <= 0) return null;
+      if (!isTimeMs(sentAtMs)) return null;
       return { v: 1, type: 'chat', id: chatId, text: chat, sentAtMs };
     }
     case 'file-offer': {
@@ -200,6 +217,18 @@ export function parseRoomMessage(data: unknown): RoomMessage | null {
       const height = field('height');
       if (!isUint(width) || !isUint(height) || width === 0 || height === 0 || width > maxShownSidePx || height > maxShownSidePx) return null;
       return { v: 1, type: 'shown-size', width, height };
+    }
+    case 'reaction': {
+      const reaction = oneOf(field('reaction'), reactions);
+      return reaction === null ? null : { v: 1, type: 'reaction', reaction };
+    }
+    case 'hand': {
+      const seq = field('seq');
+      const raised = field('raised');
+      const raisedAtMs = field('raisedAtMs');
+      if (!isUint(seq) || typeof raised !== 'boolean') return null;
+      if (!raised) return { v: 1, type: 'hand', seq, raised };
+      return isTimeMs(raisedAtMs) ? { v: 1, type: 'hand', seq, raised, raisedAtMs } : null;
     }
     default:
       return null;

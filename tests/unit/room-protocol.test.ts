@@ -20,6 +20,7 @@ import {
   normalizeDisplayName,
   parseChunk,
   parseRoomMessage,
+  reactions,
   type RoomMessage,
   roomProtocolVersion,
   safeFileName,
@@ -49,7 +50,10 @@ const fileDone = { v: 1, type: 'file-done', transferId } as const;
 const fileFailed = { v: 1, type: 'file-failed', transferId, reason: 'hash-mismatch' } as const;
 const bye = { v: 1, type: 'bye' } as const;
 const shownSize = { v: 1, type: 'shown-size', width: 640, height: 352 } as const;
-const everyMessage: RoomMessage[] = [hello, mediaState, chat, fileOffer, fileEnd, fileCancel, fileDone, fileFailed, bye, shownSize];
+const reaction = { v: 1, type: 'reaction', reaction: 'clap' } as const;
+const raisedHand = { v: 1, type: 'hand', seq: 3, raised: true, raisedAtMs: 1_700_000_000_000 } as const;
+const loweredHand = { v: 1, type: 'hand', seq: 4, raised: false } as const;
+const everyMessage: RoomMessage[] = [hello, mediaState, chat, fileOffer, fileEnd, fileCancel, fileDone, fileFailed, bye, shownSize, reaction, raisedHand, loweredHand];
 
 /** A valid bye padded with an ignored field until it is `length` characters long. */
 function paddedBye(length: number, padChar = ' '): string {
@@ -92,6 +96,11 @@ describe('parseRoomMessage', () => {
       data: json({ ...fileFailed, reason }),
       message: { ...fileFailed, reason },
     })),
+    ...reactions.map((name) => ({ name: `a ${name} reaction`, data: json({ ...reaction, reaction: name }), message: { ...reaction, reaction: name } })),
+    { name: 'a hand raised at a fractional time', data: json({ ...raisedHand, raisedAtMs: 1.5 }), message: { ...raisedHand, raisedAtMs: 1.5 } },
+    { name: 'a hand at seq 0', data: json({ ...raisedHand, seq: 0 }), message: { ...raisedHand, seq: 0 } },
+    { name: 'a lowered hand, dropping a raise time it has no use for', data: json({ ...loweredHand, raisedAtMs: 5 }), message: loweredHand },
+    { name: 'a lowered hand, dropping a garbage raise time', data: json({ ...loweredHand, raisedAtMs: 'soon' }), message: loweredHand },
     { name: 'a hello whose name is padded, trimmed', data: json({ ...hello, name: '  Ada L. ' }), message: { ...hello, name: 'Ada L.' } },
     { name: 'a hello of 40 emoji', data: json({ ...hello, name: '🦊'.repeat(40) }), message: { ...hello, name: '🦊'.repeat(40) } },
     { name: 'a media state at seq 0', data: json({ ...mediaState, seq: 0 }), message: { ...mediaState, seq: 0 } },
@@ -210,6 +219,22 @@ describe('parseRoomMessage', () => {
     { name: 'a shown size wider than an 8K screen', data: json({ ...shownSize, width: maxShownSidePx + 1 }) },
     { name: 'a shown size of fractional pixels', data: json({ ...shownSize, height: 351.5 }) },
     { name: 'a negative shown size', data: json({ ...shownSize, height: -352 }) },
+    { name: 'a reaction outside the set', data: json({ ...reaction, reaction: 'poop' }) },
+    { name: 'a reaction sent as its glyph', data: json({ ...reaction, reaction: '👏' }) },
+    { name: 'a reaction in capitals', data: json({ ...reaction, reaction: 'CLAP' }) },
+    { name: 'a reaction named after an inherited key', data: json({ ...reaction, reaction: 'toString' }) },
+    { name: 'a reaction with markup', data: json({ ...reaction, reaction: '<img src=x onerror=alert(1)>' }) },
+    { name: 'a reaction under another key', data: json({ v: 1, type: 'reaction', emoji: 'clap' }) },
+    { name: 'a raised hand without a raise time', data: json({ v: 1, type: 'hand', seq: 1, raised: true }) },
+    { name: 'a hand raised at time 0', data: json({ ...raisedHand, raisedAtMs: 0 }) },
+    { name: 'a hand raised before 1970', data: json({ ...raisedHand, raisedAtMs: -1 }) },
+    { name: 'a hand raised at an infinite time', data: '{"v":1,"type":"hand","seq":1,"raised":true,"raisedAtMs":1e999}' },
+    { name: 'a hand raised at a time written as text', data: json({ ...raisedHand, raisedAtMs: '1700000000000' }) },
+    { name: 'a hand whose raised is 1', data: json({ ...raisedHand, raised: 1 }) },
+    { name: 'a hand whose raised is "false"', data: json({ ...loweredHand, raised: 'false' }) },
+    { name: 'a hand at a negative seq', data: json({ ...loweredHand, seq: -1 }) },
+    { name: 'a hand at a fractional seq', data: json({ ...loweredHand, seq: 1.5 }) },
+    { name: 'a hand at a seq past the safe integers', data: json({ ...loweredHand, seq: 2 ** 53 }) },
   ])('rejects $name', ({ data }) => {
     expect(parseRoomMessage(data)).toBeNull();
   });

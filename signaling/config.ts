@@ -20,6 +20,8 @@ export interface SignalingConfig {
   readonly aliveTimeoutMs: number;
   /** The most people in one room; a full mesh gets heavy past a handful. */
   readonly roomCapacity: number;
+  /** How long a newcomer waits at a room that asks before its request ends unanswered. */
+  readonly joinRequestTimeoutMs: number;
   /** Signs peer tokens; null: the secret kept in `secretFile`, made on first start. */
   readonly tokenSecret: string | null;
   /** Where the server keeps its own token secret when none is set, so restarts keep sessions valid. */
@@ -79,6 +81,7 @@ const settings = {
   },
   aliveTimeoutMs: { env: 'PEERCALL_ALIVE_TIMEOUT_MS', flag: '--alive-timeout-ms', fallback: '60000' },
   roomCapacity: { env: 'PEERCALL_ROOM_CAPACITY', flag: '--room-capacity', fallback: '6' },
+  joinRequestTimeoutMs: { env: 'PEERCALL_JOIN_REQUEST_TIMEOUT_MS', flag: '--join-request-timeout-ms', fallback: '300000' },
   tokenSecret: { env: 'PEERCALL_TOKEN_SECRET', flag: '--token-secret', fallback: '' },
   secretFile: { env: 'PEERCALL_SECRET_FILE', flag: '--secret-file', fallback: '.peercall/token-secret' },
   tokenTtlMs: { env: 'PEERCALL_TOKEN_TTL_MS', flag: '--token-ttl-ms', fallback: '600000' },
@@ -143,6 +146,7 @@ export function parseConfig(env: Record<string, string | undefined>, argv: reado
     allowedOrigins: parseAllowedOrigins(read('allowedOrigins')),
     aliveTimeoutMs: parseInteger(read('aliveTimeoutMs'), minAliveTimeoutMs, maxAliveTimeoutMs),
     roomCapacity: parseInteger(read('roomCapacity'), 1, maxRoomCapacity),
+    joinRequestTimeoutMs: parseInteger(read('joinRequestTimeoutMs'), 1_000, maxAliveTimeoutMs),
     tokenSecret,
     secretFile: read('secretFile').value,
     tokenTtlMs: parseInteger(read('tokenTtlMs'), 1_000, maxAliveTimeoutMs),

@@ -12,6 +12,9 @@ export type DropReason =
   | 'binary'
   | 'busy';
 
+/** Why a room's door turned someone away: a member denied them (or they asked again after), the room is locked, or too many already wait. */
+export type JoinRefusalReason = 'denied' | 'locked' | 'waiting-full';
+
 export class Metrics {
   readonly #counters = new Map<string, { help: string; values: Map<string, number> }>();
   readonly #gauges = new Map<string, { help: string; read: () => number | Promise<number> }>();
@@ -22,6 +25,7 @@ export class Metrics {
     this.#counter('peercall_connections_refused_total', 'WebSocket connections refused, by reason.');
     this.#counter('peercall_sessions_issued_total', 'Peer IDs and tokens handed out.');
     this.#counter('peercall_slow_readers_dropped_total', 'Sockets dropped for leaving too much unread.');
+    this.#counter('peercall_joins_refused_total', "Joins turned away at a room's door, by reason.");
   }
 
   relayed(): void {
@@ -38,6 +42,9 @@ export class Metrics {
   }
   slowReaderDropped(): void {
     this.#add('peercall_slow_readers_dropped_total', '');
+  }
+  joinRefused(reason: JoinRefusalReason): void {
+    this.#add('peercall_joins_refused_total', `reason="${reason}"`);
   }
 
   /** How many were dropped for `reason` (or in all); for tests and logs. */

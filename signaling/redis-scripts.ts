@@ -8,6 +8,10 @@ export const key = {
   peer: (peer: string) => `pc:peer:${peer}`,
   roomOf: (peer: string) => `pc:roomof:${peer}`,
   room: (room: string) => `pc:room:${room}`,
+  /** The room's door as JSON (room-admission.ts); absent for an open room. It lives as long as the room. */
+  door: (room: string) => `pc:door:${room}`,
+  /** "<room> <request>" while the peer waits at that room's door, so a survivor can withdraw it when its node dies. */
+  waitOf: (peer: string) => `pc:waitof:${peer}`,
   /** Rooms with members, scored by when a node last vouched for them. */
   rooms: 'pc:rooms',
   nodes: 'pc:nodes',
@@ -71,34 +75,65 @@ local function enterRoom(peer, room, roomKey, roomOfKey, ttl, now)
   redis.call('PEXPIRE', 'pc:rooms', ttl)
 end`;
 
-// KEYS: room(R), roomOf(X). ARGV: X, R, ttl ms, now ms.
-// {0} R exists (and X stays where it was); {1, old room or '', members left there...} created.
-export const createScript = `${leaveCurrent}${prune}${enterRoom}
+// Sets the room's door to ARGV[i] ('' for none), living as long as the room's keys.
+const putDoor = `
+local function putDoor(doorKey, door, ttl)
+  if door == '' then redis.call('DEL', doorKey) else redis.call('SET', doorKey, door, 'PX', ttl) end
+end`;
+
+// KEYS: room(R), roomOf(X), door(R). ARGV: X, R, ttl ms, now ms, door or ''.
+// {0} R exists (and X stays where it was); {1, old room or '', members left there...} created,
+// with the door given: whatever a room of that ID left behind is replaced.
+export const createScript = `${leaveCurrent}${prune}${enterRoom}${putDoor}
 if prune(KEYS[1], ARGV[2]) then return {0} end
 local old, remaining = leaveCurrent(ARGV[1], KEYS[2])
 enterRoom(ARGV[1], ARGV[2], KEYS[1], KEYS[2], ARGV[3], ARGV[4])
+putDoor(KEYS[3], ARGV[5], ARGV[3])
 return {1, old or '', unpack(remaining)}`;
 
-// KEYS: room(R), roomOf(X). ARGV: X, R, capacity, ttl ms, now ms.
-// {0} unknown, {-1} full (X stays where it was), {2, '', 0, members...} already in,
+// KEYS: room(R), roomOf(X), door(R). ARGV: X, R, capacity, ttl ms, now ms, the door
+// the caller read ('' none), the door after X is in ('' none); '*' for both: as it is.
+// {0} unknown, {-1} full (X stays where it was), {-3} the door changed since it was
+// read (nothing done), {2, '', 0, members...} already in,
 // {1, old room or '', n, n members left there..., members before X...} joined.
-export const joinScript = `${leaveCurrent}${prune}${enterRoom}
+export const joinScript = `${leaveCurrent}${prune}${enterRoom}${putDoor}
 if not prune(KEYS[1], ARGV[2]) then return {0} end
+if ARGV[6] ~= '*' and (redis.call('GET', KEYS[3]) or '') ~= ARGV[6] then return {-3} end
 local members = redis.call('SMEMBERS', KEYS[1])
 if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return {2, '', 0, unpack(members)} end
 if #members >= tonumber(ARGV[3]) then return {-1} end
 local old, remaining = leaveCurrent(ARGV[1], KEYS[2])
 enterRoom(ARGV[1], ARGV[2], KEYS[1], KEYS[2], ARGV[4], ARGV[5])
+if ARGV[7] ~= '*' then putDoor(KEYS[3], ARGV[7], ARGV[4]) end
 local out = {1, old or '', #remaining}
 for _, m in ipairs(remaining) do out[#out + 1] = m end
 for _, m in ipairs(members) do out[#out + 1] = m end
 return out`;
 
-// KEYS: roomOf(X). ARGV: X. {room, remaining members...} or {}.
+// KEYS: roomOf(X). ARGV: X. {room, door or '', remaining members...} or {}: a room
+// its last member left takes its door with it, handed back for those still waiting.
 export const leaveScript = `${leaveCurrent}
 local old, remaining = leaveCurrent(ARGV[1], KEYS[1])
 if not old then return {} end
-return {old, unpack(remaining)}`;
+local door = ''
+if #remaining == 0 then
+  door = redis.call('GET', 'pc:door:' .. old) or ''
+  redis.call('DEL', 'pc:door:' .. old)
+end
+return {old, door, unpack(remaining)}`;
+
+// KEYS: door(R), room(R). ARGV: R, the door the caller read ('' none), the door to
+// keep ('' none), ttl ms. A compare-and-set, so two members answering at once cannot
+// both win: {-1} R is gone (and so is its door), {0} the door changed since it was
+// read (nothing done), {1, members...} done.
+export const doorScript = `${prune}${putDoor}
+if not prune(KEYS[2], ARGV[1]) then
+  redis.call('DEL', KEYS[1])
+  return {-1}
+end
+if (redis.call('GET', KEYS[1]) or '') ~= ARGV[2] then return {0} end
+putDoor(KEYS[1], ARGV[3], ARGV[4])
+return {1, unpack(redis.call('SMEMBERS', KEYS[2]))}`;
 
 // KEYS: roomOf(from), roomOf(to), peer(to). ARGV: this node, {to, message} as JSON.
 // One round trip checks the room and hands the message to the node holding `to`:
@@ -119,18 +154,21 @@ local room = redis.call('GET', KEYS[1])
 if not room or room ~= redis.call('GET', KEYS[2]) then return 0 end
 return redis.call('GET', KEYS[3]) or 1`;
 
-// ARGV: node, ttl ms, now ms, peers... Keeps this node's peers, their rooms and the
-// room index alive for another ttl; a peer another node took is not this node's to keep.
+// ARGV: node, ttl ms, now ms, peers... Keeps this node's peers, their rooms (with their
+// doors), the requests they wait with and the room index alive for another ttl; a peer
+// another node took is not this node's to keep.
 export const refreshScript = `
 for i = 4, #ARGV do
   local peer = ARGV[i]
   local peerKey = 'pc:peer:' .. peer
   if redis.call('GET', peerKey) == ARGV[1] then
     redis.call('PEXPIRE', peerKey, ARGV[2])
+    redis.call('PEXPIRE', 'pc:waitof:' .. peer, ARGV[2])
     local room = redis.call('GET', 'pc:roomof:' .. peer)
     if room then
       redis.call('PEXPIRE', 'pc:roomof:' .. peer, ARGV[2])
       redis.call('PEXPIRE', 'pc:room:' .. room, ARGV[2])
+      redis.call('PEXPIRE', 'pc:door:' .. room, ARGV[2])
       redis.call('ZADD', 'pc:rooms', ARGV[3], room)
     end
   end

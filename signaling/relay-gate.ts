@@ -5,6 +5,8 @@
  * the relaying is ours, so no frame reaches a peer that these checks did not pass.
  * One small object per socket holds its state, and one shared function takes its
  * frames: ten thousand sockets cost ten thousand objects, not ten thousand closures.
+ * A newcomer waiting at a room's door is in no room, so it reaches nobody and nobody
+ * reaches it until a member lets it in (room-admission.ts).
  */
 import { EventEmitter } from 'node:events';
 import type WebSocket from 'ws';
@@ -145,7 +147,7 @@ class SocketGate implements Admission {
     try {
       const result =
         frame.kind === 'room'
-          ? handleRoomRequest(this.#services.hub, this, frame.request, (message) => this.reply(message))
+          ? handleRoomRequest(this.#services.hub, this.#services.metrics, this, frame.request, (message) => this.reply(message))
           : this.#relay(frame.type, frame.dst, frame.payload, bytes);
       if (result instanceof Promise) return result.catch((error: unknown) => this.#failed(error));
     } catch (error) {

@@ -1,13 +1,17 @@
 /**
  * Answers a peer's room requests. A peer's token names the one room it may enter
- * (by hash), so an ID issued for one room cannot be walked into another.
+ * (by hash), so an ID issued for one room cannot be walked into another. The door's
+ * requests (policy, admit, deny) are about the asker's own room: being a member of it
+ * is what lets a peer make them.
  */
-import type { Hub } from './hub.js';
-import { membersMessage, roomErrorMessage, type RoomRequest } from './room-messages.js';
+import type { EntryOutcome, Hub } from './hub.js';
+import type { Metrics } from './metrics.js';
+import { enteredMessages, type RoomRequest, roomErrorMessage, waitingMessage } from './room-messages.js';
 import { roomTag } from './tokens.js';
 
 export async function handleRoomRequest(
   hub: Hub,
+  metrics: Metrics,
   who: { readonly id: string; readonly roomTag: string },
   request: RoomRequest | { type: 'invalid' },
   reply: (message: object) => void,
@@ -20,8 +24,34 @@ export async function handleRoomRequest(
     case 'ROOM-CREATE':
     case 'ROOM-JOIN': {
       if (roomTag(request.room) !== who.roomTag) return reply(roomErrorMessage('not-allowed'));
-      const outcome = request.type === 'ROOM-CREATE' ? await hub.create(request.room, who.id) : await hub.join(request.room, who.id);
-      reply(outcome.ok ? membersMessage(request.room, outcome.members) : roomErrorMessage(outcome.refusal));
+      const outcome =
+        request.type === 'ROOM-CREATE' ? await hub.create(request.room, who.id, request.policy ?? 'open') : await hub.join(request.room, who.id, request.name ?? '');
+      return answerEntry(request.room, outcome, metrics, reply);
+    }
+    case 'ROOM-POLICY': {
+      const outcome = await hub.setPolicy(who.id, request.policy);
+      // A member hears the new policy with everyone else; only a refusal is answered here.
+      if (!outcome.ok) reply(roomErrorMessage(outcome.code));
+      return;
+    }
+    case 'ROOM-ADMIT':
+    case 'ROOM-DENY': {
+      const verdict = request.type === 'ROOM-ADMIT' ? 'admit' : 'deny';
+      const outcome = await hub.answer(who.id, request.request, verdict);
+      if (!outcome.ok) return reply(roomErrorMessage(outcome.code));
+      if (verdict === 'deny') metrics.joinRefused('denied');
     }
   }
+}
+
+function answerEntry(room: string, outcome: EntryOutcome, metrics: Metrics, reply: (message: object) => void): void {
+  if (outcome.ok === 'waiting') return reply(waitingMessage(room));
+  if (outcome.ok) {
+    for (const message of enteredMessages(room, outcome.members, outcome.door)) reply(message);
+    return;
+  }
+  if (outcome.refusal === 'join-denied') metrics.joinRefused('denied');
+  if (outcome.refusal === 'room-locked') metrics.joinRefused('locked');
+  if (outcome.refusal === 'waiting-full') metrics.joinRefused('waiting-full');
+  reply(roomErrorMessage(outcome.refusal));
 }

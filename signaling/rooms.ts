@@ -33,6 +33,11 @@ export class RoomRegistry {
     return this.#roomOf.get(peer);
   }
 
+  /** Who is in `room` (none when it does not exist). */
+  membersOf(room: string): readonly string[] {
+    return [...(this.#members.get(room) ?? [])];
+  }
+
   /** Starts a room with its creator in it. */
   create(room: string, peer: string): JoinOutcome {
     if (this.#members.has(room)) return { ok: false, refusal: 'room-exists', notices: [] };

@@ -54,11 +54,12 @@ export async function startSignalingServer(config: SignalingConfig): Promise<Run
   const secret = config.tokenSecret === null ? loadOrCreateSecret(config.secretFile) : Buffer.from(config.tokenSecret);
   const metrics = new Metrics();
   const refusals = new RefusalLog();
+  const hubSettings = { capacity: config.roomCapacity, joinRequestTimeoutMs: config.joinRequestTimeoutMs };
   const hub =
     config.redisUrl === null
-      ? new MemoryHub(config.roomCapacity)
+      ? new MemoryHub(hubSettings)
       : // Loaded only when asked for: a single node never pays for the Redis client.
-        await (await import('./redis-hub.js')).RedisHub.connect({ url: config.redisUrl, capacity: config.roomCapacity, aliveTimeoutMs: config.aliveTimeoutMs });
+        await (await import('./redis-hub.js')).RedisHub.connect({ ...hubSettings, url: config.redisUrl, aliveTimeoutMs: config.aliveTimeoutMs });
   const pending = new PendingMessages(config.maxQueuedPerPeer);
   const sweeper = setInterval(() => pending.sweep(Date.now()), sweepIntervalMs);
   sweeper.unref();

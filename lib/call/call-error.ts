@@ -16,6 +16,10 @@ export type CallErrorCode =
   | 'peer-unavailable'
   | 'room-unknown'
   | 'room-full'
+  | 'room-locked'
+  | 'join-denied'
+  | 'join-unanswered'
+  | 'waiting-full'
   | 'id-taken'
   | 'invalid-call-id'
   | 'no-answer'
@@ -47,6 +51,10 @@ const fatal: Record<CallErrorCode, boolean> = {
   'peer-unavailable': true,
   'room-unknown': true,
   'room-full': true,
+  'room-locked': true,
+  'join-denied': true,
+  'join-unanswered': true,
+  'waiting-full': true,
   'id-taken': true,
   'invalid-call-id': true,
   'no-answer': true,
@@ -58,6 +66,13 @@ const fatal: Record<CallErrorCode, boolean> = {
   'file-no-recipients': false,
   internal: true,
 };
+
+/** The server's answers that turn a joiner away, each a failure of its own: the room is gone or full, or its door said no. */
+const joinRefusals = ['room-unknown', 'room-full', 'room-locked', 'join-denied', 'join-unanswered', 'waiting-full'] as const satisfies readonly CallErrorCode[];
+
+export function isJoinRefusal(code: string): code is (typeof joinRefusals)[number] {
+  return (joinRefusals as readonly string[]).includes(code);
+}
 
 export function callError(code: CallErrorCode): CallError {
   return { code, fatal: fatal[code], message: t(`error.${code}`) };

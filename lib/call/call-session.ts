@@ -10,10 +10,10 @@ import { LinkStats } from '../media/link-stats';
 import { LocalMedia, type MediaKind } from '../media/local-media';
 import type { PixelSize } from '../media/uplink-budget';
 import type { IncomingCall } from '../signaling/remote-peer';
-import type { RoomEvent } from '../signaling/room-signaling';
+import { joinName, type RoomEvent, type RoomRequest } from '../signaling/room-signaling';
 import { SignalingLink } from '../signaling/signaling-link';
 import type { SignalingStatus } from '../signaling/signaling-status';
-import { type CallError, type CallErrorCode, callError } from './call-error';
+import { type CallError, type CallErrorCode, callError, isJoinRefusal } from './call-error';
 import { type CallId, newCallId } from './call-id';
 import { type CallEvent, type CallState, idle, isActive, transition } from './call-state';
 import { type ChatEntry, withChatEntry } from './chat-log';
@@ -228,7 +228,12 @@ export class CallSession {
     const room = state.callId;
     const firstTime = !this.#roomRequested;
     this.#roomRequested = true;
-    this.#link?.transport?.sendRoomRequest({ type: state.role === 'host' && firstTime ? 'ROOM-CREATE' : 'ROOM-JOIN', payload: { room } });
+    this.#link?.transport?.sendRoomRequest(state.role === 'host' && firstTime ? { type: 'ROOM-CREATE', payload: { room } } : this.#joinRequest(room));
+  }
+
+  /** Our name rides along, for the members to see should the room ask them to let us in. */
+  #joinRequest(room: CallId): RoomRequest {
+    return { type: 'ROOM-JOIN', payload: { room, name: joinName(this.name.value) } };
   }
 
   #onRoomEvent(event: RoomEvent): void {
@@ -241,14 +246,16 @@ export class CallSession {
         return this.#link?.transport?.sendRoomRequest({ type: 'ROOM-CREATE', payload: { room: state.callId } });
       }
       if (inRoom && event.code === 'room-exists') {
-        return this.#link?.transport?.sendRoomRequest({ type: 'ROOM-JOIN', payload: { room: state.callId } });
+        return this.#link?.transport?.sendRoomRequest(this.#joinRequest(state.callId));
       }
-      if (state.kind === 'dialing' && (event.code === 'room-unknown' || event.code === 'room-full')) this.#fail(event.code);
+      if (state.kind === 'dialing' && isJoinRefusal(event.code)) this.#fail(event.code);
       if (state.kind === 'starting' && event.code === 'room-exists') this.#fail('id-taken');
       if (event.code === 'not-allowed') this.#fail('signaling-rejected');
       return;
     }
-    if (event.type !== 'members') return this.#mesh.serverSays(event.peer, event.type === 'peer-left' ? 'left' : 'joined');
+    if (event.type === 'peer-joined' || event.type === 'peer-left') return this.#mesh.serverSays(event.peer, event.type === 'peer-left' ? 'left' : 'joined');
+    // Waiting at a room's door, we stay dialing until let in (members) or turned away (refused).
+    if (event.type !== 'members') return;
     if (state.kind === 'starting' && state.role === 'host') return this.#dispatch({ type: 'room-open' });
     if (state.kind !== 'dialing' || this.#mesh.size > 0) return;
     if (event.members.length === 0) return this.#fail('room-unknown');

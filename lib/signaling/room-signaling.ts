@@ -5,22 +5,95 @@
  */
 import type { CallId } from '../call/call-id';
 
-export type RoomRequest =
-  | { type: 'ROOM-CREATE'; payload: { room: CallId } }
-  | { type: 'ROOM-JOIN'; payload: { room: CallId } }
-  | { type: 'ROOM-LEAVE' };
+/** Who may come in: anyone with the link, those a member admits, or nobody new. */
+export type JoinPolicy = 'open' | 'ask' | 'locked';
 
-/** `not-allowed`: our token was issued for another room. */
-export type RoomRefusal = 'room-unknown' | 'room-full' | 'room-exists' | 'bad-request' | 'not-allowed';
+/**
+ * `ROOM-CREATE` without a policy makes an open room. `ROOM-JOIN` carries the name the
+ * members see if the room asks (build it with `joinName`). `ROOM-POLICY`, `ROOM-ADMIT`
+ * and `ROOM-DENY` are a member's, about its own room; a request is the handle a
+ * `join-request` event carried.
+ */
+export type RoomRequest =
+  | { type: 'ROOM-CREATE'; payload: { room: CallId; policy?: JoinPolicy } }
+  | { type: 'ROOM-JOIN'; payload: { room: CallId; name?: string } }
+  | { type: 'ROOM-LEAVE' }
+  | { type: 'ROOM-POLICY'; payload: { policy: JoinPolicy } }
+  | { type: 'ROOM-ADMIT' | 'ROOM-DENY'; payload: { request: string } };
+
+/**
+ * `not-allowed`: our token was issued for another room. `room-locked`, `join-denied`,
+ * `join-unanswered` (nobody answered in time) and `waiting-full` turn a newcomer away;
+ * `request-unknown` (answered already, or withdrawn) and `not-member` answer a member's
+ * request at the door that did nothing.
+ */
+export type RoomRefusal =
+  | 'room-unknown'
+  | 'room-full'
+  | 'room-exists'
+  | 'bad-request'
+  | 'not-allowed'
+  | 'room-locked'
+  | 'join-denied'
+  | 'join-unanswered'
+  | 'waiting-full'
+  | 'request-unknown'
+  | 'not-member';
+
+/** Why a join request is no longer waiting. */
+export type RequestEnd = 'admitted' | 'denied' | 'locked' | 'withdrawn' | 'expired';
 
 export type RoomEvent =
-  | { type: 'members'; room: string; members: string[] }
+  /** We are in: the others (to call), and the policy when the room has one (none: open). */
+  | { type: 'members'; room: string; members: string[]; policy?: JoinPolicy }
   | { type: 'peer-joined' | 'peer-left'; room: string; peer: string }
+  /** The room asks: we wait for a member's answer ("Asking to join…"). */
+  | { type: 'waiting'; room: string }
+  /** To members: someone asks to join; `name` may be '' (show "someone"). */
+  | { type: 'join-request'; room: string; request: string; name: string }
+  /** To members: a request was answered (by anyone), withdrawn, or timed out; stop showing it. */
+  | { type: 'join-request-ended'; room: string; request: string; why: RequestEnd }
+  /** To members: the policy now (whoever changed it, us included). */
+  | { type: 'policy'; room: string; policy: JoinPolicy }
   | { type: 'refused'; code: RoomRefusal };
 
 const maxMembers = 64;
-const refusals: readonly RoomRefusal[] = ['room-unknown', 'room-full', 'room-exists', 'bad-request', 'not-allowed'];
+/** As the server allows (signaling/room-admission.ts). */
+export const maxJoinNameChars = 64;
+const policies: readonly JoinPolicy[] = ['open', 'ask', 'locked'];
+const requestEnds: readonly RequestEnd[] = ['admitted', 'denied', 'locked', 'withdrawn', 'expired'];
+const refusals: readonly RoomRefusal[] = [
+  'room-unknown',
+  'room-full',
+  'room-exists',
+  'bad-request',
+  'not-allowed',
+  'room-locked',
+  'join-denied',
+  'join-unanswered',
+  'waiting-full',
+  'request-unknown',
+  'not-member',
+];
 const isPeerId = (value: unknown): value is string => typeof value === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(value);
+const isRequestHandle = (value: unknown): value is string => typeof value === 'string' && /^[A-Za-z0-9_-]{16}$/.test(value);
+const isPolicy = (value: unknown): value is JoinPolicy => policies.includes(value as JoinPolicy);
+/** What could make a name read as something else: controls, bidi overrides, invisible formatting, lone surrogates, line breaks. */
+const disguising = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
+const breaks = /[\p{Cc}\p{Zl}\p{Zp}]/gu;
+const invisible = /[\p{Cf}\p{Cs}]/gu;
+
+/** A name members can be shown: the server checks the same, and it came over the network. */
+function isShownName(value: unknown): value is string {
+  return typeof value === 'string' && [...value].length <= maxJoinNameChars && !disguising.test(value) && value === value.trim();
+}
+
+/** Our display name as the server takes it: no characters it refuses, spaces tidied, cut to the limit. */
+export function joinName(displayName: string): string {
+  // Line breaks and tabs become spaces; invisible formatting goes (a joined emoji then shows as its parts).
+  const tidy = displayName.replace(breaks, ' ').replace(invisible, '').trim().replace(/\s+/g, ' ');
+  return [...tidy].slice(0, maxJoinNameChars).join('').trim();
+}
 
 /** null for anything that is not a well-formed room message (PeerJS's own messages included). */
 export function parseRoomEvent(message: unknown): RoomEvent | null {
@@ -31,13 +104,24 @@ export function parseRoomEvent(message: unknown): RoomEvent | null {
   switch (type) {
     case 'ROOM-MEMBERS': {
       const members = p.members;
-      if (typeof p.room !== 'string' || !Array.isArray(members) || members.length > maxMembers) return null;
-      return members.every(isPeerId) ? { type: 'members', room: p.room, members: [...members] } : null;
+      if (typeof p.room !== 'string' || !Array.isArray(members) || members.length > maxMembers || !members.every(isPeerId)) return null;
+      if (p.policy === undefined) return { type: 'members', room: p.room, members: [...members] };
+      return isPolicy(p.policy) ? { type: 'members', room: p.room, members: [...members], policy: p.policy } : null;
     }
     case 'ROOM-PEER-JOINED':
     case 'ROOM-PEER-LEFT':
       if (typeof p.room !== 'string' || !isPeerId(p.peer)) return null;
       return { type: type === 'ROOM-PEER-JOINED' ? 'peer-joined' : 'peer-left', room: p.room, peer: p.peer };
+    case 'ROOM-WAITING':
+      return typeof p.room === 'string' ? { type: 'waiting', room: p.room } : null;
+    case 'ROOM-JOIN-REQUEST':
+      if (typeof p.room !== 'string' || !isRequestHandle(p.request) || !isShownName(p.name)) return null;
+      return { type: 'join-request', room: p.room, request: p.request, name: p.name };
+    case 'ROOM-JOIN-REQUEST-ENDED':
+      if (typeof p.room !== 'string' || !isRequestHandle(p.request) || !requestEnds.includes(p.why as RequestEnd)) return null;
+      return { type: 'join-request-ended', room: p.room, request: p.request, why: p.why as RequestEnd };
+    case 'ROOM-POLICY':
+      return typeof p.room === 'string' && isPolicy(p.policy) ? { type: 'policy', room: p.room, policy: p.policy } : null;
     case 'ROOM-ERROR':
       return refusals.includes(p.code as RoomRefusal) ? { type: 'refused', code: p.code as RoomRefusal } : null;
     default:

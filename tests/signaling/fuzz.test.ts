@@ -41,6 +41,23 @@ const anyFrame: fc.Arbitrary<string> = fc.oneof(
     .map((message) => JSON.stringify(message)),
 );
 
+/** Near-misses of the door's requests: policies, handles and names of every kind. */
+const doorFrame: fc.Arbitrary<unknown> = fc.record(
+  {
+    type: fc.constantFrom('ROOM-POLICY', 'ROOM-ADMIT', 'ROOM-DENY', 'ROOM-JOIN', 'ROOM-CREATE'),
+    payload: fc.record(
+      {
+        room: fc.constantFrom(testRoom, otherRoom, 'x'),
+        policy: fc.oneof(fc.constantFrom('open', 'ask', 'locked', 'OPEN', ''), fc.anything()),
+        request: fc.oneof(fc.constantFrom('AAAAAAAAAAAAAAAA', 'short', '<script>abcdefgh'), fc.string({ minLength: 16, maxLength: 16 }), fc.anything()),
+        name: fc.oneof(fc.string({ maxLength: 80 }), fc.constantFrom('Ann', ' Ann  Lee ', 'a\u202eb', 'a\u0000b', '\ud800'), fc.anything()),
+      },
+      { requiredKeys: [] },
+    ),
+  },
+  { requiredKeys: ['type'] },
+);
+
 function parsedOrNull(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -65,12 +82,24 @@ describe('the parsers, fed anything', () => {
 
   it('parseRoomRequest never throws, and admits only the room shapes', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.anything(), anyFrame.map(parsedOrNull)), (message) => {
+      fc.property(fc.oneof(fc.anything(), anyFrame.map(parsedOrNull), doorFrame), (message) => {
         const request = parseRoomRequest(message);
         if (request === null || request.type === 'invalid' || request.type === 'ROOM-LEAVE') return;
+        if (request.type === 'ROOM-POLICY') {
+          expect(['open', 'ask', 'locked']).toContain(request.policy);
+          return;
+        }
+        if (!('room' in request)) {
+          expect(request.request).toMatch(/^[A-Za-z0-9_-]{16}$/);
+          return;
+        }
         expect(request.room).toMatch(/^[0-9a-z]{4}(-[0-9a-z]{4}){6}$/);
+        if (request.type === 'ROOM-JOIN' && request.name !== undefined) {
+          expect([...request.name].length).toBeLessThanOrEqual(64);
+          expect(request.name).not.toMatch(/[\p{Cc}\p{Cf}\p{Cs}]|^\s|\s$/u);
+        }
       }),
-      { numRuns: 2_000 },
+      { numRuns: 3_000 },
     );
   });
 

@@ -172,9 +172,19 @@ describe('keys and their owners', () => {
     sockets.push(ann, bob);
     expect(await ann.nextMessage()).toEqual({ type: 'OPEN' });
     expect(await bob.nextMessage()).toEqual({ type: 'OPEN' });
-    expect((await enter(ann, 'ROOM-CREATE', room)).type).toBe('ROOM-MEMBERS');
-    expect((await enter(bob, 'ROOM-JOIN', room)).type).toBe('ROOM-MEMBERS');
-    expect(await inspect.exists(`pc:room:${room}`, 'pc:peer:owner-ann', 'pc:roomof:owner-bob')).toBe(3);
+    // A room that asks, so it has a door, and a newcomer still waiting at it.
+    ann.send({ type: 'ROOM-CREATE', payload: { room, policy: 'ask' } });
+    expect((await ann.nextMessage()).type).toBe('ROOM-MEMBERS');
+    bob.send({ type: 'ROOM-JOIN', payload: { room, name: 'Bob' } });
+    expect((await bob.nextMessage()).type).toBe('ROOM-WAITING');
+    ann.send({ type: 'ROOM-ADMIT', payload: { request: ((await ann.nextMessage()).payload as { request: string }).request } });
+    expect((await bob.nextMessage()).type).toBe('ROOM-MEMBERS');
+    const cat = connectAs(two.port, 'owner-cat', { room });
+    sockets.push(cat);
+    expect(await cat.nextMessage()).toEqual({ type: 'OPEN' });
+    cat.send({ type: 'ROOM-JOIN', payload: { room, name: 'Cat' } });
+    expect((await cat.nextMessage()).type).toBe('ROOM-WAITING');
+    expect(await inspect.exists(`pc:room:${room}`, 'pc:peer:owner-ann', 'pc:roomof:owner-bob', `pc:door:${room}`, 'pc:waitof:owner-cat')).toBe(5);
     expect(await keysWithoutExpiry()).toEqual([]);
 
     // Every node that knew them dies at once, as in a restart of the whole service.

@@ -136,6 +136,27 @@ describe('two nodes on one Redis', () => {
     expect(await enter(cat, 'ROOM-JOIN', room)).toEqual({ type: 'ROOM-MEMBERS', payload: { room, members: ['ann-2'] } });
   }, 40_000);
 
+  it('when the node of a newcomer waiting at a door dies, the members see its request end', async () => {
+    const room = 'r4d8-k2m6-p9q3-t5v7-x2z4-b6c8-e3f5';
+    const nodeB = await startChildNode();
+    const ann = await peerOn(nodeA.port, 'ann-4', room);
+    ann.send({ type: 'ROOM-CREATE', payload: { room, policy: 'ask' } });
+    expect((await ann.nextMessage()).type).toBe('ROOM-MEMBERS');
+    const eve = await peerOn(nodeB.port, 'eve-4', room);
+    eve.send({ type: 'ROOM-JOIN', payload: { room, name: 'Eve' } });
+    expect(await eve.nextMessage()).toEqual({ type: 'ROOM-WAITING', payload: { room } });
+    const asked = await ann.nextMessage();
+    expect(asked).toMatchObject({ type: 'ROOM-JOIN-REQUEST', payload: { name: 'Eve' } });
+
+    nodeB.process.kill('SIGKILL');
+    await nodeB.exited;
+    const { request } = asked.payload as { request: string };
+    expect(await withTimeout(ann.nextMessage(), 'the dead node\'s request to end', aliveTimeoutMs * 2)).toEqual({
+      type: 'ROOM-JOIN-REQUEST-ENDED',
+      payload: { room, request, why: 'withdrawn' },
+    });
+  }, 40_000);
+
   it('a node told to stop (SIGTERM) asks its peers to reconnect, and they get their IDs back on the other node', async () => {
     const room = 'w3n7-b2qa-8kz5-t1ce-4fmx-h9dp-6rgy';
     const nodeB = await startChildNode();

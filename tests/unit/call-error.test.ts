@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { callError, type CallErrorCode, mediaErrorCode } from '../../lib/call/call-error';
+import { callError, type CallErrorCode, isJoinRefusal, mediaErrorCode } from '../../lib/call/call-error';
 
 /** Whether each code stops the call. A Record, so a new code fails to compile until it is listed here. */
 const fatalByCode: Record<CallErrorCode, boolean> = {
@@ -15,6 +15,10 @@ const fatalByCode: Record<CallErrorCode, boolean> = {
   'peer-unavailable': true,
   'room-unknown': true,
   'room-full': true,
+  'room-locked': true,
+  'join-denied': true,
+  'join-unanswered': true,
+  'waiting-full': true,
   'id-taken': true,
   'invalid-call-id': true,
   'no-answer': true,
@@ -74,5 +78,23 @@ describe('mediaErrorCode', () => {
     { name: 'an object whose name is not a string', error: { name: 7 }, code: 'internal' },
   ])('maps $name to $code', ({ error, code }) => {
     expect(mediaErrorCode(error)).toBe(code);
+  });
+});
+
+describe('isJoinRefusal', () => {
+  it.each([
+    ['room-unknown', true],
+    ['room-full', true],
+    ['room-locked', true],
+    ['join-denied', true],
+    ['join-unanswered', true],
+    ['waiting-full', true],
+    // A member's answer at the door that did nothing is no reason to end its call.
+    ['request-unknown', false],
+    ['not-member', false],
+    ['room-exists', false],
+    ['bad-request', false],
+  ])('%s: %s', (code, refuses) => {
+    expect(isJoinRefusal(code)).toBe(refuses);
   });
 });

@@ -1,8 +1,9 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { maxRestartSdpChars, parseRestartMessage, parseRoomEvent } from '../../lib/signaling/room-signaling';
+import { joinName, maxJoinNameChars, maxRestartSdpChars, parseRestartMessage, parseRoomEvent } from '../../lib/signaling/room-signaling';
 
 const room = 'k3f9-x2ab-7mqz-0h1c-wv8e-5rt4-nd6p';
+const request = 'Ab-_0123456789xY';
 
 describe("reading the server's room messages", () => {
   it.each([
@@ -12,6 +13,20 @@ describe("reading the server's room messages", () => {
     ['a departure', { type: 'ROOM-PEER-LEFT', payload: { room, peer: 'a1' } }, { type: 'peer-left', room, peer: 'a1' }],
     ['a full room', { type: 'ROOM-ERROR', payload: { code: 'room-full' } }, { type: 'refused', code: 'room-full' }],
     ['an unknown room', { type: 'ROOM-ERROR', payload: { code: 'room-unknown' } }, { type: 'refused', code: 'room-unknown' }],
+    ['the members of a room that asks', { type: 'ROOM-MEMBERS', payload: { room, members: ['a1'], policy: 'ask' } }, { type: 'members', room, members: ['a1'], policy: 'ask' }],
+    ['the word to wait', { type: 'ROOM-WAITING', payload: { room } }, { type: 'waiting', room }],
+    ['a join request', { type: 'ROOM-JOIN-REQUEST', payload: { room, request, name: 'Eve' } }, { type: 'join-request', room, request, name: 'Eve' }],
+    ['a join request in Korean', { type: 'ROOM-JOIN-REQUEST', payload: { room, request, name: '김민지' } }, { type: 'join-request', room, request, name: '김민지' }],
+    ['a join request without a name', { type: 'ROOM-JOIN-REQUEST', payload: { room, request, name: '' } }, { type: 'join-request', room, request, name: '' }],
+    ['a request admitted', { type: 'ROOM-JOIN-REQUEST-ENDED', payload: { room, request, why: 'admitted' } }, { type: 'join-request-ended', room, request, why: 'admitted' }],
+    ['a request withdrawn', { type: 'ROOM-JOIN-REQUEST-ENDED', payload: { room, request, why: 'withdrawn' } }, { type: 'join-request-ended', room, request, why: 'withdrawn' }],
+    ['a lock', { type: 'ROOM-POLICY', payload: { room, policy: 'locked' } }, { type: 'policy', room, policy: 'locked' }],
+    ['a locked room', { type: 'ROOM-ERROR', payload: { code: 'room-locked' } }, { type: 'refused', code: 'room-locked' }],
+    ['a denial', { type: 'ROOM-ERROR', payload: { code: 'join-denied' } }, { type: 'refused', code: 'join-denied' }],
+    ['a request nobody answered', { type: 'ROOM-ERROR', payload: { code: 'join-unanswered' } }, { type: 'refused', code: 'join-unanswered' }],
+    ['a full waiting line', { type: 'ROOM-ERROR', payload: { code: 'waiting-full' } }, { type: 'refused', code: 'waiting-full' }],
+    ['an answer to a request already gone', { type: 'ROOM-ERROR', payload: { code: 'request-unknown' } }, { type: 'refused', code: 'request-unknown' }],
+    ['an answer from one who is no member', { type: 'ROOM-ERROR', payload: { code: 'not-member' } }, { type: 'refused', code: 'not-member' }],
   ])('accepts %s', (_name, message, expected) => {
     expect(parseRoomEvent(message)).toEqual(expected);
   });
@@ -28,8 +43,38 @@ describe("reading the server's room messages", () => {
     ['a departure without a peer', { type: 'ROOM-PEER-LEFT', payload: { room } }],
     ['an unknown error code', { type: 'ROOM-ERROR', payload: { code: 'pwned' } }],
     ['an error without payload', { type: 'ROOM-ERROR' }],
+    ['members with an unknown policy', { type: 'ROOM-MEMBERS', payload: { room, members: [], policy: 'closed' } }],
+    ['a policy that is an inherited name', { type: 'ROOM-POLICY', payload: { room, policy: 'toString' } }],
+    ['a policy without a room', { type: 'ROOM-POLICY', payload: { policy: 'ask' } }],
+    ['the word to wait without a room', { type: 'ROOM-WAITING', payload: {} }],
+    ['a join request with a peer ID for a handle', { type: 'ROOM-JOIN-REQUEST', payload: { room, request: 'eve', name: 'Eve' } }],
+    ['a join request with markup in its handle', { type: 'ROOM-JOIN-REQUEST', payload: { room, request: '<img src=x>abcde', name: 'Eve' } }],
+    ['a join request without a name', { type: 'ROOM-JOIN-REQUEST', payload: { room, request } }],
+    ['a join request whose name is not text', { type: 'ROOM-JOIN-REQUEST', payload: { room, request, name: { first: 'Eve' } } }],
+    ['a join request with a name too long', { type: 'ROOM-JOIN-REQUEST', payload: { room, request, name: 'e'.repeat(maxJoinNameChars + 1) } }],
+    ['a join request with a name that reverses itself', { type: 'ROOM-JOIN-REQUEST', payload: { room, request, name: 'Eve\u202Enimda' } }],
+    ['a join request with a name on two lines', { type: 'ROOM-JOIN-REQUEST', payload: { room, request, name: 'Eve\nAdmin' } }],
+    ['a join request with a name padded with spaces', { type: 'ROOM-JOIN-REQUEST', payload: { room, request, name: '  Eve' } }],
+    ['a request ended for no known reason', { type: 'ROOM-JOIN-REQUEST-ENDED', payload: { room, request, why: 'bribed' } }],
+    ['a request ended without a handle', { type: 'ROOM-JOIN-REQUEST-ENDED', payload: { room, why: 'admitted' } }],
   ])('ignores %s', (_name, message) => {
     expect(parseRoomEvent(message)).toBeNull();
+  });
+});
+
+describe('the name we ask to join with', () => {
+  it.each([
+    ['a plain name', 'Ann Lee', 'Ann Lee'],
+    ['spaces tidied', '  Ann   Lee ', 'Ann Lee'],
+    ['a name with a new line in it', 'Ann\nLee', 'Ann Lee'],
+    ['a bidi override and a zero-width joiner taken out', 'A\u200Dnn\u202E', 'Ann'],
+    ['no name', '', ''],
+    ['a long name cut at the limit, by characters', '가'.repeat(maxJoinNameChars + 10), '가'.repeat(maxJoinNameChars)],
+    ['emoji kept whole', '🙂'.repeat(maxJoinNameChars + 1), '🙂'.repeat(maxJoinNameChars)],
+  ])('sends %s as the server would accept it', (_name, displayName, expected) => {
+    expect(joinName(displayName)).toBe(expected);
+    // What we send is what members are shown.
+    expect(parseRoomEvent({ type: 'ROOM-JOIN-REQUEST', payload: { room, request, name: joinName(displayName) } })).toMatchObject({ name: expected });
   });
 });
 

@@ -10,6 +10,7 @@ const defaults = {
   allowedOrigins: ['chrome-extension://*', 'moz-extension://*'],
   aliveTimeoutMs: 60_000,
   roomCapacity: 6,
+  joinRequestTimeoutMs: 300_000,
   tokenSecret: null,
   secretFile: '.peercall/token-secret',
   tokenTtlMs: 600_000,

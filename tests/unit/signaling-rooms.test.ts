@@ -81,6 +81,21 @@ describe('room requests on the signaling socket', () => {
     ['a join with a path trick', { type: 'ROOM-JOIN', payload: { room: '../../etc/passwd' } }, { type: 'invalid' }],
     ['a join with a number', { type: 'ROOM-JOIN', payload: { room: 42 } }, { type: 'invalid' }],
     ['a join with look-alike letters', { type: 'ROOM-JOIN', payload: { room: 'ilou-x2ab-7mqz-0h1c-wv8e-5rt4-nd6p' } }, { type: 'invalid' }],
+    ['a create that asks newcomers to wait', { type: 'ROOM-CREATE', payload: { room, policy: 'ask' } }, { type: 'ROOM-CREATE', room, policy: 'ask' }],
+    ['a create with an unknown policy', { type: 'ROOM-CREATE', payload: { room, policy: 'closed' } }, { type: 'invalid' }],
+    ['a join with a name', { type: 'ROOM-JOIN', payload: { room, name: ' Ann  Lee ' } }, { type: 'ROOM-JOIN', room, name: 'Ann Lee' }],
+    ['a join with an empty name', { type: 'ROOM-JOIN', payload: { room, name: '' } }, { type: 'ROOM-JOIN', room }],
+    ['a join with a name that reverses itself', { type: 'ROOM-JOIN', payload: { room, name: 'Ann\u202Enimda' } }, { type: 'invalid' }],
+    ['a join with a name too long', { type: 'ROOM-JOIN', payload: { room, name: 'a'.repeat(65) } }, { type: 'invalid' }],
+    ['a join with a name that is not text', { type: 'ROOM-JOIN', payload: { room, name: ['Ann'] } }, { type: 'invalid' }],
+    ['a policy change', { type: 'ROOM-POLICY', payload: { policy: 'locked' } }, { type: 'ROOM-POLICY', policy: 'locked' }],
+    ['a policy change without a policy', { type: 'ROOM-POLICY' }, { type: 'invalid' }],
+    ['a policy that is an inherited name', { type: 'ROOM-POLICY', payload: { policy: 'constructor' } }, { type: 'invalid' }],
+    ['an admit', { type: 'ROOM-ADMIT', payload: { request: 'Ab-_0123456789xY' } }, { type: 'ROOM-ADMIT', request: 'Ab-_0123456789xY' }],
+    ['a deny', { type: 'ROOM-DENY', payload: { request: 'Ab-_0123456789xY' } }, { type: 'ROOM-DENY', request: 'Ab-_0123456789xY' }],
+    ['an admit naming a peer ID instead of a handle', { type: 'ROOM-ADMIT', payload: { request: 'eve' } }, { type: 'invalid' }],
+    ['an admit with markup in its handle', { type: 'ROOM-ADMIT', payload: { request: '<img src=x>abcde' } }, { type: 'invalid' }],
+    ['a deny without a handle', { type: 'ROOM-DENY', payload: {} }, { type: 'invalid' }],
   ])('reads %s', (_name, message, expected) => {
     expect(parseRoomRequest(message)).toEqual(expected);
   });

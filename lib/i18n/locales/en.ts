@@ -254,6 +254,10 @@ export const en = {
   'error.room-unknown':
     'Nobody is in a call with this ID: the call has ended or the ID is wrong. Check the ID with the person who invited you and try again.',
   'error.room-full': 'This call is full. Ask the person who invited you to make room, or start a new call.',
+  'error.room-locked': 'This call is locked: nobody new can join it. Ask someone in the call to unlock it, then try again.',
+  'error.join-denied': 'Someone in the call declined your request to join. Check with the person who invited you before you try again.',
+  'error.join-unanswered': 'Nobody in the call answered your request to join. Let the person who invited you know you are waiting, then try again.',
+  'error.waiting-full': 'Too many people are already asking to join this call. Try again in a minute.',
   'error.id-taken': 'This call ID is already in use on the server. Start a new call to get a fresh ID.',
   'error.invalid-call-id': 'That is not a PeerCall ID or invite. An ID looks like k3f9-x2ab-… (7 groups of 4 letters and digits); paste the whole invite.',
   'error.no-answer': 'The call did not connect: the other person may already be in a call or offline. Check with them, then try again.',

@@ -24,8 +24,10 @@ async function main(): Promise<void> {
     console.error(`peercall: ${error.message}`);
     process.exit(2);
   }
-  console.log('Building the extension…');
+  console.log('Building the extension and the guest page…');
   execFileSync('npx', ['wxt', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  // Invite links open it: people without the extension join from a browser tab.
+  execFileSync('npx', ['vite', 'build', '--config', 'guest/vite.config.ts', '--logLevel', 'warn'], { stdio: ['ignore', 'ignore', 'inherit'] });
   const server = await startSignalingServer(config);
   console.log(`PeerCall signaling server: ${server.url}`);
   if (server.url !== 'http://127.0.0.1:9000/peerjs') console.log(`Set this address in PeerCall's Settings (right-click the toolbar icon → Options).`);

@@ -38,3 +38,21 @@ function matchesPattern(origin: string, pattern: string): boolean {
   // The star stands for host characters only, so it can never swallow a port or a path.
   return /^[a-z0-9.-]+$/.test(wildcardPart);
 }
+
+/** A Host header as browsers send it: a name or address and maybe a port, nothing that could break out of a header. */
+export const hostShape = /^(?:[a-z0-9.-]{1,253}|\[[0-9a-f:.]{2,45}\])(?::\d{1,5})?$/i;
+
+/**
+ * Whether an Origin is this server's own, as the Host header names it: the guest page,
+ * served from here, opening its WebSocket. A page elsewhere cannot send our host as its
+ * Origin; a client outside a browser can send anything, and the allow-list never stopped it.
+ */
+export function isOwnOrigin(origin: string | undefined, host: string | undefined): boolean {
+  if (origin === undefined || host === undefined || !hostShape.test(host)) return false;
+  try {
+    const url = new URL(origin);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.host === host.toLowerCase() && url.origin === origin.toLowerCase();
+  } catch {
+    return false;
+  }
+}

@@ -57,6 +57,11 @@ export interface SignalingConfig {
   readonly turnTtlMs: number;
   /** Set: nodes share presence, rooms and routing through this Redis. */
   readonly redisUrl: string | null;
+  /**
+   * The built guest web page (`npm run build:guest`) served at /join; null finds it beside
+   * the server (a built server's ./guest) or in .output/guest.
+   */
+  readonly guestDir: string | null;
 }
 
 export class ConfigError extends Error {
@@ -104,6 +109,7 @@ const settings = {
   turnSecret: { env: 'PEERCALL_TURN_SECRET', flag: '--turn-secret', fallback: '' },
   turnTtlMs: { env: 'PEERCALL_TURN_TTL_MS', flag: '--turn-ttl-ms', fallback: '3600000' },
   redisUrl: { env: 'REDIS_URL', flag: '--redis-url', fallback: '' },
+  guestDir: { env: 'PEERCALL_GUEST_DIR', flag: '--guest-dir', fallback: '' },
 } satisfies Record<keyof SignalingConfig, Setting>;
 
 type SettingName = keyof typeof settings;
@@ -169,6 +175,7 @@ export function parseConfig(env: Record<string, string | undefined>, argv: reado
     turnSecret,
     turnTtlMs: parseInteger(read('turnTtlMs'), 1_000, maxAliveTimeoutMs),
     redisUrl,
+    guestDir: read('guestDir').value === '' ? null : read('guestDir').value,
   };
 }
 

@@ -14,6 +14,7 @@ import { ClientAddresses } from './client-address.js';
 import { capConnections } from './connection-gate.js';
 import { allowListedCors } from './cors.js';
 import { MemoryHub } from './hub.js';
+import { guestPageRoutes, loadGuestPage } from './guest-page.js';
 import { invitePage } from './invite-page.js';
 import { logEvent, logProblem } from './log.js';
 import { Metrics } from './metrics.js';
@@ -81,7 +82,10 @@ export async function startSignalingServer(config: SignalingConfig): Promise<Run
   capConnections(httpServer, config, addresses, metrics, refusals);
 
   app.use(allowListedCors(config.allowedOrigins));
-  app.get('/join', invitePage);
+  // With the guest page built, invite links open the call itself; without it, a page that says how to join.
+  const guestPage = loadGuestPage(config);
+  if (guestPage) app.use(guestPageRoutes(guestPage));
+  else app.get('/join', invitePage);
   app.get('/health', (_req, res) => {
     void hub.ready().then((ready) => {
       res.set('Cache-Control', 'no-store').status(ready && accepting ? 200 : 503);
@@ -139,6 +143,7 @@ export async function startSignalingServer(config: SignalingConfig): Promise<Run
   };
   gateUpgrades(httpServer, sockets, {
     allowedOrigins: config.allowedOrigins,
+    allowOwnOrigin: guestPage !== null,
     maxConnectionsPerIp: config.maxConnectionsPerIp,
     addresses,
     metrics,

@@ -11,13 +11,15 @@ import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
 import type { WebSocketServer } from 'ws';
-import { isOriginAllowed } from './allowed-origins.js';
+import { isOriginAllowed, isOwnOrigin } from './allowed-origins.js';
 import type { ClientAddresses } from './client-address.js';
 import type { Metrics } from './metrics.js';
 import type { RefusalLog } from './refusal-log.js';
 
 export interface UpgradeGate {
   readonly allowedOrigins: readonly string[];
+  /** Also take sockets whose Origin is this server's own: the guest page it serves. */
+  readonly allowOwnOrigin: boolean;
   readonly maxConnectionsPerIp: number;
   readonly addresses: ClientAddresses;
   readonly metrics: Metrics;
@@ -38,7 +40,8 @@ export function gateUpgrades(server: Server, peerSockets: WebSocketServer, gate:
     };
     socket.on('error', dropOnError);
     if (!gate.accepting()) return refuse(socket, 503, 'Server is restarting; reconnect to another node', gate, 'shutting-down');
-    if (!isOriginAllowed(req.headers.origin, gate.allowedOrigins)) return refuse(socket, 403, 'Origin not allowed', gate, 'origin');
+    const ownOrigin = gate.allowOwnOrigin && isOwnOrigin(req.headers.origin, req.headers.host);
+    if (!ownOrigin && !isOriginAllowed(req.headers.origin, gate.allowedOrigins)) return refuse(socket, 403, 'Origin not allowed', gate, 'origin');
     const behindProxy = gate.addresses.isTrustedProxy(req.socket.remoteAddress ?? '');
     const address = behindProxy ? gate.addresses.of(req) : null;
     if (address !== null && (counts.perAddress.get(address) ?? 0) >= gate.maxConnectionsPerIp) {

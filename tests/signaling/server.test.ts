@@ -74,16 +74,6 @@ describe('signaling server', () => {
     expect(await response.text()).not.toContain('listed-if-discovery-were-on');
   });
 
-  it('serves the page invite links open, without script and without learning the call ID', async () => {
-    const response = await fetch(`http://127.0.0.1:${server.port}/join`, { signal: AbortSignal.timeout(waitLimitMs) });
-    expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toContain('text/html');
-    expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
-    const html = await response.text();
-    expect(html).toContain('Join a call');
-    expect(html).not.toContain('<script');
-  });
-
   it('answers /health as live and ready with the number of connected peers', async () => {
     const response = await health();
     expect(response.status).toBe(200);

@@ -150,6 +150,31 @@ async function openProfile(userDataDir: string, options: ProfileOptions): Promis
   };
 }
 
+/** A guest: a browser with no extension at all, fake devices, and the same recording of connections and copies. */
+export interface PlainBrowser {
+  readonly context: BrowserContext;
+  newPage(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function launchPlainBrowser(options: { fakeDevices?: string } = {}): Promise<PlainBrowser> {
+  const browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: [
+      '--no-sandbox',
+      `--use-fake-device-for-media-stream=${options.fakeDevices ?? 'device-count=3'}`,
+      '--use-fake-ui-for-media-stream',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  });
+  const context = await browser.newContext({ locale: 'en-US', permissions: ['camera', 'microphone', 'clipboard-read', 'clipboard-write'] });
+  await context.addInitScript(recordPeerConnectionsAndDevices);
+  return { context, newPage: () => context.newPage(), close: () => browser.close() };
+}
+
 /** The browser process holding a profile: Chromium's lock on it is a link to "host-pid". */
 function browserPid(userDataDir: string): number {
   const pid = Number(readlinkSync(join(userDataDir, 'SingletonLock')).split('-').pop());

@@ -164,6 +164,17 @@ describe('the built server', () => {
     expect(await eve.nextMessage()).toEqual({ type: 'ERROR', payload: { msg: expect.stringContaining('malformed:') } });
   });
 
+  it('serves the guest web page built into it at /join, and its scripts', async () => {
+    const page = await fetch(`http://127.0.0.1:${node.port}/join`, { signal: AbortSignal.timeout(waitLimitMs) });
+    const html = await page.text();
+    expect(html).toContain('<meta name="peercall-path" content="/peerjs" />');
+    const script = /src="(\/join\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(`http://127.0.0.1:${node.port}${script}`, { signal: AbortSignal.timeout(waitLimitMs) });
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-type')).toContain('javascript');
+  });
+
   it('refuses a socket from an origin it does not allow, and logs it', async () => {
     const stranger = connectAs(node.port, 'stranger', { origin: 'https://evil.example' });
     sockets.push(stranger);

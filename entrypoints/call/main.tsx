@@ -3,7 +3,8 @@ import { render } from 'preact';
 import '@preact/signals';
 import { CallApp } from '../../components/CallApp';
 import { isActive } from '../../lib/call/call-state';
-import { type CallIntent, CallSession } from '../../lib/call/call-session';
+import { type CallIntent, settingsForIntent } from '../../lib/call/call-intent';
+import { CallSession } from '../../lib/call/call-session';
 import { publishCallStatus, serveCallControl } from '../../lib/extension/call-remote-tab';
 import { ownTabId, rememberIntent, serveCallTab, takeCallIntent } from '../../lib/extension/call-tab';
 import { localizeDocument } from '../../lib/i18n/i18n';
@@ -21,7 +22,7 @@ let unpublish = () => {};
 async function begin(intent: CallIntent): Promise<void> {
   session?.leave();
   unpublish();
-  const settings = await loadSettings();
+  const settings = settingsForIntent(await loadSettings(), intent);
   const current = new CallSession(settings);
   session = current;
   unpublish = publishCallStatus(current, tabId);

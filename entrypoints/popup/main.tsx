@@ -3,12 +3,13 @@ import { browser } from 'wxt/browser';
 import { Popup } from '../../components/Popup';
 import { callError } from '../../lib/call/call-error';
 import { parseInvite } from '../../lib/call/call-id';
-import { type CallIntent } from '../../lib/call/call-session';
+import type { CallIntent } from '../../lib/call/call-intent';
+import { allowServer, routeInvite, validAllowedServers } from '../../lib/call/invite-server';
 import type { CallStatus, ControlAction } from '../../lib/extension/call-remote';
 import { followCallStatus, sendControl } from '../../lib/extension/call-remote-client';
 import { launchCall } from '../../lib/extension/call-launch';
 import { localizeDocument, t } from '../../lib/i18n/i18n';
-import { displayNameItem } from '../../lib/extension/settings-storage';
+import { allowedServersItem, displayNameItem, signalingUrlItem } from '../../lib/extension/settings-storage';
 import '../../components/style.css';
 
 async function go(intent: CallIntent, name: string): Promise<string | null> {
@@ -32,10 +33,16 @@ const show = (call: CallStatus | null) =>
     <Popup
       initialName={initialName}
       onStart={(name) => go({ role: 'host' }, name)}
-      onJoin={async (text, name) => {
+      onJoin={async (text, name, viaInviteServer) => {
         const invite = parseInvite(text);
-        if (!invite.ok) return invite.reason === 'empty' ? t('popup.pasteInvite') : callError('invalid-call-id').message;
-        return go({ role: 'guest', callId: invite.callId }, name);
+        if (!invite.ok) return { kind: 'error', message: invite.reason === 'empty' ? t('popup.pasteInvite') : callError('invalid-call-id').message };
+        const allowed = validAllowedServers(await allowedServersItem.getValue());
+        const route = routeInvite(invite.server, await signalingUrlItem.getValue(), allowed);
+        if (route.kind === 'ask' && !viaInviteServer) return { kind: 'ask', host: route.host };
+        if (route.kind === 'ask') await allowedServersItem.setValue(allowServer(allowed, route.server));
+        const intent: CallIntent = route.kind === 'configured' ? { role: 'guest', callId: invite.callId } : { role: 'guest', callId: invite.callId, signalingUrl: route.signalingUrl };
+        const error = await go(intent, name);
+        return error === null ? { kind: 'done' } : { kind: 'error', message: error };
       }}
       onOpenSettings={() => void browser.runtime.openOptionsPage()}
       call={call}

@@ -42,7 +42,15 @@ export function parseCallId(text: string): CallId | null {
 }
 
 export type InviteParse =
-  | { ok: true; callId: CallId }
+  | {
+      ok: true;
+      callId: CallId;
+      /**
+       * Where the invite link points: its origin and any path before /join (a server behind
+       * a path prefix), without a trailing slash; null for a bare ID.
+       */
+      server: string | null;
+    }
   | { ok: false; reason: 'empty' | 'malformed' };
 
 /**
@@ -54,15 +62,16 @@ export function parseInvite(input: string): InviteParse {
   if (text === '') return { ok: false, reason: 'empty' };
   // Punctuation stuck to the end of a pasted link ("…#abcd." or "(…#abcd)") is never part of an ID.
   const link = /\bhttps?:\/\/\S+/i.exec(text)?.[0]?.replace(/[.,;:!?)\]}>'"]+$/, '');
-  const candidate = link ? fragmentOf(link) : text;
-  const callId = candidate === null ? null : parseCallId(candidate);
-  return callId ? { ok: true, callId } : { ok: false, reason: 'malformed' };
+  const parts = link ? linkParts(link) : { candidate: text, server: null };
+  const callId = parts === null ? null : parseCallId(parts.candidate);
+  return callId && parts ? { ok: true, callId, server: parts.server } : { ok: false, reason: 'malformed' };
 }
 
-function fragmentOf(link: string): string | null {
+function linkParts(link: string): { candidate: string; server: string } | null {
   try {
     const url = new URL(link);
-    return url.pathname.endsWith(invitePath) && url.hash.length > 1 ? decodeURIComponent(url.hash.slice(1)) : null;
+    if (!url.pathname.endsWith(invitePath) || url.hash.length <= 1 || url.username || url.password) return null;
+    return { candidate: decodeURIComponent(url.hash.slice(1)), server: `${url.origin}${url.pathname.slice(0, -invitePath.length)}` };
   } catch {
     return null;
   }

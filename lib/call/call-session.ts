@@ -15,6 +15,7 @@ import { SignalingLink } from '../signaling/signaling-link';
 import type { SignalingStatus } from '../signaling/signaling-status';
 import { type CallError, type CallErrorCode, callError, isJoinRefusal } from './call-error';
 import { type CallId, newCallId } from './call-id';
+import type { CallIntent } from './call-intent';
 import { type CallEvent, type CallState, idle, isActive, transition } from './call-state';
 import { type ChatEntry, withChatEntry } from './chat-log';
 import { type Departure, Mesh } from './mesh';
@@ -22,7 +23,7 @@ import { defaultPresenceRules } from './presence';
 import { newRoomItemId, normalizeChatText, normalizeDisplayName } from './room-protocol';
 import { parseSignalingUrl, type Settings } from './settings';
 
-export type CallIntent = { role: 'host' } | { role: 'guest'; callId: CallId };
+export type { CallIntent } from './call-intent';
 
 /** How long a guest waits for the host's media before giving up. */
 export const dialTimeoutMs = 20_000;

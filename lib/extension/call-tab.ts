@@ -5,10 +5,9 @@
  */
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
-import { parseCallId } from '../call/call-id';
-import type { CallIntent } from '../call/call-session';
+import { type CallIntent, parseCallIntent } from '../call/call-intent';
 
-const intentItem = storage.defineItem<CallIntent>('session:callIntent');
+const intentItem = storage.defineItem<unknown>('session:callIntent');
 export const callTabPath = '/call.html';
 
 export interface CallTabRequest {
@@ -39,26 +38,35 @@ const reloadKey = 'peercall:intent';
  * reload. A host gets a fresh call after a reload, since the server still holds the old ID.
  */
 export async function takeCallIntent(): Promise<CallIntent> {
-  const opened = await intentItem.getValue();
+  const opened = parseCallIntent(await intentItem.getValue());
   await intentItem.removeValue();
   return opened ?? recallIntent();
 }
 
+/** A guest's intent (with the server an invite named) survives a reload of the tab; a host's does not. */
 export function rememberIntent(intent: CallIntent): void {
-  sessionStorage.setItem(reloadKey, intent.role === 'guest' ? intent.callId : '');
+  sessionStorage.setItem(reloadKey, intent.role === 'guest' ? JSON.stringify(intent) : '');
 }
 
 function recallIntent(): CallIntent {
-  const callId = parseCallId(sessionStorage.getItem(reloadKey) ?? '');
-  return callId ? { role: 'guest', callId } : { role: 'host' };
+  let stored: unknown = null;
+  try {
+    stored = JSON.parse(sessionStorage.getItem(reloadKey) || 'null');
+  } catch {
+    // Written by an older version, or not by us: start afresh.
+  }
+  const intent = parseCallIntent(stored);
+  return intent?.role === 'guest' ? intent : { role: 'host' };
 }
 
 /** In the call tab: answer the popup, take new intents when idle, and come to the front. */
 export function serveCallTab(canTakeIntent: () => boolean, take: (intent: CallIntent) => void): () => void {
   const listener = (message: unknown): Promise<CallTabReply> | undefined => {
     if (!isCallTabRequest(message)) return undefined;
+    const intent = parseCallIntent(message.intent);
+    if (intent === null) return undefined;
     const reply: CallTabReply = canTakeIntent() ? { accepted: true } : { accepted: false, reason: 'in-call' };
-    if (reply.accepted) take(message.intent);
+    if (reply.accepted) take(intent);
     return focusSelf().then(() => reply);
   };
   browser.runtime.onMessage.addListener(listener);

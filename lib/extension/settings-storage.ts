@@ -37,6 +37,12 @@ export const reconnectGraceSecondsItem = storage.defineItem<number>('local:recon
   version: 1,
 });
 
+/** The other servers the person allowed an invite to use (lib/call/invite-server.ts). */
+export const allowedServersItem = storage.defineItem<unknown>('local:allowedServers', {
+  fallback: [],
+  version: 1,
+});
+
 export async function loadSettings(): Promise<Settings> {
   const [signalingUrl, signalingKey, iceServers, displayName, uplinkBudgetKbps, relayOnly, reconnectGraceSeconds] = await Promise.all([
     signalingUrlItem.getValue(),

@@ -117,6 +117,7 @@ describe('parseInvite', () => {
     { name: 'a link whose path only ends in "join"', input: `https://x.example/rejoin#${sample}` },
     { name: 'a link whose fragment is not an ID', input: 'https://x.example/join#hello' },
     { name: 'a link that is not a URL', input: `https://#${sample}` },
+    { name: 'a link with a user name in it', input: `https://someone@x.example/join#${sample}` },
     { name: 'a link with a percent sign that does not decode', input: 'https://x.example/join#%E0%A4%A' },
     { name: 'an ID with one character missing', input: sample.slice(0, -1) },
   ])('calls $name malformed', ({ input }) => {
@@ -124,23 +125,24 @@ describe('parseInvite', () => {
   });
 
   it.each([
-    { name: 'the bare ID', input: sample },
-    { name: 'the bare ID in upper case', input: sample.toUpperCase() },
-    { name: 'the bare ID with spaces around it', input: `  ${sample}  ` },
-    { name: 'an https invite link', input: `https://x.example/join#${sample}` },
-    { name: 'an http invite link with a port', input: `http://127.0.0.1:9000/join#${sample}` },
-    { name: 'an invite link with the ID in upper case', input: `HTTPS://X.EXAMPLE/join#${sample.toUpperCase()}` },
-    { name: 'an invite link under a deeper path', input: `https://x.example/peercall/join#${sample}` },
-    { name: 'an invite link with a percent-encoded fragment', input: `https://x.example/join#${sample.replaceAll('-', '%20')}` },
+    { name: 'the bare ID', input: sample, server: null },
+    { name: 'the bare ID in upper case', input: sample.toUpperCase(), server: null },
+    { name: 'the bare ID with spaces around it', input: `  ${sample}  `, server: null },
+    { name: 'an https invite link', input: `https://x.example/join#${sample}`, server: 'https://x.example' },
+    { name: 'an http invite link with a port', input: `http://127.0.0.1:9000/join#${sample}`, server: 'http://127.0.0.1:9000' },
+    { name: 'an invite link with the ID in upper case', input: `HTTPS://X.EXAMPLE/join#${sample.toUpperCase()}`, server: 'https://x.example' },
+    { name: 'an invite link under a deeper path', input: `https://x.example/peercall/join#${sample}`, server: 'https://x.example/peercall' },
+    { name: 'an invite link with a percent-encoded fragment', input: `https://x.example/join#${sample.replaceAll('-', '%20')}`, server: 'https://x.example' },
     {
       name: 'the invite message PeerCall writes',
       input: `Join my PeerCall: open PeerCall, choose Join and paste https://x.example/join#${sample} (or the ID ${sample}).`,
+      server: 'https://x.example',
     },
-    { name: 'a message with the link on its own line', input: `Call me here:\nhttps://x.example/join#${sample}\nthanks` },
-    { name: 'a link that ends a sentence', input: `Join me at https://x.example/join#${sample}.` },
-    { name: 'a link in parentheses', input: `my call (https://x.example/join#${sample})` },
-  ])('reads the ID from $name', ({ input }) => {
-    expect(parseInvite(input)).toEqual({ ok: true, callId: sample });
+    { name: 'a message with the link on its own line', input: `Call me here:\nhttps://x.example/join#${sample}\nthanks`, server: 'https://x.example' },
+    { name: 'a link that ends a sentence', input: `Join me at https://x.example/join#${sample}.`, server: 'https://x.example' },
+    { name: 'a link in parentheses', input: `my call (https://x.example/join#${sample})`, server: 'https://x.example' },
+  ])('reads the ID and the server from $name', ({ input, server }) => {
+    expect(parseInvite(input)).toEqual({ ok: true, callId: sample, server });
   });
 
   it.each([
@@ -151,6 +153,6 @@ describe('parseInvite', () => {
     const id = newCallId();
     const link = inviteLink(origin, id);
     expect(link).toBe(`${origin}/join#${id}`);
-    expect(parseInvite(link)).toEqual({ ok: true, callId: id });
+    expect(parseInvite(link)).toEqual({ ok: true, callId: id, server: origin });
   });
 });

@@ -38,6 +38,14 @@ export async function openPopup(profile: Profile, options: { name?: string } = {
       await page.fill('input[name="invite"]', invite);
       return callTab(await expectNewTab(profile.context, () => page.click('button[data-action="join"]')));
     },
+    /** Pastes an invite for a server not yet allowed and clicks Join; returns the question the popup asks. */
+    joinAskingServer: async (invite: string) => {
+      await page.fill('input[name="invite"]', invite);
+      await page.click('button[data-action="join"]');
+      return page.getByTestId('join-via').innerText();
+    },
+    /** Answers that question with "Join via …", then Join the call in the lobby; returns the call tab. */
+    joinViaInviteServer: async () => throughLobby(callTab(await expectNewTab(profile.context, () => page.click('button[data-action="join-via"]')))),
     /** Pastes something and clicks Join where no tab is expected; returns the popup's message. */
     joinExpectingError: async (invite: string) => {
       await page.fill('input[name="invite"]', invite);

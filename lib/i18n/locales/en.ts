@@ -45,7 +45,7 @@ export const en = {
 
   // Page titles
   'page.call': 'PeerCall call',
-  'page.guest': 'PeerCall',
+  'page.guest': 'Join a PeerCall',
   'guest.heading': "You're invited to a PeerCall",
   'guest.noCallId': 'This link has no call ID in it. Ask the person who invited you for the whole link, or start a call of your own.',
   'page.options': 'PeerCall settings',

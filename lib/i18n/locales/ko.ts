@@ -43,7 +43,7 @@ export const ko = {
 
   // Page titles
   'page.call': 'PeerCall 통화',
-  'page.guest': 'PeerCall',
+  'page.guest': 'PeerCall 통화 참여',
   'guest.heading': "PeerCall 통화 초대",
   'guest.noCallId': '이 링크에는 통화 ID가 없습니다. 초대한 사람에게 전체 링크를 다시 요청하거나 직접 통화를 시작하세요.',
   'page.options': 'PeerCall 설정',

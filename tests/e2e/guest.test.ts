@@ -91,6 +91,20 @@ describe('a guest with no extension', () => {
     expect(guestRequests.filter((url) => url.includes(callId) || url.includes(callId.replace(/-/g, '')))).toEqual([]);
   });
 
+  it('fits a phone-sized window: nothing wider than the screen, the call controls on it', async () => {
+    await guest.page.setViewportSize({ width: 390, height: 844 });
+    const fit = await guest.page.evaluate(() => {
+      const leave = document.querySelector<HTMLElement>('button[data-action="leave"]')!.getBoundingClientRect();
+      const mute = document.querySelector<HTMLElement>('button[data-action="mute"]')!.getBoundingClientRect();
+      return { scrollWidth: document.documentElement.scrollWidth, leaveRight: leave.right, muteRight: mute.right, leaveWidth: leave.width };
+    });
+    expect(fit.scrollWidth).toBeLessThanOrEqual(390);
+    expect(fit.leaveRight).toBeLessThanOrEqual(390);
+    expect(fit.muteRight).toBeLessThanOrEqual(390);
+    expect(fit.leaveWidth).toBeGreaterThan(0);
+    expect((await remoteVideoProgress(guest.page, 500)).frames).toBeGreaterThan(3);
+  });
+
   it('the guest page without a call ID says so and offers a call of one\'s own', async () => {
     const page = await guestBrowser.newPage();
     await page.goto(`${new URL(server.url).origin}/join`);

@@ -12,14 +12,15 @@
 import { execFileSync } from 'node:child_process';
 import { parseConfig } from '../signaling/config';
 import { type RunningSignalingServer, startSignalingServer } from '../signaling/server';
-import buildExtension from '../tests/e2e/global-setup';
-import { chromiumPath, launchProfile, type Profile } from '../tests/e2e/support/browser';
+import buildExtensionAndGuestPage from '../tests/e2e/global-setup';
+import { chromiumPath, launchPlainBrowser, launchProfile, type PlainBrowser, type Profile } from '../tests/e2e/support/browser';
 import { configure } from '../tests/e2e/support/pages';
 import { fanOuts, type FileFigures, fileFanOutFigures, fileNote, fileRunBudgetMs } from './file-fanout';
 import { installProbe, measureFloorMs } from './in-page';
 import { countOf } from './count-setting';
 import { inExtensionPage } from './extension-page';
 import { log } from './log';
+import { measureGuestJoinMs } from './guest-join';
 import { measureCall } from './one-call';
 import { measurePlainPageJoinMs, startPlainPageServer } from './plain-page';
 import { type RoomFigures, roomJoinFigures, roomNote, roomRunBudgetMs } from './room-joins';
@@ -43,7 +44,9 @@ const note =
   'green < 136. floor: two RTCPeerConnections in one extension page, createOffer to first remote frame, media opened ' +
   'before the clock. joinSteps: medians of when each step of the join happened after the click. plainPageJoin: the ' +
   'tutorial\'s way (a plain page, a WebSocket relay, one RTCPeerConnection, the member already there calls the newcomer), ' +
-  'written for this bench: click on Join, which opens the camera first, to the first remote frame, same probe. Headless ' +
+  'written for this bench: click on Join, which opens the camera first, to the first remote frame, same probe. guestJoin: a ' +
+  'browser without the extension opens A\'s invite link on the guest page; click on Join the call in its lobby (preview showing, ' +
+  'server connected) to its first remote frame, same probe. Headless ' +
   'Chromium, fake devices, loopback signaling; a fresh call per run, floor measured in the same run, interleaved.';
 
 function runCount(argv: readonly string[], env: NodeJS.ProcessEnv): number {
@@ -104,11 +107,12 @@ async function main(): Promise<void> {
   );
   watchdog.unref();
 
-  log('building the extension');
-  buildExtension();
+  log('building the extension and the guest page');
+  buildExtensionAndGuestPage();
   let server: RunningSignalingServer | undefined;
   let plain: Awaited<ReturnType<typeof startPlainPageServer>> | undefined;
   const profiles: Profile[] = [];
+  let guests: PlainBrowser | undefined;
   try {
     server = await startSignalingServer(parseConfig({ PEERCALL_PORT: '0' }, []));
     const url = server.url;
@@ -117,7 +121,11 @@ async function main(): Promise<void> {
     profiles.push(...(await preparedProfiles(url, Math.max(2, roomRuns > 0 ? roomSize : 0, fileRuns > 0 ? 1 + Math.max(...fanOuts) : 0))));
     const [alice, bob] = profiles as [Profile, Profile];
     plain = await startPlainPageServer();
+    guests = await launchPlainBrowser();
+    await guests.context.addInitScript({ content: 'globalThis.__name = (fn) => fn;' });
+    await guests.context.addInitScript(installProbe);
     const join: number[] = [];
+    const guestJoin: number[] = [];
     const plainJoin: number[] = [];
     const cameraSwitch: number[] = [];
     const floor: number[] = [];
@@ -139,9 +147,12 @@ async function main(): Promise<void> {
           async () => {
             floor.push(await measureFloor(alice));
           },
+          async () => {
+            guestJoin.push(await measureGuestJoinMs(alice, guests!));
+          },
         ];
         for (let i = 0; i < measures.length; i++) await measures[(run + i) % measures.length]!();
-        log(`run ${run}/${runs}: join ${join.at(-1)} ms, plain-page join ${plainJoin.at(-1)} ms, camera switch ${cameraSwitch.at(-1)} ms, floor ${floor.at(-1)?.toFixed(1)} ms`);
+        log(`run ${run}/${runs}: join ${join.at(-1)} ms, guest-page join ${guestJoin.at(-1)} ms, plain-page join ${plainJoin.at(-1)} ms, camera switch ${cameraSwitch.at(-1)} ms, floor ${floor.at(-1)?.toFixed(1)} ms`);
       } catch (error) {
         failedRuns += 1;
         log(`run ${run}/${runs} failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -171,6 +182,8 @@ async function main(): Promise<void> {
       cameraSwitchToRemoteFrameMs: summarize(cameraSwitch),
       floorMs: summarize(floor),
       joinToFloorRatio: Math.round((median(join) / median(floor)) * 100) / 100,
+      guestJoinToFirstFrameMs: summarize(guestJoin),
+      guestJoinToFloorRatio: Math.round((median(guestJoin) / median(floor)) * 100) / 100,
       plainPageJoinMs: summarize(plainJoin),
       plainPageJoinToFloorRatio: Math.round((median(plainJoin) / median(floor)) * 100) / 100,
       joinStepsMs: medianSteps(steps),
@@ -186,6 +199,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
     await Promise.allSettled(profiles.map((profile) => profile.close()));
+    await guests?.close();
     await server?.close();
     await plain?.close();
     clearTimeout(watchdog);

@@ -37,8 +37,13 @@ export const reconnectGraceSecondsItem = storage.defineItem<number>('local:recon
   version: 1,
 });
 
+export const askToJoinItem = storage.defineItem<boolean>('local:askToJoin', {
+  fallback: defaultSettings.askToJoin,
+  version: 1,
+});
+
 export async function loadSettings(): Promise<Settings> {
-  const [signalingUrl, signalingKey, iceServers, displayName, uplinkBudgetKbps, relayOnly, reconnectGraceSeconds] = await Promise.all([
+  const [signalingUrl, signalingKey, iceServers, displayName, uplinkBudgetKbps, relayOnly, reconnectGraceSeconds, askToJoin] = await Promise.all([
     signalingUrlItem.getValue(),
     signalingKeyItem.getValue(),
     iceServersItem.getValue(),
@@ -46,8 +51,9 @@ export async function loadSettings(): Promise<Settings> {
     uplinkBudgetKbpsItem.getValue(),
     relayOnlyItem.getValue(),
     reconnectGraceSecondsItem.getValue(),
+    askToJoinItem.getValue(),
   ]);
-  return { signalingUrl, signalingKey, iceServers, displayName, uplinkBudgetKbps, relayOnly, reconnectGraceSeconds };
+  return { signalingUrl, signalingKey, iceServers, displayName, uplinkBudgetKbps, relayOnly, reconnectGraceSeconds, askToJoin };
 }
 
 export async function saveSettings(settings: Settings): Promise<void> {
@@ -59,5 +65,6 @@ export async function saveSettings(settings: Settings): Promise<void> {
     uplinkBudgetKbpsItem.setValue(settings.uplinkBudgetKbps),
     relayOnlyItem.setValue(settings.relayOnly),
     reconnectGraceSecondsItem.setValue(settings.reconnectGraceSeconds),
+    askToJoinItem.setValue(settings.askToJoin),
   ]);
 }

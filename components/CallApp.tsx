@@ -7,7 +7,9 @@ import { describeSignaling } from '../lib/signaling/signaling-status';
 import { CallIdPanel } from './CallIdPanel';
 import { ChatPanel } from './ChatPanel';
 import { Controls } from './Controls';
+import { DoorPanel } from './DoorPanel';
 import { FilePanel } from './FilePanel';
+import { JoinRequestList } from './JoinRequestList';
 import { Lobby } from './Lobby';
 import { RemoteAudio } from './RemoteAudio';
 import { Roster } from './Roster';
@@ -35,6 +37,9 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall, onEnter }: C
   const shownTrack = screen.value ?? camera.value;
   const localStream = useMemo(() => (shownTrack ? new MediaStream([shownTrack]) : null), [shownTrack]);
   const over = endMessage(state);
+  const policy = session.policy.value;
+  const joinRequests = session.joinRequests.value;
+  const answer = (request: string, verdict: 'admit' | 'deny') => session.answerJoinRequest(request, verdict);
 
   return (
     <main class="call" data-state={state.kind}>
@@ -62,6 +67,12 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall, onEnter }: C
         </div>
       )}
 
+      {!over && joinRequests.length > 0 && (
+        <section class="join-requests" aria-label={t('door.requestsLabel')} aria-live="polite">
+          <JoinRequestList requests={joinRequests} testId="join-request" onAnswer={answer} />
+        </section>
+      )}
+
       {over ? (
         <section class="ended" role="alert" data-testid="end-message" data-code={state.kind === 'failed' ? state.error.code : state.kind}>
           <p>{over}</p>
@@ -77,10 +88,27 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall, onEnter }: C
           {(state.kind === 'waiting' || state.kind === 'in-call') && (
             <CallIdPanel callId={state.callId} inviteText={inviteText(inviteOrigin, state.callId)} onCopy={onCopy} />
           )}
+          {(state.kind === 'waiting' || state.kind === 'in-call') && policy !== null && (
+            <DoorPanel
+              policy={policy}
+              host={state.role === 'host'}
+              disabled={signaling.kind !== 'online'}
+              onAskToJoin={(on) => session.setPolicy(on ? 'ask' : 'open')}
+              onLocked={(locked) => session.setLocked(locked)}
+            />
+          )}
+          {state.kind === 'asking' && (
+            <section class="asking" data-testid="asking">
+              <p>{t('door.asking')}</p>
+              <button type="button" data-action="cancel-join" onClick={() => session.leave()}>
+                {t('common.cancel')}
+              </button>
+            </section>
+          )}
           <section class={`stage tiles-${participants.length + 1}`} aria-label={t('call.stage')}>
             {participants.length === 0 && (
               <div class="tile empty" data-testid="empty-stage">
-                {state.kind === 'dialing' ? t('call.state.dialing') : t('common.nobodyElseHere')}
+                {state.kind === 'dialing' || state.kind === 'asking' ? t(`call.state.${state.kind}`) : t('common.nobodyElseHere')}
               </div>
             )}
             {participants.map((person, index) => (
@@ -108,20 +136,29 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall, onEnter }: C
               mirrored={screen.value === null}
             />
           </section>
-          <Roster
-            you={{ name: session.name.value, micMuted: micMuted.value, cameraOff: cameraOff.value || camera.value === null, speaking: session.speaking.value }}
-            others={participants}
-          />
+          {/* At the door we are in no call yet: nobody to list, chat with or send files to. */}
+          {state.kind !== 'asking' && (
+            <Roster
+              you={{ name: session.name.value, micMuted: micMuted.value, cameraOff: cameraOff.value || camera.value === null, speaking: session.speaking.value }}
+              others={participants}
+              asking={joinRequests}
+              onAnswer={answer}
+            />
+          )}
           {participants.map((person) => (
             <RemoteAudio key={person.peerId} stream={person.stream} speakerId={session.media.speakerId.value} />
           ))}
           <Controls session={session} />
-          <ChatPanel entries={session.chat.value} onSend={(text) => session.sendChat(text)} />
-          <FilePanel
-            transfers={session.files.transfers}
-            onSend={(files) => files.forEach((file) => session.sendFile(file))}
-            onCancel={(id) => session.files.cancel(id)}
-          />
+          {state.kind !== 'asking' && (
+            <>
+              <ChatPanel entries={session.chat.value} onSend={(text) => session.sendChat(text)} />
+              <FilePanel
+                transfers={session.files.transfers}
+                onSend={(files) => files.forEach((file) => session.sendFile(file))}
+                onCancel={(id) => session.files.cancel(id)}
+              />
+            </>
+          )}
         </>
       )}
     </main>

@@ -20,6 +20,7 @@ export function Options({ initial, onSave, onTest, onCheckIce }: OptionsProps) {
   const [budget, setBudget] = useState(String(initial.uplinkBudgetKbps));
   const [relayOnly, setRelayOnly] = useState(initial.relayOnly);
   const [grace, setGrace] = useState(String(initial.reconnectGraceSeconds));
+  const [askToJoin, setAskToJoin] = useState(initial.askToJoin);
   const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
 
   const validate = (): Settings | string => {
@@ -43,6 +44,7 @@ export function Options({ initial, onSave, onTest, onCheckIce }: OptionsProps) {
       uplinkBudgetKbps: parsedBudget.value,
       relayOnly,
       reconnectGraceSeconds: parsedGrace.value,
+      askToJoin,
     };
   };
 
@@ -81,6 +83,10 @@ export function Options({ initial, onSave, onTest, onCheckIce }: OptionsProps) {
         <label>
           {t('options.reconnectGrace')}
           <input name="reconnectGraceSeconds" inputMode="numeric" value={grace} onInput={(e) => setGrace(e.currentTarget.value)} />
+        </label>
+        <label class="check">
+          <input type="checkbox" name="askToJoin" checked={askToJoin} onChange={(e) => setAskToJoin(e.currentTarget.checked)} />
+          {t('options.askToJoin')}
         </label>
         <label class="check">
           <input type="checkbox" name="relayOnly" checked={relayOnly} onChange={(e) => setRelayOnly(e.currentTarget.checked)} />

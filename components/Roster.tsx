@@ -1,13 +1,18 @@
 import { t } from '../lib/i18n/i18n';
+import type { JoinRequest } from '../lib/call/join-requests';
 import type { Participant } from '../lib/call/peer-link';
+import { JoinRequestList } from './JoinRequestList';
 
 export interface RosterProps {
   you: { name: string; micMuted: boolean; cameraOff: boolean; speaking: boolean };
   others: readonly Participant[];
+  /** Newcomers waiting at the door, answerable from here as from the call screen's cards. */
+  asking: readonly JoinRequest[];
+  onAnswer(request: string, verdict: 'admit' | 'deny'): void;
 }
 
 /** Everyone in the call, as a list a screen reader can walk: name, then what they have switched off. */
-export function Roster({ you, others }: RosterProps) {
+export function Roster({ you, others, asking, onAnswer }: RosterProps) {
   const people = [
     { key: 'you', name: t('roster.you', { name: you.name }), micMuted: you.micMuted, cameraOff: you.cameraOff, speaking: you.speaking },
     ...others.map((p, i) => ({ key: p.peerId, name: p.name ?? t('common.person', { n: i + 1 }), micMuted: p.micMuted, cameraOff: p.cameraOff, speaking: p.speaking })),
@@ -27,6 +32,12 @@ export function Roster({ you, others }: RosterProps) {
           </li>
         ))}
       </ul>
+      {asking.length > 0 && (
+        <>
+          <h3>{t('roster.asking')}</h3>
+          <JoinRequestList requests={asking} testId="roster-join-request" onAnswer={onAnswer} />
+        </>
+      )}
     </section>
   );
 }

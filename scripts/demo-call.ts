@@ -2,7 +2,8 @@
  * The demo: a call with yourself. Two people on this computer, each a Chromium profile of
  * their own with PeerCall freshly installed, on one signaling server. The first starts a
  * call from the welcome page the install opened and copies the invite; the second pastes
- * it in the popup and joins. The steps are the end-to-end suite's page objects, so the
+ * it in the popup and asks to join, and the first admits it, as a new install's calls ask
+ * before letting anyone in. The steps are the end-to-end suite's page objects, so the
  * demo is that suite's two people, shown on screen.
  */
 import type { SignalingConfig } from '../signaling/config';
@@ -27,6 +28,9 @@ export interface Demo {
 
 export const demoNames = ['Left window', 'Right window'] as const;
 
+/** In a shown demo, how long the request stays on screen before the left window admits it, so a person can read it. */
+const requestShownMs = 1_500;
+
 export async function startDemo(config: SignalingConfig, { headed }: { headed: boolean }): Promise<Demo> {
   const server = await startSignalingServer(config);
   // As root Chromium refuses its sandbox (see scripts/browser-launch.ts); anyone else keeps it.
@@ -39,11 +43,16 @@ export async function startDemo(config: SignalingConfig, { headed }: { headed: b
   try {
     const [first, second] = profiles;
     if (headed) await placeSideBySide(profiles);
-    await Promise.all(profiles.map((profile) => configure(profile, { signalingUrl: server.url })));
+    // The host keeps ask to join on, as a new install has it, so the demo shows the door too.
+    await Promise.all([configure(first, { signalingUrl: server.url, askToJoin: true }), configure(second, { signalingUrl: server.url })]);
     const host = await welcomePage(first.welcome).start(demoNames[0]);
     await host.waitForState('waiting');
     const invite = await host.copyInvite();
     const guest = await (await openPopup(second, { name: demoNames[1] })).join(invite);
+    await guest.waitForState('asking');
+    await host.page.getByTestId('join-request').filter({ hasText: demoNames[1] }).waitFor({ timeout: 10_000 });
+    if (headed) await host.page.waitForTimeout(requestShownMs);
+    await host.answerJoinRequest(demoNames[1], 'admit');
     await Promise.all([host.waitForState('in-call'), guest.waitForState('in-call')]);
     // Each window keeps its welcome page and its call, in front; the blank tab it opened with goes.
     await Promise.all(

@@ -28,7 +28,7 @@ const demo = await startDemo(config, { headed });
 console.log(`Signaling server: ${demo.server.url}`);
 const [first, second] = headed ? ['The left window', 'the right one'] : ['The first profile', 'the second'];
 console.log(
-  `${first} started a call from its welcome page and copied the invite; ${second} pasted it in the popup and joined. ` +
+  `${first} started a call from its welcome page and copied the invite; ${second} pasted it in the popup and asked to join, and ${first.toLowerCase()} admitted it. ` +
     "Both use Chromium's test camera and microphone (a moving picture and a beep).",
 );
 

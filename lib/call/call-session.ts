@@ -10,7 +10,7 @@ import { LinkStats } from '../media/link-stats';
 import { LocalMedia, type MediaKind } from '../media/local-media';
 import type { PixelSize } from '../media/uplink-budget';
 import type { IncomingCall } from '../signaling/remote-peer';
-import { joinName, type RoomEvent, type RoomRequest } from '../signaling/room-signaling';
+import { type JoinPolicy, joinName, type RoomEvent, type RoomRefusal, type RoomRequest } from '../signaling/room-signaling';
 import { SignalingLink } from '../signaling/signaling-link';
 import type { SignalingStatus } from '../signaling/signaling-status';
 import { type CallError, type CallErrorCode, callError, isJoinRefusal } from './call-error';
@@ -18,6 +18,7 @@ import { type CallId, newCallId } from './call-id';
 import type { CallIntent } from './call-intent';
 import { type CallEvent, type CallState, idle, isActive, transition } from './call-state';
 import { type ChatEntry, withChatEntry } from './chat-log';
+import { type JoinRequest, type JoinRequestChange, nextJoinRequests } from './join-requests';
 import { type Departure, Mesh } from './mesh';
 import { defaultPresenceRules } from './presence';
 import { newRoomItemId, normalizeChatText, normalizeDisplayName } from './room-protocol';
@@ -34,6 +35,10 @@ export class CallSession {
   readonly notice = signal<CallError | { code: 'info'; fatal: false; message: string } | null>(null);
   readonly signaling = signal<SignalingStatus>({ kind: 'offline' });
   readonly chat = signal<readonly ChatEntry[]>([]);
+  /** Who may come in, as the server last told us; null until we are in the room. */
+  readonly policy = signal<JoinPolicy | null>(null);
+  /** Newcomers waiting at the door for a member's answer (ours, or anyone's). */
+  readonly joinRequests = signal<readonly JoinRequest[]>([]);
 
   /** Messages from peers that failed validation and were dropped. */
   readonly droppedMessages = signal(0);
@@ -58,9 +63,12 @@ export class CallSession {
   #openings = 0;
   #announcedOpening = -1;
   #dialTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The door a room we open gets, and what Unlock goes back to: the last unlocked policy seen. */
+  #unlockedPolicy: Exclude<JoinPolicy, 'locked'>;
 
   constructor(settings: Settings) {
     this.#settings = settings;
+    this.#unlockedPolicy = settings.askToJoin ? 'ask' : 'open';
     this.name.value = normalizeDisplayName(settings.displayName) ?? t('common.guest');
     this.#mesh = new Mesh(
       {
@@ -185,6 +193,27 @@ export class CallSession {
   }
 
   /**
+   * Asks the server to change who may come in. Nothing changes here until the server
+   * tells every member (us too) the new policy, so all screens say the same.
+   */
+  setPolicy(policy: JoinPolicy): void {
+    if (!this.#inRoom()) return;
+    this.#link?.transport?.sendRoomRequest({ type: 'ROOM-POLICY', payload: { policy } });
+  }
+
+  /** Lock the call, or unlock it back to asking or open, as it was before. */
+  setLocked(locked: boolean): void {
+    this.setPolicy(locked ? 'locked' : this.#unlockedPolicy);
+  }
+
+  /** Lets a newcomer in, or turns them away; their card goes at once, and the server tells the others. */
+  answerJoinRequest(request: string, verdict: 'admit' | 'deny'): void {
+    if (!this.#inRoom()) return;
+    this.#changeJoinRequests({ type: 'ended', request });
+    this.#link?.transport?.sendRoomRequest({ type: verdict === 'admit' ? 'ROOM-ADMIT' : 'ROOM-DENY', payload: { request } });
+  }
+
+  /**
    * Leaves the lobby with the person's choices. Media and the signaling link are
    * usually up by now, so the room is asked for at once.
    */
@@ -203,6 +232,22 @@ export class CallSession {
     if (after === before) return;
     this.state.value = after;
     if (after.kind === 'ended' || after.kind === 'failed') this.#teardown();
+  }
+
+  /** Whether the server counts us a member of the room: only members set its door or answer it. */
+  #inRoom(): boolean {
+    const kind = this.state.value.kind;
+    return this.policy.value !== null && (kind === 'waiting' || kind === 'in-call' || kind === 'dialing');
+  }
+
+  #changeJoinRequests(change: JoinRequestChange): void {
+    this.joinRequests.value = nextJoinRequests(this.joinRequests.value, change);
+  }
+
+  /** The server told us the room's policy; Unlock restores the last one that let people ask or walk in. */
+  #heardPolicy(policy: JoinPolicy): void {
+    this.policy.value = policy;
+    if (policy !== 'locked') this.#unlockedPolicy = policy;
   }
 
   #fail(code: CallErrorCode): void {
@@ -229,7 +274,12 @@ export class CallSession {
     const room = state.callId;
     const firstTime = !this.#roomRequested;
     this.#roomRequested = true;
-    this.#link?.transport?.sendRoomRequest(state.role === 'host' && firstTime ? { type: 'ROOM-CREATE', payload: { room } } : this.#joinRequest(room));
+    this.#link?.transport?.sendRoomRequest(state.role === 'host' && firstTime ? this.#createRequest(room) : this.#joinRequest(room));
+  }
+
+  /** Opening the room, first or again after the server forgot it: with its door as it was, so a locked call stays locked. */
+  #createRequest(room: CallId): RoomRequest {
+    return { type: 'ROOM-CREATE', payload: { room, policy: this.policy.value ?? this.#unlockedPolicy } };
   }
 
   /** Our name rides along, for the members to see should the room ask them to let us in. */
@@ -239,30 +289,47 @@ export class CallSession {
 
   #onRoomEvent(event: RoomEvent): void {
     const state = this.state.value;
-    if (event.type === 'refused') {
-      // Back from a drop or a server restart, we find the room gone: open it again, and
-      // whoever comes back next finds it. A room someone else reopened first is joined.
-      const inRoom = state.kind === 'waiting' || state.kind === 'in-call';
-      if (inRoom && event.code === 'room-unknown') {
-        return this.#link?.transport?.sendRoomRequest({ type: 'ROOM-CREATE', payload: { room: state.callId } });
-      }
-      if (inRoom && event.code === 'room-exists') {
-        return this.#link?.transport?.sendRoomRequest(this.#joinRequest(state.callId));
-      }
-      if (state.kind === 'dialing' && isJoinRefusal(event.code)) this.#fail(event.code);
-      if (state.kind === 'starting' && event.code === 'room-exists') this.#fail('id-taken');
-      if (event.code === 'not-allowed') this.#fail('signaling-rejected');
-      return;
+    switch (event.type) {
+      case 'refused':
+        return this.#onRefused(event.code);
+      case 'peer-joined':
+      case 'peer-left':
+        return this.#mesh.serverSays(event.peer, event.type === 'peer-left' ? 'left' : 'joined');
+      case 'waiting':
+        return this.#dispatch({ type: 'asked' });
+      case 'join-request':
+        return this.#changeJoinRequests({ type: 'asked', request: event.request, name: event.name });
+      case 'join-request-ended':
+        return this.#changeJoinRequests({ type: 'ended', request: event.request });
+      case 'policy':
+        return this.#heardPolicy(event.policy);
+      case 'members':
+        break;
     }
-    if (event.type === 'peer-joined' || event.type === 'peer-left') return this.#mesh.serverSays(event.peer, event.type === 'peer-left' ? 'left' : 'joined');
-    // Waiting at a room's door, we stay dialing until let in (members) or turned away (refused).
-    if (event.type !== 'members') return;
+    // In the room (first, or again after a drop): the door as it is now, and the requests
+    // still waiting, which the server sends right after.
+    this.#heardPolicy(event.policy ?? 'open');
+    this.#changeJoinRequests({ type: 'entered' });
     if (state.kind === 'starting' && state.role === 'host') return this.#dispatch({ type: 'room-open' });
-    if (state.kind !== 'dialing' || this.#mesh.size > 0) return;
+    this.#dispatch({ type: 'admitted' });
+    if (this.state.value.kind !== 'dialing' || this.#mesh.size > 0) return;
     if (event.members.length === 0) return this.#fail('room-unknown');
     // Full mesh: the joiner calls everyone already in the room.
     this.#dialTimer = setTimeout(() => this.#fail('no-answer'), dialTimeoutMs);
     for (const member of event.members) this.#mesh.dial(member);
+  }
+
+  #onRefused(code: RoomRefusal): void {
+    const state = this.state.value;
+    // Back from a drop or a server restart, we find the room gone: open it again, and
+    // whoever comes back next finds it. A room someone else reopened first is joined.
+    const inRoom = state.kind === 'waiting' || state.kind === 'in-call';
+    if (inRoom && code === 'room-unknown') return this.#link?.transport?.sendRoomRequest(this.#createRequest(state.callId));
+    if (inRoom && code === 'room-exists') return this.#link?.transport?.sendRoomRequest(this.#joinRequest(state.callId));
+    // Turned away at the door (or the room is gone or full) while joining: one failure, with what to do next.
+    if ((state.kind === 'dialing' || state.kind === 'asking') && isJoinRefusal(code)) return this.#fail(code);
+    if (state.kind === 'starting' && code === 'room-exists') return this.#fail('id-taken');
+    if (code === 'not-allowed') this.#fail('signaling-rejected');
   }
 
   #onTransportError(code: CallErrorCode): void {
@@ -300,6 +367,7 @@ export class CallSession {
 
   #teardown(): void {
     clearTimeout(this.#dialTimer);
+    this.joinRequests.value = [];
     this.#mesh.closeAll();
     this.media.stop();
     this.#link?.dispose();

@@ -23,6 +23,8 @@ export type CallState =
   | { kind: 'waiting'; role: Role; callId: CallId }
   /** A joiner connecting to the people already in the room. */
   | { kind: 'dialing'; role: 'guest'; callId: CallId }
+  /** A joiner at the door of a room that asks: a member must let them in ("Asking to join…"). */
+  | { kind: 'asking'; role: 'guest'; callId: CallId }
   | { kind: 'in-call'; role: Role; callId: CallId }
   | { kind: 'ended'; role: Role; callId: CallId }
   | { kind: 'failed'; role: Role; callId: CallId; error: CallError };
@@ -34,6 +36,10 @@ export type CallEvent =
   | { type: 'signaling-open' }
   /** The server has our room: only now can someone with the ID find us. */
   | { type: 'room-open' }
+  /** The room asks its members before letting us in: we wait at its door. */
+  | { type: 'asked' }
+  /** A member let us in: now we call everyone in the room. */
+  | { type: 'admitted' }
   | { type: 'remote-connected' }
   /** Someone's connection ended; `remaining` is how many others we are still connected to. */
   | { type: 'remote-left'; remaining: number }
@@ -43,7 +49,7 @@ export type CallEvent =
 export const idle: CallState = { kind: 'idle' };
 
 export function isActive(state: CallState): boolean {
-  return state.kind === 'lobby' || state.kind === 'starting' || state.kind === 'waiting' || state.kind === 'dialing' || state.kind === 'in-call';
+  return state.kind === 'lobby' || state.kind === 'starting' || state.kind === 'waiting' || state.kind === 'dialing' || state.kind === 'asking' || state.kind === 'in-call';
 }
 
 export function transition(state: CallState, event: CallEvent): CallState {
@@ -64,6 +70,12 @@ export function transition(state: CallState, event: CallEvent): CallState {
       return state.kind === 'starting' && state.role === 'host'
         ? { kind: 'waiting', role: 'host', callId: state.callId }
         : state;
+
+    case 'asked':
+      return state.kind === 'dialing' ? { kind: 'asking', role: 'guest', callId: state.callId } : state;
+
+    case 'admitted':
+      return state.kind === 'asking' ? { kind: 'dialing', role: 'guest', callId: state.callId } : state;
 
     case 'remote-connected':
       return state.kind === 'waiting' || state.kind === 'dialing'

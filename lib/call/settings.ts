@@ -22,6 +22,12 @@ export interface Settings {
   readonly relayOnly: boolean;
   /** How long someone whose connection dropped stays in the call, shown as reconnecting, before they are removed. */
   readonly reconnectGraceSeconds: number;
+  /**
+   * Whether a call this person starts asks before letting anyone in: newcomers wait
+   * until someone in the call admits them. On by default, since a call ID in the wrong
+   * hands should not be enough to walk in.
+   */
+  readonly askToJoin: boolean;
 }
 
 export const defaultSettings: Settings = {
@@ -32,6 +38,7 @@ export const defaultSettings: Settings = {
   uplinkBudgetKbps: defaultUplinkBudgetKbps,
   relayOnly: false,
   reconnectGraceSeconds: 30,
+  askToJoin: true,
 };
 
 export function parseReconnectGraceSeconds(text: string): Parsed<number> {

@@ -21,6 +21,7 @@ const phaseBadges: Record<CallPhase, { text: string; colour: string }> = {
   lobby: { text: '…', colour: connectingColour },
   starting: { text: '…', colour: connectingColour },
   dialing: { text: '…', colour: connectingColour },
+  asking: { text: '…', colour: connectingColour },
   waiting: { text: 'WAIT', colour: liveColour },
   'in-call': { text: 'LIVE', colour: liveColour },
 };

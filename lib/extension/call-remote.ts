@@ -25,7 +25,7 @@ export interface ControlReply {
 /** A call runs in every state but these; a call that is over publishes no status at all. */
 export type CallPhase = Exclude<CallState['kind'], 'idle' | 'ended' | 'failed'>;
 // A record, so that a call state added later fails to compile until it is listed here.
-const phases: Record<CallPhase, true> = { lobby: true, starting: true, dialing: true, waiting: true, 'in-call': true };
+const phases: Record<CallPhase, true> = { lobby: true, starting: true, dialing: true, asking: true, waiting: true, 'in-call': true };
 export const callPhases = Object.keys(phases) as readonly CallPhase[];
 const isPhase = (kind: unknown): kind is CallPhase => typeof kind === 'string' && Object.hasOwn(phases, kind);
 

@@ -37,6 +37,11 @@ export const reconnectGraceSecondsItem = storage.defineItem<number>('local:recon
   version: 1,
 });
 
+export const askToJoinItem = storage.defineItem<boolean>('local:askToJoin', {
+  fallback: defaultSettings.askToJoin,
+  version: 1,
+});
+
 /** The other servers the person allowed an invite to use (lib/call/invite-server.ts). */
 export const allowedServersItem = storage.defineItem<unknown>('local:allowedServers', {
   fallback: [],
@@ -44,7 +49,7 @@ export const allowedServersItem = storage.defineItem<unknown>('local:allowedServ
 });
 
 export async function loadSettings(): Promise<Settings> {
-  const [signalingUrl, signalingKey, iceServers, displayName, uplinkBudgetKbps, relayOnly, reconnectGraceSeconds] = await Promise.all([
+  const [signalingUrl, signalingKey, iceServers, displayName, uplinkBudgetKbps, relayOnly, reconnectGraceSeconds, askToJoin] = await Promise.all([
     signalingUrlItem.getValue(),
     signalingKeyItem.getValue(),
     iceServersItem.getValue(),
@@ -52,8 +57,9 @@ export async function loadSettings(): Promise<Settings> {
     uplinkBudgetKbpsItem.getValue(),
     relayOnlyItem.getValue(),
     reconnectGraceSecondsItem.getValue(),
+    askToJoinItem.getValue(),
   ]);
-  return { signalingUrl, signalingKey, iceServers, displayName, uplinkBudgetKbps, relayOnly, reconnectGraceSeconds };
+  return { signalingUrl, signalingKey, iceServers, displayName, uplinkBudgetKbps, relayOnly, reconnectGraceSeconds, askToJoin };
 }
 
 export async function saveSettings(settings: Settings): Promise<void> {
@@ -65,5 +71,6 @@ export async function saveSettings(settings: Settings): Promise<void> {
     uplinkBudgetKbpsItem.setValue(settings.uplinkBudgetKbps),
     relayOnlyItem.setValue(settings.relayOnly),
     reconnectGraceSecondsItem.setValue(settings.reconnectGraceSeconds),
+    askToJoinItem.setValue(settings.askToJoin),
   ]);
 }

@@ -1,7 +1,7 @@
 /**
  * `npm run demo` as CI runs it, headless: the demo's own steps leave its two profiles in one
- * call, the second having joined through the first's invite, each receiving the other's
- * moving video.
+ * call, the second having asked to join through the first's invite and been admitted, each
+ * receiving the other's moving video.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../signaling/config';
@@ -27,6 +27,12 @@ describe('the demo', () => {
     expect(await host.call.tileLabels()).toEqual([demoNames[1]]);
     expect(await guest.call.tileLabels()).toEqual([demoNames[0]]);
     expect(demo.server.peerCount()).toBe(2);
+  });
+
+  it("shows the door as a new install has it: the first's call asks before letting anyone in, and no request is left waiting", async () => {
+    const [host] = demo.people;
+    expect((await host.call.door()).policy).toBe('ask');
+    expect(await host.call.joinRequests()).toEqual([]);
   });
 
   it('ends with both profiles receiving moving video from each other', async () => {

@@ -42,9 +42,10 @@ describe('PeerCall on Firefox', () => {
   it('a Firefox user starts a call from the popup, a Chromium user joins, and both see moving video', async () => {
     const settings = firefox.firstPage;
     // Typed events from BiDi do not reach Preact's handlers in Firefox, so the server
-    // address goes straight into the extension's storage, where the options page saves it.
+    // address goes straight into the extension's storage, where the options page saves it;
+    // ask to join goes off there too, so the Chromium user walks in as configure() has it.
     await inPage(settings, async (url) => {
-      await (globalThis as unknown as { browser: { storage: { local: { set(items: object): Promise<void> } } } }).browser.storage.local.set({ signalingUrl: url });
+      await (globalThis as unknown as { browser: { storage: { local: { set(items: object): Promise<void> } } } }).browser.storage.local.set({ signalingUrl: url, askToJoin: false });
       return true;
     }, server.url);
 

@@ -17,6 +17,7 @@ describe('the toolbar badge', () => {
     { name: 'in the lobby', status: { ...base, phase: 'lobby', participants: 0 }, text: '…', colour: connectingColour, title: 'PeerCall: getting ready for a call' },
     { name: 'starting', status: { ...base, phase: 'starting', participants: 0 }, text: '…', colour: connectingColour, title: 'PeerCall: starting a call…' },
     { name: 'joining', status: { ...base, phase: 'dialing', participants: 0 }, text: '…', colour: connectingColour, title: 'PeerCall: joining a call…' },
+    { name: 'asking to join', status: { ...base, phase: 'asking', participants: 0 }, text: '…', colour: connectingColour, title: 'PeerCall: asking to join a call…' },
     { name: 'muted in a call', status: { ...base, micMuted: true }, text: 'MUTE', colour: mutedColour, title: 'PeerCall: in a call with 1 other person (microphone muted)' },
     { name: 'muted while waiting', status: { ...base, phase: 'waiting', micMuted: true }, text: 'MUTE', colour: mutedColour, title: 'PeerCall: waiting for others to join (microphone muted)' },
     { name: 'camera off', status: { ...base, cameraOff: true }, text: 'LIVE', colour: liveColour, title: 'PeerCall: in a call with 1 other person (camera off)' },

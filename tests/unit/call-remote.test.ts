@@ -29,6 +29,7 @@ const everyState: Record<CallState['kind'], CallState> = {
   lobby: { kind: 'lobby', role: 'host', callId },
   starting: { kind: 'starting', role: 'host', callId },
   dialing: { kind: 'dialing', role: 'guest', callId },
+  asking: { kind: 'asking', role: 'guest', callId },
   waiting: { kind: 'waiting', role: 'host', callId },
   'in-call': { kind: 'in-call', role: 'guest', callId },
   ended: { kind: 'ended', role: 'host', callId },
@@ -149,7 +150,7 @@ describe('callStatusOf', () => {
     expect(callStatusOf(observed(state), status, nowMs)).toBeNull();
   });
 
-  it.each([{ state: 'lobby' }, { state: 'starting' }, { state: 'dialing' }, { state: 'waiting' }, { state: 'in-call' }] as const)(
+  it.each([{ state: 'lobby' }, { state: 'starting' }, { state: 'dialing' }, { state: 'asking' }, { state: 'waiting' }, { state: 'in-call' }] as const)(
     'a call $state starts counting now',
     ({ state }) => {
       expect(callStatusOf(observed(state), null, nowMs)).toEqual({ phase: state, startedAtMs: nowMs, micMuted: false, cameraOff: false, participants: 0 });

@@ -13,6 +13,7 @@ const startingHost: CallState = { kind: 'starting', role: 'host', callId };
 const startingGuest: CallState = { kind: 'starting', role: 'guest', callId };
 const waiting: CallState = { kind: 'waiting', role: 'host', callId };
 const dialing: CallState = { kind: 'dialing', role: 'guest', callId };
+const asking: CallState = { kind: 'asking', role: 'guest', callId };
 const inCallHost: CallState = { kind: 'in-call', role: 'host', callId };
 const inCallGuest: CallState = { kind: 'in-call', role: 'guest', callId };
 const endedHost: CallState = { kind: 'ended', role: 'host', callId };
@@ -20,7 +21,7 @@ const endedGuest: CallState = { kind: 'ended', role: 'guest', callId };
 const failedHost: CallState = { kind: 'failed', role: 'host', callId, error: callError('id-taken') };
 const failedGuest: CallState = { kind: 'failed', role: 'guest', callId, error: callError('peer-unavailable') };
 
-const activeStates = { lobbyHost, lobbyGuest, startingHost, startingGuest, waiting, dialing, inCallHost, inCallGuest };
+const activeStates = { lobbyHost, lobbyGuest, startingHost, startingGuest, waiting, dialing, asking, inCallHost, inCallGuest };
 const finishedStates = { endedHost, endedGuest, failedHost, failedGuest };
 const allStates = { idle, ...activeStates, ...finishedStates };
 
@@ -55,7 +56,7 @@ describe('transition on enter', () => {
     expect(transition(state, { type: 'enter' })).toEqual(next);
   });
 
-  it.each(rows({ idle, startingHost, startingGuest, waiting, dialing, inCallHost, inCallGuest, ...finishedStates }))(
+  it.each(rows({ idle, startingHost, startingGuest, waiting, dialing, asking, inCallHost, inCallGuest, ...finishedStates }))(
     'entering again changes nothing in $name',
     ({ state }) => {
       expect(transition(state, { type: 'enter' })).toBe(state);
@@ -68,7 +69,7 @@ describe('transition on signaling-open', () => {
     expect(transition(startingGuest, { type: 'signaling-open' })).toEqual(dialing);
   });
 
-  it.each(rows({ idle, lobbyHost, lobbyGuest, startingHost, waiting, dialing, inCallHost, inCallGuest, ...finishedStates }))(
+  it.each(rows({ idle, lobbyHost, lobbyGuest, startingHost, waiting, dialing, asking, inCallHost, inCallGuest, ...finishedStates }))(
     'a reopened signaling link changes nothing in $name',
     ({ state }) => {
       expect(transition(state, { type: 'signaling-open' })).toBe(state);
@@ -81,10 +82,36 @@ describe('transition on room-open', () => {
     expect(transition(startingHost, { type: 'room-open' })).toEqual(waiting);
   });
 
-  it.each(rows({ idle, lobbyHost, lobbyGuest, startingGuest, waiting, dialing, inCallHost, inCallGuest, ...finishedStates }))(
+  it.each(rows({ idle, lobbyHost, lobbyGuest, startingGuest, waiting, dialing, asking, inCallHost, inCallGuest, ...finishedStates }))(
     'an open room changes nothing in $name',
     ({ state }) => {
       expect(transition(state, { type: 'room-open' })).toBe(state);
+    },
+  );
+});
+
+describe('transition on asked', () => {
+  it('a joiner whose room asks waits at its door', () => {
+    expect(transition(dialing, { type: 'asked' })).toEqual(asking);
+  });
+
+  it.each(rows({ idle, lobbyHost, lobbyGuest, startingHost, startingGuest, waiting, asking, inCallHost, inCallGuest, ...finishedStates }))(
+    'being asked to wait changes nothing in $name',
+    ({ state }) => {
+      expect(transition(state, { type: 'asked' })).toBe(state);
+    },
+  );
+});
+
+describe('transition on admitted', () => {
+  it('a joiner let in dials the people in the room', () => {
+    expect(transition(asking, { type: 'admitted' })).toEqual(dialing);
+  });
+
+  it.each(rows({ idle, lobbyHost, lobbyGuest, startingHost, startingGuest, waiting, dialing, inCallHost, inCallGuest, ...finishedStates }))(
+    'being let in changes nothing in $name',
+    ({ state }) => {
+      expect(transition(state, { type: 'admitted' })).toBe(state);
     },
   );
 });
@@ -97,7 +124,7 @@ describe('transition on remote-connected', () => {
     expect(transition(state, { type: 'remote-connected' })).toEqual(next);
   });
 
-  it.each(rows({ idle, lobbyHost, lobbyGuest, startingHost, startingGuest, inCallHost, inCallGuest, ...finishedStates }))(
+  it.each(rows({ idle, lobbyHost, lobbyGuest, startingHost, startingGuest, asking, inCallHost, inCallGuest, ...finishedStates }))(
     'a remote connection is ignored in $name',
     ({ state }) => {
       expect(transition(state, { type: 'remote-connected' })).toBe(state);
@@ -117,7 +144,7 @@ describe('transition on remote-left', () => {
     expect(transition(state, { type: 'remote-left', remaining: 2 })).toBe(state);
   });
 
-  it.each(rows({ idle, lobbyHost, lobbyGuest, startingHost, startingGuest, waiting, dialing, ...finishedStates }))(
+  it.each(rows({ idle, lobbyHost, lobbyGuest, startingHost, startingGuest, waiting, dialing, asking, ...finishedStates }))(
     'a remote leaving is ignored in $name',
     ({ state }) => {
       expect(transition(state, { type: 'remote-left', remaining: 0 })).toBe(state);
@@ -177,6 +204,43 @@ describe('a whole call', () => {
       { state: idle, seen: [] },
     ).seen;
     expect(kinds).toEqual(['lobby', 'lobby', 'starting', 'waiting', 'in-call', 'waiting', 'waiting', 'in-call', 'ended']);
+  });
+});
+
+describe('a joiner at the door', () => {
+  const run = (events: CallEvent[]) =>
+    events.reduce<{ state: CallState; seen: string[] }>(
+      ({ state, seen }, event) => {
+        const next = transition(state, event);
+        return { state: next, seen: [...seen, next.kind] };
+      },
+      { state: idle, seen: [] },
+    ).seen;
+  const toTheDoor: CallEvent[] = [{ type: 'start', role: 'guest', callId }, { type: 'enter' }, { type: 'signaling-open' }, { type: 'asked' }];
+
+  it('asks, keeps asking across a reconnect, is let in, dials and is in the call', () => {
+    expect(run([...toTheDoor, { type: 'signaling-open' }, { type: 'admitted' }, { type: 'remote-connected' }])).toEqual([
+      'lobby',
+      'starting',
+      'dialing',
+      'asking',
+      'asking',
+      'dialing',
+      'in-call',
+    ]);
+  });
+
+  it.each([{ code: 'join-denied' }, { code: 'room-locked' }, { code: 'join-unanswered' }, { code: 'waiting-full' }, { code: 'room-unknown' }] as const)(
+    'is turned away with $code and reads why',
+    ({ code }) => {
+      const state = [...toTheDoor, { type: 'error', error: callError(code) } as const].reduce(transition, idle);
+      expect(state).toEqual({ kind: 'failed', role: 'guest', callId, error: callError(code) });
+      expect(endMessage(state)).toBe(callError(code).message);
+    },
+  );
+
+  it('cancels, and the call is over', () => {
+    expect(run([...toTheDoor, { type: 'leave' }]).at(-1)).toBe('ended');
   });
 });
 

@@ -41,6 +41,7 @@ describe('the popup', () => {
   it.each([
     { phase: 'starting', participants: 0, phaseLabel: 'Starting…', participantsLabel: 'Nobody else yet' },
     { phase: 'dialing', participants: 0, phaseLabel: 'Joining…', participantsLabel: 'Nobody else yet' },
+    { phase: 'asking', participants: 0, phaseLabel: 'Asking to join…', participantsLabel: 'Nobody else yet' },
     { phase: 'waiting', participants: 0, phaseLabel: 'Waiting for others', participantsLabel: 'Nobody else yet' },
     { phase: 'in-call', participants: 4, phaseLabel: 'In call', participantsLabel: '4 others' },
   ] as const)('$phase with $participants others reads "$phaseLabel", "$participantsLabel"', ({ phase, participants, phaseLabel, participantsLabel }) => {

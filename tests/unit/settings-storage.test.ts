@@ -11,6 +11,10 @@ describe('stored settings', () => {
     expect(await loadSettings()).toEqual(defaultSettings);
   });
 
+  it('a new install asks before letting anyone into the calls it starts', async () => {
+    expect((await loadSettings()).askToJoin).toBe(true);
+  });
+
   it('saved settings come back as saved', async () => {
     const settings = {
       signalingUrl: 'https://signal.example.com:8443/peerjs',
@@ -20,6 +24,7 @@ describe('stored settings', () => {
       uplinkBudgetKbps: 1_000,
       relayOnly: true,
       reconnectGraceSeconds: 45,
+      askToJoin: false,
     };
     await saveSettings(settings);
     expect(await loadSettings()).toEqual(settings);

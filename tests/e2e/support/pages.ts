@@ -2,15 +2,20 @@
 import type { Page } from 'playwright-core';
 import { expectNewTab, type Profile } from './browser';
 
+/**
+ * Fills in and saves the settings page. Ask to join is on for a new install, but off here
+ * unless a test asks for it, so a joiner walks straight in as the tests of everything else expect.
+ */
 export async function configure(
   profile: Profile,
-  settings: { signalingUrl: string; iceServers?: string; relayOnly?: boolean; reconnectGraceSeconds?: number },
+  settings: { signalingUrl: string; iceServers?: string; relayOnly?: boolean; reconnectGraceSeconds?: number; askToJoin?: boolean },
 ): Promise<void> {
   const page = await profile.context.newPage();
   await page.goto(profile.url('options.html'));
   await page.fill('input[name="signalingUrl"]', settings.signalingUrl);
   await page.fill('textarea[name="iceServers"]', settings.iceServers ?? '');
   await page.setChecked('input[name="relayOnly"]', settings.relayOnly ?? false);
+  await page.setChecked('input[name="askToJoin"]', settings.askToJoin ?? false);
   if (settings.reconnectGraceSeconds !== undefined) await page.fill('input[name="reconnectGraceSeconds"]', String(settings.reconnectGraceSeconds));
   await page.click('button[data-action="save"]');
   // The saved message, in whichever language the profile speaks.
@@ -123,6 +128,28 @@ export function callTab(page: Page) {
     selectedDevice: (picker: 'camera' | 'microphone') =>
       page.$eval(`select[name="${picker}"]`, (select) => (select as HTMLSelectElement).selectedOptions[0]?.text ?? null),
     leave: () => page.click('button[data-action="leave"]'),
+    /** Who may come in, as the call screen says it: its policy and its sentence. */
+    door: async () => {
+      const door = page.getByTestId('door');
+      await door.waitFor({ timeout: 15_000 });
+      return { policy: await door.getAttribute('data-policy'), text: await page.getByTestId('door-policy').innerText() };
+    },
+    /** Waits until the call screen says the room's policy is `policy`. */
+    waitForPolicy: (policy: 'open' | 'ask' | 'locked') => page.locator(`[data-testid="door"][data-policy="${policy}"]`).waitFor({ timeout: 10_000 }),
+    /** The host's switch in the call: Ask before people join. */
+    setAskToJoin: (on: boolean) => page.setChecked('[data-testid="door"] input[name="askToJoin"]', on),
+    /** Lock the call, or Unlock the call. */
+    toggleLock: () => page.click('button[data-action="lock"]'),
+    /** The cards of people asking to join, as the call screen floats them (or, with `where: 'roster'`, as the roster lists them). */
+    joinRequests: (where: 'call' | 'roster' = 'call') =>
+      page.$$eval(`[data-testid="${where === 'call' ? 'join-request' : 'roster-join-request'}"]`, (cards) =>
+        cards.map((card) => ({ text: card.querySelector('.asks')?.textContent ?? '', elements: card.querySelectorAll('.asks *').length })),
+      ),
+    /** Clicks Admit or Deny on the call screen's card that names `name`. */
+    answerJoinRequest: (name: string, verdict: 'admit' | 'deny') =>
+      page.getByTestId('join-request').filter({ hasText: name }).locator(`button[data-action="${verdict}"]`).click(),
+    /** Cancel, while asking to join. */
+    cancelAsking: () => page.click('button[data-action="cancel-join"]'),
     sendChat: async (text: string) => {
       await page.fill('input[name="chat"]', text);
       await page.click('button[data-action="send-chat"]');

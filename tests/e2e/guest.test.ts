@@ -11,7 +11,7 @@ import { parseConfig } from '../../signaling/config';
 import { type RunningSignalingServer, startSignalingServer } from '../../signaling/server';
 import { launchPlainBrowser, launchProfile, type PlainBrowser, type Profile } from './support/browser';
 import { firefoxPath, inPage } from './support/firefox';
-import { allRemoteVideosProgress, inboundDuring, remoteVideoProgress } from './support/media-probes';
+import { allRemoteVideosProgress, inboundDuring, liveConnectionCount, remoteVideoProgress } from './support/media-probes';
 import { type CallTab, callTab, configure, openPopup } from './support/pages';
 
 let server: RunningSignalingServer;
@@ -27,7 +27,8 @@ const policyComplaints: string[] = [];
 beforeAll(async () => {
   server = await startSignalingServer(parseConfig({ PEERCALL_PORT: '0' }, []));
   [ann, guestBrowser] = await Promise.all([launchProfile(), launchPlainBrowser()]);
-  await configure(ann, { signalingUrl: server.url });
+  // As a person starts a call with the defaults: whoever comes from the link asks to join.
+  await configure(ann, { signalingUrl: server.url, askToJoin: true });
   annCall = await (await openPopup(ann, { name: 'Ann' })).start();
   await annCall.waitForState('waiting');
   const copied = await annCall.copyInvite();
@@ -60,9 +61,15 @@ describe('a guest with no extension', () => {
       .toBeGreaterThan(3);
   });
 
-  it('joins, and both sides receive the other\'s moving video and voice', async () => {
+  it('asks to join, is admitted by the host, and both sides receive the other\'s moving video and voice', async () => {
     await guest.page.fill('input[name="lobbyName"]', 'Gus');
     await guest.page.click('button[data-action="enter"]');
+    await guest.waitForState('asking');
+    await expect.poll(() => annCall.joinRequests(), { timeout: 10_000 }).toEqual([{ text: 'Gus asks to join', elements: 0 }]);
+    // Until admitted, the guest reached nobody: no connection on either side.
+    expect(await liveConnectionCount(guest.page)).toBe(0);
+    expect(await liveConnectionCount(annCall.page)).toBe(0);
+    await annCall.answerJoinRequest('Gus', 'admit');
     await guest.waitForState('in-call');
     await annCall.waitForState('in-call');
     await expect.poll(async () => (await remoteVideoProgress(guest.page, 500)).frames, { timeout: 10_000 }).toBeGreaterThan(3);
@@ -132,6 +139,9 @@ describe('a guest on Firefox ESR with no extension', () => {
         document.querySelector<HTMLButtonElement>('button[data-action="enter"]')!.click();
         return true;
       });
+      await inPage(page, () => (document.querySelector('[data-testid="call-status"][data-state="asking"]') ? true : null), undefined, 20_000);
+      await expect.poll(async () => (await annCall.joinRequests()).map((r) => r.text), { timeout: 10_000 }).toEqual(['Guest asks to join']);
+      await annCall.answerJoinRequest('Guest', 'admit');
       await inPage(page, () => (document.querySelector('[data-testid="call-status"][data-state="in-call"]') ? true : null), undefined, 20_000);
       const framesInFirefox = await inPage(
         page,

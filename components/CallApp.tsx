@@ -1,18 +1,21 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { type CallId, inviteLink } from '../lib/call/call-id';
+import { type ChatEntry, unreadChatCount } from '../lib/call/chat-log';
 import { endMessage } from '../lib/call/call-state';
 import type { CallSession } from '../lib/call/call-session';
 import { t } from '../lib/i18n/i18n';
 import { describeSignaling } from '../lib/signaling/signaling-status';
-import { CallIdPanel } from './CallIdPanel';
 import { ChatPanel } from './ChatPanel';
 import { Controls } from './Controls';
 import { DoorPanel } from './DoorPanel';
 import { FilePanel } from './FilePanel';
+import { InviteButton } from './InviteButton';
 import { JoinRequestList } from './JoinRequestList';
 import { Lobby } from './Lobby';
 import { RemoteAudio } from './RemoteAudio';
+import { PanelToggles, type SidePanelName } from './PanelToggles';
 import { Roster } from './Roster';
+import { Stage } from './Stage';
 import { VideoTile } from './VideoTile';
 
 export interface CallAppProps {
@@ -41,8 +44,15 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall, onEnter }: C
   const joinRequests = session.joinRequests.value;
   const answer = (request: string, verdict: 'admit' | 'deny') => session.answerJoinRequest(request, verdict);
 
+  const [panel, setPanel] = useState<SidePanelName | null>(null);
+  const chat = session.chat.value;
+  const lastSeen = useLastSeenChat(chat, panel === 'chat');
+  const unread = unreadChatCount(chat, lastSeen);
+  useToastExpiry(session);
+  const inCall = state.kind === 'waiting' || state.kind === 'in-call';
+
   return (
-    <main class="call" data-state={state.kind}>
+    <main class={over || state.kind === 'lobby' ? 'call' : 'call in-call'} data-state={state.kind}>
       <header>
         <h1>PeerCall</h1>
         <p data-testid="call-status" data-state={state.kind}>
@@ -51,27 +61,43 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall, onEnter }: C
         <p class="signaling" data-testid="signaling-status" data-status={signaling.kind} role="status">
           {describeSignaling(signaling, now)}
         </p>
+        {!over && inCall && (
+          <div class="header-actions">
+            {policy !== null && (
+              <DoorPanel
+                policy={policy}
+                host={state.role === 'host'}
+                disabled={signaling.kind !== 'online'}
+                onAskToJoin={(on) => session.setPolicy(on ? 'ask' : 'open')}
+                onLocked={(locked) => session.setLocked(locked)}
+              />
+            )}
+            <InviteButton callId={state.callId} link={inviteLink(inviteOrigin, state.callId)} inviteText={inviteText(inviteOrigin, state.callId)} onCopy={onCopy} />
+            <PanelToggles open={panel} people={participants.length + 1} unread={unread} onToggle={(name) => setPanel(panel === name ? null : name)} />
+          </div>
+        )}
       </header>
 
-      {notice && !over && (
-        <div class={notice.fatal ? 'notice error' : 'notice'} role="alert" data-testid="notice" data-code={notice.code}>
-          <p>{notice.message}</p>
-          {(notice.code === 'permission-denied' || notice.code === 'device-busy') && (
-            <button type="button" data-action="retry-media" onClick={() => void session.retryMedia()}>
-              {t('call.retry')}
+      <div class="toasts" aria-live="polite">
+        {notice && !over && (
+          <div class={notice.fatal ? 'notice error' : 'notice'} role="alert" data-testid="notice" data-code={notice.code}>
+            <p>{notice.message}</p>
+            {(notice.code === 'permission-denied' || notice.code === 'device-busy') && (
+              <button type="button" data-action="retry-media" onClick={() => void session.retryMedia()}>
+                {t('call.retry')}
+              </button>
+            )}
+            <button type="button" class="link" aria-label={t('call.dismiss')} onClick={() => (session.notice.value = null)}>
+              {t('call.dismiss')}
             </button>
-          )}
-          <button type="button" class="link" aria-label={t('call.dismiss')} onClick={() => (session.notice.value = null)}>
-            {t('call.dismiss')}
-          </button>
-        </div>
-      )}
-
-      {!over && joinRequests.length > 0 && (
-        <section class="join-requests" aria-label={t('door.requestsLabel')} aria-live="polite">
-          <JoinRequestList requests={joinRequests} testId="join-request" onAnswer={answer} />
-        </section>
-      )}
+          </div>
+        )}
+        {!over && joinRequests.length > 0 && (
+          <section class="join-requests" aria-label={t('door.requestsLabel')}>
+            <JoinRequestList requests={joinRequests} testId="join-request" onAnswer={answer} />
+          </section>
+        )}
+      </div>
 
       {over ? (
         <section class="ended" role="alert" data-testid="end-message" data-code={state.kind === 'failed' ? state.error.code : state.kind}>
@@ -85,18 +111,6 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall, onEnter }: C
         <Lobby session={session} onEnter={onEnter} />
       ) : (
         <>
-          {(state.kind === 'waiting' || state.kind === 'in-call') && (
-            <CallIdPanel callId={state.callId} inviteText={inviteText(inviteOrigin, state.callId)} onCopy={onCopy} />
-          )}
-          {(state.kind === 'waiting' || state.kind === 'in-call') && policy !== null && (
-            <DoorPanel
-              policy={policy}
-              host={state.role === 'host'}
-              disabled={signaling.kind !== 'online'}
-              onAskToJoin={(on) => session.setPolicy(on ? 'ask' : 'open')}
-              onLocked={(locked) => session.setLocked(locked)}
-            />
-          )}
           {state.kind === 'asking' && (
             <section class="asking" data-testid="asking">
               <p>{t('door.asking')}</p>
@@ -105,60 +119,72 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall, onEnter }: C
               </button>
             </section>
           )}
-          <section class={`stage tiles-${participants.length + 1}`} aria-label={t('call.stage')}>
-            {participants.length === 0 && (
-              <div class="tile empty" data-testid="empty-stage">
-                {state.kind === 'dialing' || state.kind === 'asking' ? t(`call.state.${state.kind}`) : t('common.nobodyElseHere')}
-              </div>
+          <div class="call-body">
+            <Stage
+              empty={
+                participants.length === 0 ? (
+                  <div class="tile empty" data-testid="empty-stage">
+                    {state.kind === 'dialing' || state.kind === 'asking' ? t(`call.state.${state.kind}`) : t('common.nobodyElseHere')}
+                  </div>
+                ) : null
+              }
+              others={participants.map((person, index) => ({
+                key: person.peerId,
+                tile: (
+                  <VideoTile
+                    testId="remote-video"
+                    peerId={person.peerId}
+                    name={person.name ?? t('common.person', { n: index + 1 })}
+                    micMuted={person.micMuted}
+                    speaking={person.speaking}
+                    quality={person.quality}
+                    stream={person.stream}
+                    placeholder={person.stream === null ? t('common.connecting') : person.cameraOff ? t('common.cameraIsOff') : null}
+                    reconnectingForS={person.presence.phase === 'reconnecting' ? Math.max(0, Math.floor((now - person.presence.sinceMs) / 1000)) : null}
+                    onShownSize={(size) => session.showsPeerAt(person.peerId, size)}
+                  />
+                ),
+              }))}
+              self={
+                <VideoTile
+                  testId="local-video"
+                  name={screen.value ? t('call.youSharing') : microphone.value === null ? t('call.youNoMicrophone') : t('common.you')}
+                  micMuted={micMuted.value}
+                  speaking={session.speaking.value}
+                  stream={localStream}
+                  placeholder={screen.value ? null : cameraOff.value ? t('common.cameraIsOff') : camera.value ? null : t('common.noCamera')}
+                  mirrored={screen.value === null}
+                />
+              }
+            />
+            {/* At the door we are in no call yet: nobody to list, chat with or send files to. */}
+            {state.kind !== 'asking' && (
+              <aside class="side-panel" hidden={panel === null} data-panel={panel ?? 'none'} aria-label={panel ? t(`panel.${panel}`) : undefined}>
+                <div hidden={panel !== 'people'}>
+                  <Roster
+                    you={{ name: session.name.value, micMuted: micMuted.value, cameraOff: cameraOff.value || camera.value === null, speaking: session.speaking.value }}
+                    others={participants}
+                    asking={joinRequests}
+                    onAnswer={answer}
+                  />
+                </div>
+                <div hidden={panel !== 'chat'}>
+                  <ChatPanel entries={chat} onSend={(text) => session.sendChat(text)} />
+                </div>
+                <div hidden={panel !== 'files'}>
+                  <FilePanel
+                    transfers={session.files.transfers}
+                    onSend={(files) => files.forEach((file) => session.sendFile(file))}
+                    onCancel={(id) => session.files.cancel(id)}
+                  />
+                </div>
+              </aside>
             )}
-            {participants.map((person, index) => (
-              <VideoTile
-                key={person.peerId}
-                testId="remote-video"
-                peerId={person.peerId}
-                name={person.name ?? t('common.person', { n: index + 1 })}
-                micMuted={person.micMuted}
-                speaking={person.speaking}
-                quality={person.quality}
-                stream={person.stream}
-                placeholder={person.stream === null ? t('common.connecting') : person.cameraOff ? t('common.cameraIsOff') : null}
-                reconnectingForS={person.presence.phase === 'reconnecting' ? Math.max(0, Math.floor((now - person.presence.sinceMs) / 1000)) : null}
-                onShownSize={(size) => session.showsPeerAt(person.peerId, size)}
-              />
-            ))}
-            <VideoTile
-              testId="local-video"
-              name={screen.value ? t('call.youSharing') : microphone.value === null ? t('call.youNoMicrophone') : t('common.you')}
-              micMuted={micMuted.value}
-              speaking={session.speaking.value}
-              stream={localStream}
-              placeholder={screen.value ? null : cameraOff.value ? t('common.cameraIsOff') : camera.value ? null : t('common.noCamera')}
-              mirrored={screen.value === null}
-            />
-          </section>
-          {/* At the door we are in no call yet: nobody to list, chat with or send files to. */}
-          {state.kind !== 'asking' && (
-            <Roster
-              you={{ name: session.name.value, micMuted: micMuted.value, cameraOff: cameraOff.value || camera.value === null, speaking: session.speaking.value }}
-              others={participants}
-              asking={joinRequests}
-              onAnswer={answer}
-            />
-          )}
+          </div>
           {participants.map((person) => (
             <RemoteAudio key={person.peerId} stream={person.stream} speakerId={session.media.speakerId.value} />
           ))}
           <Controls session={session} />
-          {state.kind !== 'asking' && (
-            <>
-              <ChatPanel entries={session.chat.value} onSend={(text) => session.sendChat(text)} />
-              <FilePanel
-                transfers={session.files.transfers}
-                onSend={(files) => files.forEach((file) => session.sendFile(file))}
-                onCancel={(id) => session.files.cancel(id)}
-              />
-            </>
-          )}
         </>
       )}
     </main>
@@ -182,4 +208,28 @@ function useSecondTicker(active: boolean): number {
     return () => clearInterval(timer);
   }, [active]);
   return Date.now();
+}
+
+/** The newest message the person has seen: while the chat is open, every message is seen. */
+function useLastSeenChat(entries: readonly ChatEntry[], open: boolean): { id: string; sentAtMs: number } | null {
+  const [seen, setSeen] = useState<{ id: string; sentAtMs: number } | null>(null);
+  const newest = entries.at(-1);
+  useEffect(() => {
+    if (open && newest && newest.id !== seen?.id) setSeen({ id: newest.id, sentAtMs: newest.sentAtMs });
+  }, [open, newest, seen]);
+  return open && newest ? { id: newest.id, sentAtMs: newest.sentAtMs } : seen;
+}
+
+/** A notice that needs nothing from the person leaves by itself; one that needs an action, or ends the call, stays. */
+const toastMs = 10_000;
+
+function useToastExpiry(session: CallSession): void {
+  const notice = session.notice.value;
+  useEffect(() => {
+    if (!notice || notice.fatal || notice.code === 'permission-denied' || notice.code === 'device-busy') return;
+    const timer = setTimeout(() => {
+      if (session.notice.value === notice) session.notice.value = null;
+    }, toastMs);
+    return () => clearTimeout(timer);
+  }, [notice, session]);
 }

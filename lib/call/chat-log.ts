@@ -19,3 +19,16 @@ export function withChatEntry(entries: readonly ChatEntry[], entry: ChatEntry): 
   if (entries.some((e) => e.id === entry.id)) return entries;
   return [...entries, entry].sort((a, b) => a.sentAtMs - b.sentAtMs).slice(-maxChatEntries);
 }
+
+/**
+ * Messages from others that came after the last one the person saw (its ID; null when they
+ * never opened the chat). Counted by ID rather than by position, since old messages scroll
+ * away; if the last seen one has scrolled away too, everything still shown is older or newer
+ * by its send time.
+ */
+export function unreadChatCount(entries: readonly ChatEntry[], lastSeen: { id: string; sentAtMs: number } | null): number {
+  if (lastSeen === null) return entries.filter((entry) => !entry.mine).length;
+  const index = entries.findIndex((entry) => entry.id === lastSeen.id);
+  const after = index === -1 ? entries.filter((entry) => entry.sentAtMs > lastSeen.sentAtMs) : entries.slice(index + 1);
+  return after.filter((entry) => !entry.mine).length;
+}

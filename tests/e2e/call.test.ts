@@ -23,7 +23,7 @@ import {
   sentVideoSize,
   tileBox,
 } from './support/media-probes';
-import { type CallTab, configure, openPopup } from './support/pages';
+import { type CallTab, configure, openDeviceMenu, openPopup } from './support/pages';
 import { saveScreenshot } from './support/screenshots';
 
 let server: RunningSignalingServer;
@@ -251,6 +251,7 @@ describe('a one-to-one call', () => {
     const speakers = await aliceCall.page.$$eval('select[name="speaker"] option', (options) => options.map((o) => ({ id: (o as HTMLOptionElement).value, label: o.textContent })));
     expect(speakers.length).toBeGreaterThan(1);
     const target = speakers.find((s) => s.id !== 'default')!;
+    await openDeviceMenu(aliceCall.page, 'speaker');
     await aliceCall.page.selectOption('select[name="speaker"]', target.id);
     await expect
       .poll(() => aliceCall.page.$$eval('audio[data-testid="remote-audio"]', (els) => els.map((e) => (e as HTMLAudioElement & { sinkId: string }).sinkId)), { timeout: 5_000 })
@@ -282,7 +283,8 @@ describe('a one-to-one call', () => {
     });
     await expect.poll(async () => (await compareVideoSender(aliceCall.page, 'before-share')).currentTrackLabel, { timeout: 5_000 }).toContain('fake_device_2');
     await expect.poll(() => meanGreen(bobCall, 'remote-video'), { timeout: 5_000, interval: 100 }).toBeLessThan(136);
-    expect(await aliceCall.page.locator('button[data-action="share-screen"]').innerText()).toBe('Share screen');
+    expect(await aliceCall.page.locator('button[data-action="share-screen"]').getAttribute('aria-label')).toBe('Share screen');
+    expect(await aliceCall.page.locator('button[data-action="share-screen"]').getAttribute('aria-pressed')).toBe('false');
   });
 
   it("a third person joins with the same ID and everyone receives everyone's moving video", async () => {

@@ -91,7 +91,8 @@ describe('controlling a call from any tab', () => {
       colour: red,
     });
     // The call tab's own controls show the same state.
-    expect(await aliceCall.page.locator('button[data-action="mute"]').innerText()).toBe('Unmute');
+    expect(await aliceCall.page.locator('button[data-action="mute"]').getAttribute('aria-label')).toBe('Unmute');
+    expect(await aliceCall.page.locator('button[data-action="mute"]').getAttribute('aria-pressed')).toBe('true');
 
     await alicePopup.toggleMute();
     await expect.poll(secondOfAudioAtBob, { timeout: 8_000, interval: 0 }).toBeGreaterThan(0.001);

@@ -89,8 +89,8 @@ describe('a browser in Korean', () => {
     await host.waitForState('waiting');
     expect(await host.page.getByTestId('call-status').innerText()).toBe('다른 참가자를 기다리는 중');
     await expect.poll(() => host.signalingStatus().innerText(), { timeout: 10_000 }).toBe('PeerCall 서버에 연결됐어요.');
-    expect(await host.page.locator('button[data-action="mute"]').innerText()).toBe('음소거');
-    expect(await host.page.locator('button[data-action="camera"]').innerText()).toBe('카메라 끄기');
+    expect(await host.page.locator('button[data-action="mute"]').getAttribute('aria-label')).toBe('음소거');
+    expect(await host.page.locator('button[data-action="camera"]').getAttribute('aria-label')).toBe('카메라 끄기');
     expect(await host.page.locator('button[data-action="leave"]').innerText()).toBe('나가기');
     expect(await host.page.locator('button[data-action="copy"]').innerText()).toBe('ID 복사');
     expect(await host.page.getByTestId('empty-stage').innerText()).toBe('아직 아무도 들어오지 않았어요');
@@ -111,7 +111,7 @@ describe('a browser in Korean', () => {
     ]);
 
     await host.mute();
-    expect(await host.page.locator('button[data-action="mute"]').innerText()).toBe('음소거 해제');
+    expect(await host.page.locator('button[data-action="mute"]').getAttribute('aria-label')).toBe('음소거 해제');
     const popup = await openRunningCallPopup(minji);
     await popup.waitForRunningCall();
     expect(await popup.page.getByTestId('running-phase').innerText()).toBe('통화 중');

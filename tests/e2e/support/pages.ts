@@ -107,12 +107,14 @@ export function callTab(page: Page) {
     state: () => state.getAttribute('data-state'),
     waitForState: (kind: string, timeoutMs = 15_000) =>
       page.locator(`[data-testid="call-status"][data-state="${kind}"]`).waitFor({ timeout: timeoutMs }),
+    /** Opens Invite, as a person would to find the call ID, and reads it. */
     callId: async () => {
-      await page.getByTestId('call-id').waitFor({ timeout: 15_000 });
+      await openInvite(page);
       return page.getByTestId('call-id').innerText();
     },
-    /** Clicks Copy invite; returns what it put on the clipboard. */
+    /** Opens Invite and clicks Copy invite; returns what it put on the clipboard. */
     copyInvite: async () => {
+      await openInvite(page);
       const copiedBefore = await page.evaluate(() => (window as unknown as { __copied: string[] }).__copied.length);
       await page.click('button[data-action="copy-invite"]');
       const copied = await page.waitForFunction((before) => (window as unknown as { __copied: string[] }).__copied[before] ?? null, copiedBefore);
@@ -150,7 +152,12 @@ export function callTab(page: Page) {
       page.getByTestId('join-request').filter({ hasText: name }).locator(`button[data-action="${verdict}"]`).click(),
     /** Cancel, while asking to join. */
     cancelAsking: () => page.click('button[data-action="cancel-join"]'),
+    /** Opens the side panel on People, Chat or Files, unless it shows that already. */
+    openPanel: (name: 'people' | 'chat' | 'files') => openPanel(page, name),
+    /** The unread count on the Chat button (0 when it shows none). */
+    unreadChat: async () => Number((await page.getByTestId('panel-chat-count').textContent({ timeout: 100 }).catch(() => '0')) ?? 0),
     sendChat: async (text: string) => {
+      await openPanel(page, 'chat');
       await page.fill('input[name="chat"]', text);
       await page.click('button[data-action="send-chat"]');
     },
@@ -234,7 +241,30 @@ export function callTab(page: Page) {
   };
 }
 
+/** The call ID and invite live behind the Invite button. */
+async function openInvite(page: Page): Promise<void> {
+  const invite = page.locator('button[data-action="invite"]');
+  await invite.waitFor({ timeout: 15_000 });
+  if ((await invite.getAttribute('aria-expanded')) !== 'true') await invite.click();
+  await page.getByTestId('call-id').waitFor({ timeout: 5_000 });
+}
+
+async function openPanel(page: Page, name: 'people' | 'chat' | 'files'): Promise<void> {
+  const toggle = page.locator(`button[data-action="panel-${name}"]`);
+  if ((await toggle.getAttribute('aria-pressed')) !== 'true') await toggle.click();
+  await page.locator(`.side-panel[data-panel="${name}"]`).waitFor({ timeout: 5_000 });
+}
+
+/** The device choices sit in a menu beside the microphone and camera buttons (the speaker with the microphone). */
+export async function openDeviceMenu(page: Page, picker: 'camera' | 'microphone' | 'speaker'): Promise<void> {
+  const menu = picker === 'camera' ? 'camera' : 'microphone';
+  const arrow = page.locator(`button[data-action="${menu}-menu"]`);
+  if ((await arrow.getAttribute('aria-expanded')) !== 'true') await arrow.click();
+  await page.getByTestId(`${menu}-menu`).waitFor({ timeout: 5_000 });
+}
+
 async function chooseDevice(page: Page, picker: 'camera' | 'microphone', labelPart: string): Promise<void> {
+  await openDeviceMenu(page, picker);
   const value = await page.$eval(
     `select[name="${picker}"]`,
     (select, part) => [...(select as HTMLSelectElement).options].find((o) => o.text.includes(part))?.value ?? null,

@@ -1,0 +1,37 @@
+import type { ComponentChildren } from 'preact';
+
+export interface IconButtonProps {
+  /** What the button does, for screen readers and as its tooltip. */
+  label: string;
+  action: string;
+  children: ComponentChildren;
+  pressed?: boolean;
+  disabled?: boolean;
+  /** A small count drawn on the button, e.g. unread messages (the label says it too). */
+  count?: number;
+  tone?: 'danger' | 'off';
+  onClick(): void;
+}
+
+/** A round icon button with an accessible name and a tooltip: the control bar's and the header's. */
+export function IconButton({ label, action, children, pressed, disabled, count, tone, onClick }: IconButtonProps) {
+  return (
+    <button
+      type="button"
+      class={['icon-button', tone].filter(Boolean).join(' ')}
+      data-action={action}
+      aria-label={label}
+      title={label}
+      aria-pressed={pressed}
+      disabled={disabled}
+      onClick={onClick}
+    >
+      {children}
+      {count !== undefined && count > 0 && (
+        <span class="count" aria-hidden="true" data-testid={`${action}-count`}>
+          {count > 99 ? '99+' : count}
+        </span>
+      )}
+    </button>
+  );
+}

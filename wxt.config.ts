@@ -1,5 +1,9 @@
 import { defineConfig } from 'wxt';
 import { shortcuts } from './lib/extension/call-remote';
+import { builtInDefaultServer } from './scripts/default-server';
+
+// Read before anything is built, so a bad address stops the build at once.
+const defaultServer = builtInDefaultServer(process.env);
 
 const extensionPagesCsp = "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'";
 
@@ -28,5 +32,7 @@ export default defineConfig({
   }),
   vite: () => ({
     esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+    // lib/call/settings.ts keeps its local default unless this names another server.
+    define: defaultServer === null ? {} : { __PEERCALL_DEFAULT_SERVER__: JSON.stringify(defaultServer) },
   }),
 });

@@ -30,8 +30,16 @@ export interface Settings {
   readonly askToJoin: boolean;
 }
 
+/**
+ * The server a build ships pointed at: `PEERCALL_DEFAULT_SERVER=https://… npm run build`
+ * writes it in (checked by scripts/default-server.ts); any other build, the guest page's
+ * included, talks to a server on this machine until Settings say otherwise.
+ */
+declare const __PEERCALL_DEFAULT_SERVER__: string | undefined;
+const builtInSignalingUrl = typeof __PEERCALL_DEFAULT_SERVER__ === 'string' ? __PEERCALL_DEFAULT_SERVER__ : 'http://127.0.0.1:9000/peerjs';
+
 export const defaultSettings: Settings = {
-  signalingUrl: 'http://127.0.0.1:9000/peerjs',
+  signalingUrl: builtInSignalingUrl,
   signalingKey: 'peercall',
   iceServers: [],
   displayName: '',

@@ -25,7 +25,7 @@ export function turnserverPath(): string {
 }
 
 /** Whether something answers a STUN binding request on the port. */
-function answersStun(port: number): Promise<boolean> {
+export function answersStun(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createSocket('udp4');
     const request = Buffer.alloc(20);

@@ -88,6 +88,10 @@ export interface ProfileOptions {
   headed?: boolean;
   /** Keep Chromium's sandbox; tests run without it, since CI runs as root, where Chromium refuses it. */
   keepSandbox?: boolean;
+  /** Another build of the extension than `extensionDir`, such as one with a default server built in. */
+  extensionDir?: string;
+  /** The browser's HOME, where Chromium on Linux finds the certificates its user trusts (~/.pki/nssdb). */
+  home?: string;
 }
 
 export async function launchProfile(options: ProfileOptions = {}): Promise<Profile> {
@@ -95,8 +99,10 @@ export async function launchProfile(options: ProfileOptions = {}): Promise<Profi
 }
 
 async function openProfile(userDataDir: string, options: ProfileOptions): Promise<Profile> {
+  const extension = options.extensionDir ?? extensionDir;
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: options.executablePath ?? chromiumPath(),
+    env: homeEnv(options.home),
     headless: !options.headed,
     // Playwright adds --no-sandbox unless told the sandbox is wanted.
     chromiumSandbox: Boolean(options.keepSandbox),
@@ -105,8 +111,8 @@ async function openProfile(userDataDir: string, options: ProfileOptions): Promis
     locale: options.locale ?? 'en-US',
     args: [
       ...(options.keepSandbox ? [] : ['--no-sandbox']),
-      `--disable-extensions-except=${extensionDir}`,
-      `--load-extension=${extensionDir}`,
+      `--disable-extensions-except=${extension}`,
+      `--load-extension=${extension}`,
       `--use-fake-device-for-media-stream=${options.fakeDevices ?? 'device-count=3'}`,
       options.denyMedia ? '--deny-permission-prompts' : '--use-fake-ui-for-media-stream',
       '--disable-background-networking',
@@ -116,7 +122,7 @@ async function openProfile(userDataDir: string, options: ProfileOptions): Promis
     ],
   });
   await context.addInitScript(recordPeerConnectionsAndDevices);
-  const extensionId = await findExtensionId(context);
+  const extensionId = await findExtensionId(context, extension);
   const url = (path: string) => `chrome-extension://${extensionId}/${path}`;
   const welcome = await pageAt(context, url('welcome.html'));
   let frozen = false;
@@ -157,9 +163,10 @@ export interface PlainBrowser {
   close(): Promise<void>;
 }
 
-export async function launchPlainBrowser(options: { fakeDevices?: string } = {}): Promise<PlainBrowser> {
+export async function launchPlainBrowser(options: Pick<ProfileOptions, 'fakeDevices' | 'home'> = {}): Promise<PlainBrowser> {
   const browser = await chromium.launch({
     executablePath: chromiumPath(),
+    env: homeEnv(options.home),
     headless: true,
     args: [
       '--no-sandbox',
@@ -175,6 +182,10 @@ export async function launchPlainBrowser(options: { fakeDevices?: string } = {})
   return { context, newPage: () => context.newPage(), close: () => browser.close() };
 }
 
+function homeEnv(home: string | undefined): NodeJS.ProcessEnv {
+  return home === undefined ? process.env : { ...process.env, HOME: home };
+}
+
 /** The browser process holding a profile: Chromium's lock on it is a link to "host-pid". */
 function browserPid(userDataDir: string): number {
   const pid = Number(readlinkSync(join(userDataDir, 'SingletonLock')).split('-').pop());
@@ -182,7 +193,7 @@ function browserPid(userDataDir: string): number {
   return pid;
 }
 
-async function findExtensionId(context: BrowserContext): Promise<string> {
+async function findExtensionId(context: BrowserContext, extension: string): Promise<string> {
   const page = await context.newPage();
   try {
     await page.goto('chrome://extensions');
@@ -191,7 +202,7 @@ async function findExtensionId(context: BrowserContext): Promise<string> {
       const all = await (window as unknown as { chrome: { management: Management } }).chrome.management.getAll();
       return all.find((e) => e.name === 'PeerCall')?.id ?? null;
     });
-    if (!id) throw new Error(`PeerCall is not loaded from ${extensionDir}; was it built?`);
+    if (!id) throw new Error(`PeerCall is not loaded from ${extension}; was it built?`);
     return id;
   } finally {
     await page.close();

@@ -364,9 +364,11 @@ describe('a call over https and wss through Caddy', () => {
     }
   });
 
-  it('joins, and both see the other\'s moving video', async () => {
+  it('asks to join (a fresh install asks by default), is admitted, and both see the other\'s moving video', async () => {
     await guest.page.fill('input[name="lobbyName"]', 'Gus');
     await guest.page.click('button[data-action="enter"]');
+    await guest.waitForState('asking');
+    await annCall.answerJoinRequest('Gus', 'admit');
     await Promise.all([guest.waitForState('in-call'), annCall.waitForState('in-call')]);
     await expect.poll(async () => (await remoteVideoProgress(guest.page, 500)).frames, { timeout: 10_000 }).toBeGreaterThan(3);
     await expect.poll(async () => (await remoteVideoProgress(annCall.page, 500)).frames, { timeout: 10_000 }).toBeGreaterThan(3);

@@ -20,7 +20,7 @@ import { installProbe, measureFloorMs } from './in-page';
 import { countOf } from './count-setting';
 import { inExtensionPage } from './extension-page';
 import { log } from './log';
-import { measureGuestJoinMs } from './guest-join';
+import { measureGuestAdmit, measureGuestJoinMs } from './guest-join';
 import { measureCall } from './one-call';
 import { measurePlainPageJoinMs, startPlainPageServer } from './plain-page';
 import { type RoomFigures, roomJoinFigures, roomNote, roomRunBudgetMs } from './room-joins';
@@ -46,7 +46,8 @@ const note =
   'tutorial\'s way (a plain page, a WebSocket relay, one RTCPeerConnection, the member already there calls the newcomer), ' +
   'written for this bench: click on Join, which opens the camera first, to the first remote frame, same probe. guestJoin: a ' +
   'browser without the extension opens A\'s invite link on the guest page; click on Join the call in its lobby (preview showing, ' +
-  'server connected) to its first remote frame, same probe. Headless ' +
+  'server connected) to its first remote frame, same probe. guestAdmit: the same in a call that asks to join: the host\'s click on ' +
+  'Admit to the guest\'s first remote frame (one machine, one clock); guestAskToRequestShown: the guest\'s click to the host seeing the request. Headless ' +
   'Chromium, fake devices, loopback signaling; a fresh call per run, floor measured in the same run, interleaved.';
 
 function runCount(argv: readonly string[], env: NodeJS.ProcessEnv): number {
@@ -126,6 +127,8 @@ async function main(): Promise<void> {
     await guests.context.addInitScript(installProbe);
     const join: number[] = [];
     const guestJoin: number[] = [];
+    const admitToFrame: number[] = [];
+    const requestShown: number[] = [];
     const plainJoin: number[] = [];
     const cameraSwitch: number[] = [];
     const floor: number[] = [];
@@ -150,9 +153,14 @@ async function main(): Promise<void> {
           async () => {
             guestJoin.push(await measureGuestJoinMs(alice, guests!));
           },
+          async () => {
+            const admitted = await measureGuestAdmit(alice, guests!);
+            admitToFrame.push(admitted.admitMs);
+            requestShown.push(admitted.requestShownMs);
+          },
         ];
         for (let i = 0; i < measures.length; i++) await measures[(run + i) % measures.length]!();
-        log(`run ${run}/${runs}: join ${join.at(-1)} ms, guest-page join ${guestJoin.at(-1)} ms, plain-page join ${plainJoin.at(-1)} ms, camera switch ${cameraSwitch.at(-1)} ms, floor ${floor.at(-1)?.toFixed(1)} ms`);
+        log(`run ${run}/${runs}: join ${join.at(-1)} ms, guest-page join ${guestJoin.at(-1)} ms, admit to frame ${admitToFrame.at(-1)} ms, plain-page join ${plainJoin.at(-1)} ms, camera switch ${cameraSwitch.at(-1)} ms, floor ${floor.at(-1)?.toFixed(1)} ms`);
       } catch (error) {
         failedRuns += 1;
         log(`run ${run}/${runs} failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -184,6 +192,8 @@ async function main(): Promise<void> {
       joinToFloorRatio: Math.round((median(join) / median(floor)) * 100) / 100,
       guestJoinToFirstFrameMs: summarize(guestJoin),
       guestJoinToFloorRatio: Math.round((median(guestJoin) / median(floor)) * 100) / 100,
+      guestAdmitToFirstFrameMs: summarize(admitToFrame),
+      guestAskToRequestShownMs: summarize(requestShown),
       plainPageJoinMs: summarize(plainJoin),
       plainPageJoinToFloorRatio: Math.round((median(plainJoin) / median(floor)) * 100) / 100,
       joinStepsMs: medianSteps(steps),

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSignalingServer, type RunningSignalingServer } from '../../signaling/server.js';
 import { startRedis, type RunningRedis } from '../support/redis-server.js';
+import { membersOf } from './expected-messages.js';
 import { connectAs, type PeerSocket, type ServerMessage, testConfig, waitLimitMs } from './peer-socket.js';
 
 interface Nodes {
@@ -77,7 +78,7 @@ describe.each(modes)('ask to join, $name', ({ start }) => {
   async function host(policy: 'ask' | 'locked' = 'ask', id = 'host'): Promise<PeerSocket> {
     const socket = await peer(id, nodes.host);
     socket.send({ type: 'ROOM-CREATE', payload: { room, policy } });
-    expect(await socket.nextMessage()).toEqual({ type: 'ROOM-MEMBERS', payload: { room, members: [], policy } });
+    expect(await socket.nextMessage()).toEqual(membersOf(room, [], policy));
     return socket;
   }
 
@@ -160,7 +161,7 @@ describe.each(modes)('ask to join, $name', ({ start }) => {
     const ann = await host('ask');
     const bob = await knock('bob', 'Bob');
     ann.send({ type: 'ROOM-ADMIT', payload: { request: await requestSeenBy(ann, 'Bob') } });
-    expect(await bob.nextMessage()).toEqual({ type: 'ROOM-MEMBERS', payload: { room, members: ['host'], policy: 'ask' } });
+    expect(await bob.nextMessage()).toEqual(membersOf(room, ['host'], 'ask'));
     const fay = await knock('fay', 'Fay');
     expect((await drain(ann)).map((m) => m.type)).toEqual(['ROOM-PEER-JOINED', 'ROOM-JOIN-REQUEST-ENDED', 'ROOM-JOIN-REQUEST']);
     const fayRequest = (await drain(bob)).find((m) => m.type === 'ROOM-JOIN-REQUEST')?.payload as { request: string };
@@ -183,7 +184,7 @@ describe.each(modes)('ask to join, $name', ({ start }) => {
     expect(await ann.nextMessage()).toEqual({ type: 'ROOM-PEER-LEFT', payload: { room, peer: 'bob' } });
     const bobAgain = await peer('bob', nodes.guest);
     bobAgain.send({ type: 'ROOM-JOIN', payload: { room, name: 'Bob' } });
-    expect(await bobAgain.nextMessage()).toEqual({ type: 'ROOM-MEMBERS', payload: { room, members: ['host'], policy: 'locked' } });
+    expect(await bobAgain.nextMessage()).toEqual(membersOf(room, ['host'], 'locked'));
     expect(await drain(ann)).toEqual([{ type: 'ROOM-PEER-JOINED', payload: { room, peer: 'bob' } }]);
   });
 
@@ -193,7 +194,7 @@ describe.each(modes)('ask to join, $name', ({ start }) => {
     const bob = await knock('bob', 'Bob');
     const request = await requestSeenBy(ann, 'Bob');
     ann.send({ type: 'ROOM-ADMIT', payload: { request } });
-    expect(await bob.nextMessage()).toEqual({ type: 'ROOM-MEMBERS', payload: { room, members: ['host'], policy: 'ask' } });
+    expect(await bob.nextMessage()).toEqual(membersOf(room, ['host'], 'ask'));
     expect(await ann.nextMessage()).toEqual({ type: 'ROOM-PEER-JOINED', payload: { room, peer: 'bob' } });
     expect(await ann.nextMessage()).toEqual({ type: 'ROOM-JOIN-REQUEST-ENDED', payload: { room, request, why: 'admitted' } });
 
@@ -215,11 +216,11 @@ describe.each(modes)('ask to join, $name', ({ start }) => {
     const bobRequest = await requestSeenBy(ann, 'Bob');
     const catRequest = await requestSeenBy(ann, '고양이');
     ann.send({ type: 'ROOM-ADMIT', payload: { request: bobRequest } });
-    expect(await bob.nextMessage()).toEqual({ type: 'ROOM-MEMBERS', payload: { room, members: ['host'], policy: 'ask' } });
+    expect(await bob.nextMessage()).toEqual(membersOf(room, ['host'], 'ask'));
     expect(await bob.nextMessage()).toEqual({ type: 'ROOM-JOIN-REQUEST', payload: { room, request: catRequest, name: '고양이' } });
 
     bob.send({ type: 'ROOM-ADMIT', payload: { request: catRequest } });
-    expect(await cat.nextMessage()).toEqual({ type: 'ROOM-MEMBERS', payload: { room, members: expect.arrayContaining(['host', 'bob']), policy: 'ask' } });
+    expect(await cat.nextMessage()).toEqual(membersOf(room, expect.arrayContaining(['host', 'bob']), 'ask'));
     // Cat learned nothing while it waited: the admissions of others never reached it.
     expect(await drain(cat)).toEqual([]);
   });
@@ -281,10 +282,10 @@ describe.each(modes)('ask to join, $name', ({ start }) => {
     await begin();
     const ann = await peer('host', nodes.host);
     ann.send({ type: 'ROOM-CREATE', payload: { room } });
-    expect(await ann.nextMessage()).toEqual({ type: 'ROOM-MEMBERS', payload: { room, members: [] } });
+    expect(await ann.nextMessage()).toEqual(membersOf(room, []));
     const bob = await peer('bob', nodes.guest);
     bob.send({ type: 'ROOM-JOIN', payload: { room, name: 'Bob' } });
-    expect(await bob.nextMessage()).toEqual({ type: 'ROOM-MEMBERS', payload: { room, members: ['host'] } });
+    expect(await bob.nextMessage()).toEqual(membersOf(room, ['host']));
     expect(await ann.nextMessage()).toEqual({ type: 'ROOM-PEER-JOINED', payload: { room, peer: 'bob' } });
 
     bob.send({ type: 'ROOM-POLICY', payload: { policy: 'ask' } });

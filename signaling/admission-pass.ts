@@ -9,8 +9,8 @@
  * A pass is an HMAC with the token secret (which outlives restarts and is the same on
  * every node) over the room's tag and the peer ID, so a copy is worth nothing to another
  * ID, and using the ID takes a live token of its own. That is also why its lifetime
- * is a backstop rather than the fence: a pass outlives the session of its ID only as
- * long as nobody can connect as that ID.
+ * is a backstop rather than the fence: once the session of its ID ends, nobody can
+ * connect as that ID to show it.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { roomTag } from './tokens.js';

@@ -4,6 +4,7 @@
  * every node shares it, so a peer on one node can call a peer on another. The relay
  * and the room service speak only to this interface.
  */
+import type { AdmissionPasses } from './admission-pass.js';
 import { type TicketUse, UsedTickets } from './connect-tickets.js';
 import { type DoorEvent, type DoorStep, type DoorView, doorView, type JoinPolicy, newDoor, type RoomDoor, step } from './room-admission.js';
 import { type EntryRefusal, type RoomNotice, roomNoticeMessages } from './room-messages.js';
@@ -24,9 +25,12 @@ const maxUsedTickets = 200_000;
 /** What became of a relayed message. */
 export type RelayOutcome = 'delivered' | 'not-in-room' | 'unreachable';
 
-/** What a create or join comes to: in (with the members, and the door when the room has one), waiting, or refused. */
+/**
+ * What a create or join comes to: in (with the members, the door when the room has one,
+ * and a fresh pass to show next time), waiting, or refused.
+ */
 export type EntryOutcome =
-  | { readonly ok: true; readonly members: readonly string[]; readonly door: DoorView | null }
+  | { readonly ok: true; readonly members: readonly string[]; readonly door: DoorView | null; readonly pass: string }
   | { readonly ok: 'waiting' }
   | { readonly ok: false; readonly refusal: EntryRefusal };
 
@@ -38,6 +42,8 @@ export interface HubSettings {
   readonly capacity: number;
   /** How long a newcomer waits for an answer before its request ends. */
   readonly joinRequestTimeoutMs: number;
+  /** What each peer let in is handed, and shows to be let in again after the room was forgotten. */
+  readonly passes: AdmissionPasses;
 }
 
 export interface Hub {
@@ -46,8 +52,8 @@ export interface Hub {
   /** Its socket closed: it leaves its room (or stops waiting), and the others are told. */
   detach(peer: string): Promise<void>;
   create(room: string, peer: string, policy: JoinPolicy): Promise<EntryOutcome>;
-  /** Enters the room, or waits at its door under `name` when the room asks. */
-  join(room: string, peer: string, name: string): Promise<EntryOutcome>;
+  /** Enters the room (at once with a valid `pass`), or waits at its door under `name` when the room asks. */
+  join(room: string, peer: string, name: string, pass: string | undefined): Promise<EntryOutcome>;
   leave(peer: string): Promise<void>;
   /** A member sets its room's join policy; every member is told. */
   setPolicy(peer: string, policy: JoinPolicy): Promise<DoorOutcome>;
@@ -73,12 +79,12 @@ export function joinRequest(peer: string, name: string, timeoutMs: number) {
   return { request: newRequestHandle(), peer, name, expiresAtMs: Date.now() + timeoutMs };
 }
 
-/** A knock's step as a create/join answer for the one who knocked. */
-export function knockOutcome(knocked: DoorStep, members: readonly string[]): EntryOutcome {
+/** A knock's step as a create/join answer for the one who knocked; `pass` is what it gets if let in. */
+export function knockOutcome(knocked: DoorStep, members: readonly string[], pass: () => string): EntryOutcome {
   const hears = knocked.newcomers[0]?.hears;
   switch (hears) {
     case 'enter':
-      return { ok: true, members, door: doorView(knocked.door) };
+      return { ok: true, members, door: doorView(knocked.door), pass: pass() };
     case 'waiting':
       return { ok: 'waiting' };
     case 'join-denied':
@@ -129,17 +135,21 @@ export class MemoryHub implements Hub {
     const door = newDoor(policy, peer);
     if (door === null) this.#doors.delete(room);
     else this.#doors.set(room, door);
-    return { ok: true, members: [], door: doorView(door) };
+    return { ok: true, members: [], door: doorView(door), pass: this.#settings.passes.issue(room, peer) };
   }
-  async join(room: string, peer: string, name: string): Promise<EntryOutcome> {
+  async join(room: string, peer: string, name: string, pass: string | undefined): Promise<EntryOutcome> {
+    const { passes, joinRequestTimeoutMs } = this.#settings;
     // A member asking again is answered as before, whatever the door says now.
-    if (this.#registry.roomOf(peer) === room) return { ok: true, members: this.#others(room, peer), door: doorView(this.#doorOf(room)) };
-    const asking = joinRequest(peer, name, this.#settings.joinRequestTimeoutMs);
-    const outcome = this.#carryOut(room, { type: 'knock', asking, nowMs: Date.now() }, peer);
+    if (this.#registry.roomOf(peer) === room) return { ok: true, members: this.#others(room, peer), door: doorView(this.#doorOf(room)), pass: passes.issue(room, peer) };
+    const asking = joinRequest(peer, name, joinRequestTimeoutMs);
+    const passed = passes.admits(pass, room, peer);
+    const outcome = this.#carryOut(room, { type: 'knock', asking, nowMs: Date.now(), passed }, peer);
     if (!outcome.ok) return { ok: false, refusal: outcome.refusal };
     const waits = outcome.step.door?.waiting.find((w) => w.peer === peer);
     if (waits !== undefined) this.#waiting.wait(peer, room, waits.request, waits.expiresAtMs);
-    return knockOutcome(outcome.step, this.#others(room, peer));
+    // One that asked before it showed its pass waits no longer.
+    else if (outcome.step.newcomers[0]?.hears === 'enter') this.#waiting.done(peer);
+    return knockOutcome(outcome.step, this.#others(room, peer), () => passes.issue(room, peer));
   }
   async leave(peer: string): Promise<void> {
     this.#leave(peer);
@@ -228,7 +238,8 @@ export class MemoryHub implements Hub {
     for (const notice of notices) {
       if (notice.event === 'entered' || notice.event === 'turned-away') this.#waiting.done(notice.to);
       const endpoint = this.#local.get(notice.to);
-      for (const message of roomNoticeMessages(notice)) endpoint?.deliver(message);
+      if (endpoint === undefined) continue;
+      for (const message of roomNoticeMessages(notice, this.#settings.passes)) endpoint.deliver(message);
     }
   }
 }

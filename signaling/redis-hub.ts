@@ -12,6 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import type { AdmissionPasses } from './admission-pass.js';
 import type { TicketUse } from './connect-tickets.js';
 import { type DoorOutcome, type EntryOutcome, type Hub, type HubSettings, joinRequest, knockOutcome, type LocalEndpoint, type RelayOutcome, stepNotices } from './hub.js';
 import { logEvent, logProblem } from './log.js';
@@ -66,6 +67,7 @@ export class RedisHub implements Hub {
   readonly #view = new RoomView();
   readonly #capacity: number;
   readonly #joinRequestTimeoutMs: number;
+  readonly #passes: AdmissionPasses;
   readonly #waiting = new WaitingPeers((peer, waiting) => void this.#tracked(this.#expire(peer, waiting)).catch((error: unknown) => logProblem('error', 'redis-door-failed', error)));
   readonly #aliveTimeoutMs: number;
   readonly #timer: NodeJS.Timeout;
@@ -92,6 +94,7 @@ export class RedisHub implements Hub {
     this.#subscriber = subscriber;
     this.#capacity = options.capacity;
     this.#joinRequestTimeoutMs = options.joinRequestTimeoutMs;
+    this.#passes = options.passes;
     this.#aliveTimeoutMs = options.aliveTimeoutMs;
     for (const connection of [redis, subscriber]) connection.on('error', (error) => logProblem('error', 'redis-error', error));
     subscriber.on('message', (_channel: string, text: string) => this.#onDelivery(text));
@@ -145,26 +148,29 @@ export class RedisHub implements Hub {
     if (status === 0) return { ok: false, refusal: 'room-exists' };
     this.#view.enter(peer, room, []);
     await this.#notify(leftNotices(oldRoom, remaining, peer));
-    return { ok: true, members: [], door: doorView(door) };
+    return { ok: true, members: [], door: doorView(door), pass: this.#passes.issue(room, peer) };
   }
 
-  async join(room: string, peer: string, name: string): Promise<EntryOutcome> {
+  async join(room: string, peer: string, name: string, pass: string | undefined): Promise<EntryOutcome> {
     // A member asking again is answered as before, whatever the door says now.
     if (this.#view.roomOf(peer) === room) {
       const again = await this.#enter(room, peer, '*', '*');
       if (again.kind !== 'done') return { ok: false, refusal: again.kind === 'refused' ? again.refusal : 'room-unknown' };
       const raw = await this.#redis.get(key.door(room));
-      return { ok: true, members: again.members, door: doorView(decodeDoor(raw ?? '')) };
+      return { ok: true, members: again.members, door: doorView(decodeDoor(raw ?? '')), pass: this.#passes.issue(room, peer) };
     }
     const asking = joinRequest(peer, name, this.#joinRequestTimeoutMs);
-    const outcome = await this.#stepDoor(room, { type: 'knock', asking, nowMs: Date.now() }, peer);
+    const passed = this.#passes.admits(pass, room, peer);
+    const outcome = await this.#stepDoor(room, { type: 'knock', asking, nowMs: Date.now(), passed }, peer);
     if (outcome.carried.kind === 'refused') return { ok: false, refusal: outcome.carried.refusal };
     const waits = outcome.step.door?.waiting.find((w) => w.peer === peer);
     if (waits !== undefined && !this.#waiting.has(peer)) {
       this.#waiting.wait(peer, room, waits.request, waits.expiresAtMs);
       await this.#redis.set(key.waitOf(peer), `${room} ${waits.request}`, 'PX', this.#ttlMs);
     }
-    return knockOutcome(outcome.step, outcome.carried.kind === 'done' ? outcome.carried.members : []);
+    // One that asked before it showed its pass waits no longer.
+    if (outcome.step.newcomers[0]?.hears === 'enter') this.#stopWaiting(peer);
+    return knockOutcome(outcome.step, outcome.carried.kind === 'done' ? outcome.carried.members : [], () => this.#passes.issue(room, peer));
   }
 
   async leave(peer: string): Promise<void> {
@@ -378,7 +384,8 @@ export class RedisHub implements Hub {
         break;
     }
     const local = this.#local.get(notice.to);
-    for (const message of roomNoticeMessages(notice)) local?.deliver(message);
+    if (local === undefined) return;
+    for (const message of roomNoticeMessages(notice, this.#passes)) local.deliver(message);
   }
 
   #stopWaiting(peer: string): void {

@@ -14,6 +14,10 @@
  * - Once let in, a peer stays let in while the room lasts, so a member whose network
  *   drops gets back in, into a locked room too. Once denied, a peer stays denied: asking
  *   again is refused without troubling the members.
+ * - A room the server forgot (it restarted) and a member opened again has a door that
+ *   remembers only that member. The others show the pass they were given when let in
+ *   (admission-pass.ts; the hub checks it), and walk in as if the door remembered them.
+ *   A denial this door heard still wins: it is newer than any pass.
  * - Members see a handle for each request, never the newcomer's peer ID: they need only
  *   the name, and a fresh handle per request means an Admit replayed later admits nobody.
  */
@@ -62,8 +66,8 @@ export type MemberNews =
   | { readonly kind: 'policy'; readonly policy: JoinPolicy };
 
 export type DoorEvent =
-  /** A peer asks to join; `asking` is its request, should it have to wait. */
-  | { readonly type: 'knock'; readonly asking: JoinRequest; readonly nowMs: number }
+  /** A peer asks to join; `asking` is its request, should it have to wait; `passed`: it showed a valid pass. */
+  | { readonly type: 'knock'; readonly asking: JoinRequest; readonly nowMs: number; readonly passed: boolean }
   /** A member answers a request (the hub has checked it is a member). */
   | { readonly type: 'answer'; readonly request: string; readonly verdict: 'admit' | 'deny' }
   /** The newcomer gave up (left, or its socket closed), or nobody answered in time. */
@@ -88,7 +92,7 @@ export function newDoor(policy: JoinPolicy, creator: string): RoomDoor | null {
 export function step(door: RoomDoor | null, event: DoorEvent): DoorStep {
   switch (event.type) {
     case 'knock':
-      return knock(door, event.asking, event.nowMs);
+      return knock(door, event.asking, event.nowMs, event.passed);
     case 'answer':
       return answer(door, event.request, event.verdict);
     case 'withdraw':
@@ -114,10 +118,11 @@ export function parseJoinName(value: unknown): string | null {
   return value.trim().replace(/\s+/g, ' ');
 }
 
-function knock(door: RoomDoor | null, asking: JoinRequest, nowMs: number): DoorStep {
+function knock(door: RoomDoor | null, asking: JoinRequest, nowMs: number, passed: boolean): DoorStep {
   const { peer } = asking;
   if (door === null || door.admitted.includes(peer)) return told(door, peer, 'enter');
   if (door.denied.includes(peer)) return told(door, peer, 'join-denied');
+  if (passed) return letInWithPass(door, peer);
   if (door.policy === 'open') return told({ ...door, admitted: remember(door.admitted, peer) }, peer, 'enter');
   if (door.policy === 'locked') return told(door, peer, 'room-locked');
   // Asking again while waiting is the same request: the members are not asked twice.
@@ -128,6 +133,16 @@ function knock(door: RoomDoor | null, asking: JoinRequest, nowMs: number): DoorS
   return {
     ...told({ ...door, waiting: [...waiting, asking] }, peer, 'waiting'),
     members: [{ kind: 'join-request', request: asking.request, name: asking.name }],
+  };
+}
+
+/** Let in on its pass; a request it was waiting with (it asked before it showed the pass) ends as admitted. */
+function letInWithPass(door: RoomDoor, peer: string): DoorStep {
+  const asked = door.waiting.find((w) => w.peer === peer);
+  const next = { ...door, admitted: remember(door.admitted, peer), waiting: door.waiting.filter((w) => w !== asked) };
+  return {
+    ...told(next, peer, 'enter'),
+    members: asked === undefined ? [] : [{ kind: 'join-request-ended', request: asked.request, why: 'admitted' }],
   };
 }
 

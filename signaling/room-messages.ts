@@ -3,16 +3,20 @@
  * PeerServer ignores types it does not know, so these pass through it untouched;
  * this module is the one place they are validated.
  */
+import { type AdmissionPasses, passPattern } from './admission-pass.js';
 import { type DoorView, joinPolicies, type JoinPolicy, type MemberNews, type NewcomerNews, parseJoinName, requestHandlePattern } from './room-admission.js';
 import type { Notice, RoomRefusal } from './rooms.js';
 
 /** Room IDs are 7 groups of 4 base32 characters: 140 random bits. */
 export const roomIdPattern = /^[0-9a-hjkmnp-tv-z]{4}(?:-[0-9a-hjkmnp-tv-z]{4}){6}$/;
 
-/** `policy` and `name` are there only when the client sent them: without, a room is open and a newcomer nameless. */
+/**
+ * `policy`, `name` and `pass` are there only when the client sent them: without, a room
+ * is open, a newcomer nameless, and a joiner one the door has to know already.
+ */
 export type RoomRequest =
   | { type: 'ROOM-CREATE'; room: string; policy?: JoinPolicy }
-  | { type: 'ROOM-JOIN'; room: string; name?: string }
+  | { type: 'ROOM-JOIN'; room: string; name?: string; pass?: string }
   | { type: 'ROOM-LEAVE' }
   /** Members only, about their own room. */
   | { type: 'ROOM-POLICY'; policy: JoinPolicy }
@@ -57,7 +61,9 @@ export function parseRoomRequest(message: unknown): RoomRequest | { type: 'inval
       }
       const name = parseJoinName(p.name);
       if (name === null) return invalid;
-      return name === '' ? { type, room } : { type, room, name };
+      // Only its shape here: whether it is a pass of this room's, for this peer, the hub checks.
+      if (p.pass !== undefined && (typeof p.pass !== 'string' || !passPattern.test(p.pass))) return invalid;
+      return { type, room, ...(name === '' ? {} : { name }), ...(p.pass === undefined ? {} : { pass: p.pass }) };
     }
     case 'ROOM-POLICY':
       return isPolicy(p.policy) ? { type, policy: p.policy } : invalid;
@@ -75,9 +81,12 @@ function isPolicy(value: unknown): value is JoinPolicy {
   return (joinPolicies as readonly unknown[]).includes(value);
 }
 
-/** The room's members for one who enters; with the policy when the room has a door. */
-export function membersMessage(room: string, members: readonly string[], door: DoorView | null = null) {
-  return { type: 'ROOM-MEMBERS', payload: door === null ? { room, members } : { room, members, policy: door.policy } };
+/**
+ * The room's members for one who enters, with the pass it shows when it comes back
+ * (admission-pass.ts); with the policy when the room has a door.
+ */
+export function membersMessage(room: string, members: readonly string[], door: DoorView | null, pass: string) {
+  return { type: 'ROOM-MEMBERS', payload: door === null ? { room, members, pass } : { room, members, policy: door.policy, pass } };
 }
 
 /** To a newcomer who must wait: the room exists, and nothing more about it. */
@@ -109,12 +118,13 @@ export function memberNewsMessage(room: string, news: MemberNews) {
  * The messages one who enters a room is sent: the members, then the requests still
  * waiting, since it may answer them now too.
  */
-export function enteredMessages(room: string, members: readonly string[], door: DoorView | null): object[] {
+export function enteredMessages(room: string, members: readonly string[], door: DoorView | null, pass: string): object[] {
   const requests = door?.requests ?? [];
-  return [membersMessage(room, members, door), ...requests.map((r) => memberNewsMessage(room, { kind: 'join-request', ...r }))];
+  return [membersMessage(room, members, door, pass), ...requests.map((r) => memberNewsMessage(room, { kind: 'join-request', ...r }))];
 }
 
-export function roomNoticeMessages(notice: RoomNotice): object[] {
+/** The messages a notice sends its peer; one let in gets its pass from the node it is connected to. */
+export function roomNoticeMessages(notice: RoomNotice, passes: AdmissionPasses): object[] {
   switch (notice.event) {
     case 'peer-joined':
     case 'peer-left':
@@ -122,7 +132,7 @@ export function roomNoticeMessages(notice: RoomNotice): object[] {
     case 'door':
       return [memberNewsMessage(notice.room, notice.news)];
     case 'entered':
-      return enteredMessages(notice.room, notice.members, notice.door);
+      return enteredMessages(notice.room, notice.members, notice.door, passes.issue(notice.room, notice.to));
     case 'turned-away':
       return [roomErrorMessage(notice.code)];
   }

@@ -2,7 +2,8 @@
  * Answers a peer's room requests. A peer's token names the one room it may enter
  * (by hash), so an ID issued for one room cannot be walked into another. The door's
  * requests (policy, admit, deny) are about the asker's own room: being a member of it
- * is what lets a peer make them.
+ * is what lets a peer make them. A pass (admission-pass.ts) is checked against the
+ * socket's own ID, so a pass another peer was given lets nobody else in.
  */
 import type { EntryOutcome, Hub } from './hub.js';
 import type { Metrics } from './metrics.js';
@@ -25,7 +26,9 @@ export async function handleRoomRequest(
     case 'ROOM-JOIN': {
       if (roomTag(request.room) !== who.roomTag) return reply(roomErrorMessage('not-allowed'));
       const outcome =
-        request.type === 'ROOM-CREATE' ? await hub.create(request.room, who.id, request.policy ?? 'open') : await hub.join(request.room, who.id, request.name ?? '');
+        request.type === 'ROOM-CREATE'
+          ? await hub.create(request.room, who.id, request.policy ?? 'open')
+          : await hub.join(request.room, who.id, request.name ?? '', request.pass);
       return answerEntry(request.room, outcome, metrics, reply);
     }
     case 'ROOM-POLICY': {
@@ -47,7 +50,7 @@ export async function handleRoomRequest(
 function answerEntry(room: string, outcome: EntryOutcome, metrics: Metrics, reply: (message: object) => void): void {
   if (outcome.ok === 'waiting') return reply(waitingMessage(room));
   if (outcome.ok) {
-    for (const message of enteredMessages(room, outcome.members, outcome.door)) reply(message);
+    for (const message of enteredMessages(room, outcome.members, outcome.door, outcome.pass)) reply(message);
     return;
   }
   if (outcome.refusal === 'join-denied') metrics.joinRefused('denied');

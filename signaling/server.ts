@@ -10,6 +10,7 @@ import express, { type ErrorRequestHandler } from 'express';
 import { ExpressPeerServer } from 'peer';
 import { WebSocketServer } from 'ws';
 import type { SignalingConfig } from './config.js';
+import { AdmissionPasses } from './admission-pass.js';
 import { ClientAddresses } from './client-address.js';
 import { capConnections } from './connection-gate.js';
 import { allowListedCors } from './cors.js';
@@ -55,7 +56,7 @@ export async function startSignalingServer(config: SignalingConfig): Promise<Run
   const secret = config.tokenSecret === null ? loadOrCreateSecret(config.secretFile) : Buffer.from(config.tokenSecret);
   const metrics = new Metrics();
   const refusals = new RefusalLog();
-  const hubSettings = { capacity: config.roomCapacity, joinRequestTimeoutMs: config.joinRequestTimeoutMs };
+  const hubSettings = { capacity: config.roomCapacity, joinRequestTimeoutMs: config.joinRequestTimeoutMs, passes: new AdmissionPasses(secret) };
   const hub =
     config.redisUrl === null
       ? new MemoryHub(hubSettings)

@@ -65,6 +65,12 @@ export class CallSession {
   #dialTimer: ReturnType<typeof setTimeout> | undefined;
   /** The door a room we open gets, and what Unlock goes back to: the last unlocked policy seen. */
   #unlockedPolicy: Exclude<JoinPolicy, 'locked'>;
+  /**
+   * The server's proof that we were let into the room, from the last time we entered it.
+   * Shown when we join it again, it lets us back in even if the server restarted and
+   * someone else opened the room anew with a door that asks, or is locked.
+   */
+  #pass: { readonly room: string; readonly pass: string } | null = null;
 
   constructor(settings: Settings) {
     this.#settings = settings;
@@ -282,9 +288,13 @@ export class CallSession {
     return { type: 'ROOM-CREATE', payload: { room, policy: this.policy.value ?? this.#unlockedPolicy } };
   }
 
-  /** Our name rides along, for the members to see should the room ask them to let us in. */
+  /**
+   * Our name rides along, for the members to see should the room ask them to let us in,
+   * and our pass once we have been in. A create needs no pass: whoever opens a room is in.
+   */
   #joinRequest(room: CallId): RoomRequest {
-    return { type: 'ROOM-JOIN', payload: { room, name: joinName(this.name.value) } };
+    const pass = this.#pass?.room === room ? this.#pass.pass : undefined;
+    return { type: 'ROOM-JOIN', payload: { room, name: joinName(this.name.value), ...(pass === undefined ? {} : { pass }) } };
   }
 
   #onRoomEvent(event: RoomEvent): void {
@@ -308,6 +318,7 @@ export class CallSession {
     }
     // In the room (first, or again after a drop): the door as it is now, and the requests
     // still waiting, which the server sends right after.
+    if (event.pass !== undefined) this.#pass = { room: event.room, pass: event.pass };
     this.#heardPolicy(event.policy ?? 'open');
     this.#changeJoinRequests({ type: 'entered' });
     if (state.kind === 'starting' && state.role === 'host') return this.#dispatch({ type: 'room-open' });

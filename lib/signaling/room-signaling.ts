@@ -10,13 +10,14 @@ export type JoinPolicy = 'open' | 'ask' | 'locked';
 
 /**
  * `ROOM-CREATE` without a policy makes an open room. `ROOM-JOIN` carries the name the
- * members see if the room asks (build it with `joinName`). `ROOM-POLICY`, `ROOM-ADMIT`
- * and `ROOM-DENY` are a member's, about its own room; a request is the handle a
- * `join-request` event carried.
+ * members see if the room asks (build it with `joinName`), and, coming back, the pass
+ * the last `members` event carried, which lets us straight back in even after the
+ * server forgot the room. `ROOM-POLICY`, `ROOM-ADMIT` and `ROOM-DENY` are a member's,
+ * about its own room; a request is the handle a `join-request` event carried.
  */
 export type RoomRequest =
   | { type: 'ROOM-CREATE'; payload: { room: CallId; policy?: JoinPolicy } }
-  | { type: 'ROOM-JOIN'; payload: { room: CallId; name?: string } }
+  | { type: 'ROOM-JOIN'; payload: { room: CallId; name?: string; pass?: string } }
   | { type: 'ROOM-LEAVE' }
   | { type: 'ROOM-POLICY'; payload: { policy: JoinPolicy } }
   | { type: 'ROOM-ADMIT' | 'ROOM-DENY'; payload: { request: string } };
@@ -44,8 +45,11 @@ export type RoomRefusal =
 export type RequestEnd = 'admitted' | 'denied' | 'locked' | 'withdrawn' | 'expired';
 
 export type RoomEvent =
-  /** We are in: the others (to call), and the policy when the room has one (none: open). */
-  | { type: 'members'; room: string; members: string[]; policy?: JoinPolicy }
+  /**
+   * We are in: the others (to call), the policy when the room has one (none: open), and
+   * the pass that shows we were let in (a server from before passes sends none).
+   */
+  | { type: 'members'; room: string; members: string[]; policy?: JoinPolicy; pass?: string }
   | { type: 'peer-joined' | 'peer-left'; room: string; peer: string }
   /** The room asks: we wait for a member's answer ("Asking to join…"). */
   | { type: 'waiting'; room: string }
@@ -58,6 +62,8 @@ export type RoomEvent =
   | { type: 'refused'; code: RoomRefusal };
 
 const maxMembers = 64;
+/** As the server takes them back (signaling/admission-pass.ts): what we keep and resend is bounded too. */
+const passPattern = /^[A-Za-z0-9_.-]{1,128}$/;
 /** As the server allows (signaling/room-admission.ts). */
 export const maxJoinNameChars = 64;
 const policies: readonly JoinPolicy[] = ['open', 'ask', 'locked'];
@@ -103,10 +109,11 @@ export function parseRoomEvent(message: unknown): RoomEvent | null {
   const p = payload as Record<string, unknown>;
   switch (type) {
     case 'ROOM-MEMBERS': {
-      const members = p.members;
+      const { members, policy, pass } = p;
       if (typeof p.room !== 'string' || !Array.isArray(members) || members.length > maxMembers || !members.every(isPeerId)) return null;
-      if (p.policy === undefined) return { type: 'members', room: p.room, members: [...members] };
-      return isPolicy(p.policy) ? { type: 'members', room: p.room, members: [...members], policy: p.policy } : null;
+      if (policy !== undefined && !isPolicy(policy)) return null;
+      if (pass !== undefined && (typeof pass !== 'string' || !passPattern.test(pass))) return null;
+      return { type: 'members', room: p.room, members: [...members], ...(policy === undefined ? {} : { policy }), ...(pass === undefined ? {} : { pass }) };
     }
     case 'ROOM-PEER-JOINED':
     case 'ROOM-PEER-LEFT':

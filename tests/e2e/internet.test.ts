@@ -31,7 +31,7 @@ let ben: CallTab;
 let callId: string;
 
 /** A person in `home`, closed with the internet at the end. */
-async function person(home: string, settings: { reconnectGraceSeconds?: number } = {}): Promise<Profile> {
+async function person(home: string, settings: { reconnectGraceSeconds?: number; askToJoin?: boolean } = {}): Promise<Profile> {
   const profile = await personAt(internet, home, node.url, settings);
   people.push(profile);
   return profile;
@@ -203,9 +203,14 @@ describe('a gap is not a goodbye', () => {
 describe('a server that restarts', () => {
   it('restarted under a running call with the default configuration: no media gap, both back online within 5 s, and a newcomer finds the call', async () => {
     await closeAllBut();
-    const host = await (await openPopup(await person('a'), { name: 'Ann' })).start();
+    // Ask to join as a new install has it: the call's door asks, and outlives the server.
+    const host = await (await openPopup(await person('a', { askToJoin: true }), { name: 'Ann' })).start();
     const id = await host.callId();
-    const guest = await (await openPopup(await person('b'), { name: 'Ben' })).join(id);
+    expect((await host.door()).policy).toBe('ask');
+    const guest = await (await openPopup(await person('b', { askToJoin: true }), { name: 'Ben' })).join(id);
+    await guest.waitForState('asking', 20_000);
+    await expect.poll(() => host.joinRequests(), { timeout: 10_000 }).toHaveLength(1);
+    await host.answerJoinRequest('Ben', 'admit');
     await guest.waitForState('in-call', 20_000);
     await everyoneMoving([host, guest]);
     await watch(host, guest);
@@ -225,8 +230,16 @@ describe('a server that restarts', () => {
       expect(gaps).toEqual([]);
       expect(frames).toBeGreaterThan(10);
     }
-    // The room came back with its members: someone new joins it.
+    // The room came back with its members and its door: someone new asks to join it, and
+    // both see only that request (neither was asked about the other again), so both are in.
     const cat = await (await openPopup(await person('c'), { name: 'Cat' })).join(id);
+    await cat.waitForState('asking', 20_000);
+    for (const side of [host, guest]) {
+      await expect.poll(() => side.joinRequests(), { timeout: 10_000 }).toEqual([{ text: 'Cat asks to join', elements: 0 }]);
+      expect((await side.door()).policy).toBe('ask');
+    }
+    // Ben, let in before the restart, may still let others in.
+    await guest.answerJoinRequest('Cat', 'admit');
     await cat.waitForState('in-call', 20_000);
     await everyoneMoving([host, guest, cat]);
     expect((await cat.tileLabels()).sort()).toEqual(['Ann', 'Ben']);

@@ -2,13 +2,15 @@
 /**
  * The door of a room through the real server: a room that asks holds newcomers until a
  * member answers, and a locked one turns them away. Before it is let in, a newcomer
- * reaches no member and no member reaches it. In memory on one node, and on two nodes
+ * reaches no member and no member reaches it. Members let in come back in on their
+ * passes after a restart that forgot the room. In memory on one node, and on two nodes
  * sharing a real redis-server with the newcomers on the node the host is not on.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSignalingServer, type RunningSignalingServer } from '../../signaling/server.js';
 import { startRedis, type RunningRedis } from '../support/redis-server.js';
+import { membersOf } from './expected-messages.js';
 import { connectAs, type PeerSocket, type ServerMessage, testConfig, waitLimitMs } from './peer-socket.js';
 
 interface Nodes {
@@ -56,9 +58,22 @@ describe.each(modes)('ask to join, $name', ({ start }) => {
   let room: string;
   const sockets: PeerSocket[] = [];
 
-  async function begin(env: Record<string, string> = {}): Promise<void> {
-    nodes = await start({ PEERCALL_ROOM_CAPACITY: '3', ...env });
+  let env: Record<string, string>;
+
+  async function begin(overrides: Record<string, string> = {}): Promise<void> {
+    env = { PEERCALL_ROOM_CAPACITY: '3', ...overrides };
+    nodes = await start(env);
     room = newRoom();
+  }
+
+  /**
+   * Every node stops (closing every socket, so each peer leaves its room and the room
+   * is gone, from Redis too) and new ones start with the same token secret, as a
+   * redeploy does.
+   */
+  async function restart(): Promise<void> {
+    await Promise.all(nodes.all.map((node) => node.close()));
+    nodes = await start(env);
   }
 
   afterEach(async () => {
@@ -77,7 +92,7 @@ describe.each(modes)('ask to join, $name', ({ start }) => {
   async function host(policy: 'ask' | 'locked' = 'ask', id = 'host'): Promise<PeerSocket> {
     const socket = await peer(id, nodes.host);
     socket.send({ type: 'ROOM-CREATE', payload: { room, policy } });
-    expect(await socket.nextMessage()).toEqual({ type: 'ROOM-MEMBERS', payload: { room, members: [], policy } });
+    expect(await socket.nextMessage()).toEqual(membersOf(room, [], policy));
     return socket;
   }
 
@@ -88,6 +103,12 @@ describe.each(modes)('ask to join, $name', ({ start }) => {
     // It learns the room exists and nothing else: no members, no policy, no handle.
     expect(await socket.nextMessage()).toEqual({ type: 'ROOM-WAITING', payload: { room } });
     return socket;
+  }
+
+  /** The pass a ROOM-MEMBERS carries. */
+  function passIn(message: ServerMessage): string {
+    expect(message).toEqual(membersOf(room, expect.any(Array), expect.any(String)));
+    return (message.payload as { pass: string }).pass;
   }
 
   /** The request handle a member is shown for `name`. */
@@ -160,7 +181,7 @@ describe.each(modes)('ask to join, $name', ({ start }) => {
     const ann = await host('ask');
     const bob = await knock('bob', 'Bob');
     ann.send({ type: 'ROOM-ADMIT', payload: { request: await requestSeenBy(ann, 'Bob') } });
-    expect(await bob.nextMessage()).toEqual({ type: 'ROOM-MEMBERS', payload: { room, members: ['host'], policy: 'ask' } });
+    expect(await bob.nextMessage()).toEqual(membersOf(room, ['host'], 'ask'));
     const fay = await knock('fay', 'Fay');
     expect((await drain(ann)).map((m) => m.type)).toEqual(['ROOM-PEER-JOINED', 'ROOM-JOIN-REQUEST-ENDED', 'ROOM-JOIN-REQUEST']);
     const fayRequest = (await drain(bob)).find((m) => m.type === 'ROOM-JOIN-REQUEST')?.payload as { request: string };
@@ -183,7 +204,7 @@ describe.each(modes)('ask to join, $name', ({ start }) => {
     expect(await ann.nextMessage()).toEqual({ type: 'ROOM-PEER-LEFT', payload: { room, peer: 'bob' } });
     const bobAgain = await peer('bob', nodes.guest);
     bobAgain.send({ type: 'ROOM-JOIN', payload: { room, name: 'Bob' } });
-    expect(await bobAgain.nextMessage()).toEqual({ type: 'ROOM-MEMBERS', payload: { room, members: ['host'], policy: 'locked' } });
+    expect(await bobAgain.nextMessage()).toEqual(membersOf(room, ['host'], 'locked'));
     expect(await drain(ann)).toEqual([{ type: 'ROOM-PEER-JOINED', payload: { room, peer: 'bob' } }]);
   });
 
@@ -193,7 +214,7 @@ describe.each(modes)('ask to join, $name', ({ start }) => {
     const bob = await knock('bob', 'Bob');
     const request = await requestSeenBy(ann, 'Bob');
     ann.send({ type: 'ROOM-ADMIT', payload: { request } });
-    expect(await bob.nextMessage()).toEqual({ type: 'ROOM-MEMBERS', payload: { room, members: ['host'], policy: 'ask' } });
+    expect(await bob.nextMessage()).toEqual(membersOf(room, ['host'], 'ask'));
     expect(await ann.nextMessage()).toEqual({ type: 'ROOM-PEER-JOINED', payload: { room, peer: 'bob' } });
     expect(await ann.nextMessage()).toEqual({ type: 'ROOM-JOIN-REQUEST-ENDED', payload: { room, request, why: 'admitted' } });
 
@@ -215,11 +236,11 @@ describe.each(modes)('ask to join, $name', ({ start }) => {
     const bobRequest = await requestSeenBy(ann, 'Bob');
     const catRequest = await requestSeenBy(ann, '고양이');
     ann.send({ type: 'ROOM-ADMIT', payload: { request: bobRequest } });
-    expect(await bob.nextMessage()).toEqual({ type: 'ROOM-MEMBERS', payload: { room, members: ['host'], policy: 'ask' } });
+    expect(await bob.nextMessage()).toEqual(membersOf(room, ['host'], 'ask'));
     expect(await bob.nextMessage()).toEqual({ type: 'ROOM-JOIN-REQUEST', payload: { room, request: catRequest, name: '고양이' } });
 
     bob.send({ type: 'ROOM-ADMIT', payload: { request: catRequest } });
-    expect(await cat.nextMessage()).toEqual({ type: 'ROOM-MEMBERS', payload: { room, members: expect.arrayContaining(['host', 'bob']), policy: 'ask' } });
+    expect(await cat.nextMessage()).toEqual(membersOf(room, expect.arrayContaining(['host', 'bob']), 'ask'));
     // Cat learned nothing while it waited: the admissions of others never reached it.
     expect(await drain(cat)).toEqual([]);
   });
@@ -281,10 +302,10 @@ describe.each(modes)('ask to join, $name', ({ start }) => {
     await begin();
     const ann = await peer('host', nodes.host);
     ann.send({ type: 'ROOM-CREATE', payload: { room } });
-    expect(await ann.nextMessage()).toEqual({ type: 'ROOM-MEMBERS', payload: { room, members: [] } });
+    expect(await ann.nextMessage()).toEqual(membersOf(room, []));
     const bob = await peer('bob', nodes.guest);
     bob.send({ type: 'ROOM-JOIN', payload: { room, name: 'Bob' } });
-    expect(await bob.nextMessage()).toEqual({ type: 'ROOM-MEMBERS', payload: { room, members: ['host'] } });
+    expect(await bob.nextMessage()).toEqual(membersOf(room, ['host']));
     expect(await ann.nextMessage()).toEqual({ type: 'ROOM-PEER-JOINED', payload: { room, peer: 'bob' } });
 
     bob.send({ type: 'ROOM-POLICY', payload: { policy: 'ask' } });
@@ -293,4 +314,54 @@ describe.each(modes)('ask to join, $name', ({ start }) => {
     expect(await requestSeenBy(ann, 'Cat')).toEqual(await requestSeenBy(bob, 'Cat'));
     await triesToReach(cat, 'bob');
   });
+
+  it.each(['ask', 'locked'] as const)(
+    'restarted under a call whose door is %s: the first back opens the room as it was, the other walks in on its pass, and a newcomer still meets the door, with or without a pass not its own',
+    async (policy) => {
+      await begin();
+      const ann = await peer('host', nodes.host);
+      ann.send({ type: 'ROOM-CREATE', payload: { room, policy: 'ask' } });
+      const annPass = passIn(await ann.nextMessage());
+      const bob = await knock('bob', 'Bob');
+      ann.send({ type: 'ROOM-ADMIT', payload: { request: await requestSeenBy(ann, 'Bob') } });
+      const bobPass = passIn(await bob.nextMessage());
+      if (policy === 'locked') bob.send({ type: 'ROOM-POLICY', payload: { policy } });
+      await Promise.all([drain(ann), drain(bob)]);
+
+      await restart();
+      // Either may be back first: the host with the door that asks, Bob with the lock.
+      const annBack = { id: 'host', name: 'Ann', pass: annPass, node: nodes.host };
+      const bobBack = { id: 'bob', name: 'Bob', pass: bobPass, node: nodes.guest };
+      const [firstBack, secondBack] = policy === 'ask' ? [annBack, bobBack] : [bobBack, annBack];
+      const first = await peer(firstBack.id, firstBack.node);
+      first.send({ type: 'ROOM-JOIN', payload: { room, name: firstBack.name, pass: firstBack.pass } });
+      expect(await first.nextMessage()).toEqual({ type: 'ROOM-ERROR', payload: { code: 'room-unknown' } });
+      first.send({ type: 'ROOM-CREATE', payload: { room, policy } });
+      expect(await first.nextMessage()).toEqual(membersOf(room, [], policy));
+
+      const second = await peer(secondBack.id, secondBack.node);
+      second.send({ type: 'ROOM-JOIN', payload: { room, name: secondBack.name, pass: secondBack.pass } });
+      expect(await second.nextMessage()).toEqual(membersOf(room, [firstBack.id], policy));
+      // Nobody was asked to let it in again: the one already there only heard it arrive.
+      expect(await drain(first)).toEqual([{ type: 'ROOM-PEER-JOINED', payload: { room, peer: secondBack.id } }]);
+      second.send({ type: 'OFFER', dst: firstBack.id, payload: { sdp: 'v=0', type: 'media', connectionId: 'mc_1' } });
+      expect(await first.nextMessage()).toEqual({ type: 'OFFER', src: secondBack.id, dst: firstBack.id, payload: { sdp: 'v=0', type: 'media', connectionId: 'mc_1' } });
+      first.send({ type: 'ANSWER', dst: secondBack.id, payload: { sdp: 'v=0', connectionId: 'mc_1' } });
+      expect(await second.nextMessage()).toMatchObject({ type: 'ANSWER', src: firstBack.id });
+
+      // Cat has no pass; Dan shows Bob's, which names another ID than his.
+      for (const [id, pass] of [['cat', undefined], ['dan', bobPass]] as const) {
+        const newcomer = await peer(id, nodes.guest);
+        newcomer.send({ type: 'ROOM-JOIN', payload: { room, name: id, ...(pass === undefined ? {} : { pass }) } });
+        if (policy === 'ask') {
+          expect(await newcomer.nextMessage()).toEqual({ type: 'ROOM-WAITING', payload: { room } });
+          await requestSeenBy(first, id);
+        } else {
+          expect(await newcomer.nextMessage()).toEqual({ type: 'ROOM-ERROR', payload: { code: 'room-locked' } });
+        }
+        await triesToReach(newcomer, firstBack.id);
+      }
+      expect(await drain(first)).toEqual([]);
+    },
+  );
 });

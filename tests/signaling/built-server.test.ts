@@ -21,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type RunningRedis } from '../support/redis-server.js';
 import { makeProductionInstall } from '../support/production-install.js';
 import { type ChildNode, startChildNode } from '../support/signaling-node.js';
+import { membersOf } from './expected-messages.js';
 import { connectAs, extensionOrigin, PeerSocket, peerjsSocketUrl, testRoom, testSecret, ticketFor, waitLimitMs, withTimeout } from './peer-socket.js';
 
 interface Metafile {
@@ -147,9 +148,9 @@ describe('the built server', () => {
 
   it('relays an OFFER and an ANSWER between two peers in a room, and keeps others out', async () => {
     const ann = await peerOn(node.port, 'ann');
-    expect(await enter(ann, 'ROOM-CREATE')).toEqual({ type: 'ROOM-MEMBERS', payload: { room: testRoom, members: [] } });
+    expect(await enter(ann, 'ROOM-CREATE')).toEqual(membersOf(testRoom, []));
     const bob = await peerOn(node.port, 'bob');
-    expect(await enter(bob, 'ROOM-JOIN')).toEqual({ type: 'ROOM-MEMBERS', payload: { room: testRoom, members: ['ann'] } });
+    expect(await enter(bob, 'ROOM-JOIN')).toEqual(membersOf(testRoom, ['ann']));
     expect(await ann.nextMessage()).toEqual({ type: 'ROOM-PEER-JOINED', payload: { room: testRoom, peer: 'bob' } });
     ann.send({ type: 'OFFER', dst: 'bob', payload: { sdp: 'v=0', connectionId: 'mc_1' } });
     expect(await bob.nextMessage()).toEqual({ type: 'OFFER', src: 'ann', dst: 'bob', payload: { sdp: 'v=0', connectionId: 'mc_1' } });
@@ -188,7 +189,7 @@ describe('the built server', () => {
     const cat = await peerOn(nodeA!.port, 'cat', otherRoom);
     expect((await enter(cat, 'ROOM-CREATE', otherRoom)).type).toBe('ROOM-MEMBERS');
     const dan = await peerOn(nodeB!.port, 'dan', otherRoom);
-    expect(await enter(dan, 'ROOM-JOIN', otherRoom)).toEqual({ type: 'ROOM-MEMBERS', payload: { room: otherRoom, members: ['cat'] } });
+    expect(await enter(dan, 'ROOM-JOIN', otherRoom)).toEqual(membersOf(otherRoom, ['cat']));
     cat.send({ type: 'OFFER', dst: 'dan', payload: { sdp: 'v=0' } });
     expect(await withTimeout(dan.nextMessage(), 'the OFFER from the other node')).toMatchObject({ type: 'OFFER', src: 'cat' });
   }, 30_000);

@@ -1,7 +1,8 @@
 // @vitest-environment node
 /**
  * What an attack leaves in the log: a line for each class of refusal once per socket,
- * a few a second per class however many sockets refuse, and never a secret.
+ * a few a second per class however many sockets refuse, and never a secret (a room's
+ * pass included).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChildNode, startChildNode } from '../support/signaling-node.js';
@@ -43,6 +44,10 @@ describe('the log under attack', () => {
     const noisy = new PeerSocket(peerjsSocketUrl(node.port, '/peerjs', 'peercall', 'noisy', ticket), extensionOrigin);
     expect(await noisy.nextMessage()).toEqual({ type: 'OPEN' });
     noisy.send({ type: 'ROOM-CREATE', payload: { room: testRoom } });
+    const entered = await noisy.nextMessage();
+    expect(entered.type).toBe('ROOM-MEMBERS');
+    const { pass } = entered.payload as { pass: string };
+    noisy.send({ type: 'ROOM-JOIN', payload: { room: testRoom, pass } });
     expect((await noisy.nextMessage()).type).toBe('ROOM-MEMBERS');
     for (let i = 0; i < 100; i++) noisy.send('not json');
     for (let i = 0; i < 100; i++) noisy.send({ type: 'OFFER', dst: `stranger${i}`, payload: { sdp: 'v=0 secret-sdp' } });
@@ -57,7 +62,7 @@ describe('the log under attack', () => {
     const forged = connectAs(node.port, 'forger', { token: tokenFor('forger') });
     await withTimeout(forged.closed, 'the forged ticket to be refused');
     expect(refusedLines('ticket-malformed')).toHaveLength(1);
-    for (const secret of [ticket, ticket.split('.')[4]!, tokenFor('forger').split('.')[3]!, testRoom, 'secret-sdp', testSecret]) expect(node.stderr()).not.toContain(secret);
+    for (const secret of [ticket, ticket.split('.')[4]!, pass, pass.split('.')[2]!, tokenFor('forger').split('.')[3]!, testRoom, 'secret-sdp', testSecret]) expect(node.stderr()).not.toContain(secret);
   }, 15_000);
 
   it('writes a few lines a second per class, however many sockets refuse, and counts the rest', async () => {

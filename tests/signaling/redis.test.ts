@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSignalingServer, type RunningSignalingServer } from '../../signaling/server.js';
 import { startRedis, type RunningRedis } from '../support/redis-server.js';
+import { membersOf } from './expected-messages.js';
 import { connectAs, PeerSocket, testConfig, testRoom, testSecret, ticketFor, waitLimitMs, withTimeout } from './peer-socket.js';
 
 const aliveTimeoutMs = 2_000;
@@ -78,9 +79,9 @@ describe('two nodes on one Redis', () => {
     const nodeB = await startChildNode();
     try {
       const ann = await peerOn(nodeA.port, 'ann');
-      expect(await enter(ann, 'ROOM-CREATE')).toEqual({ type: 'ROOM-MEMBERS', payload: { room: testRoom, members: [] } });
+      expect(await enter(ann, 'ROOM-CREATE')).toEqual(membersOf(testRoom, []));
       const bob = await peerOn(nodeB.port, 'bob');
-      expect(await enter(bob, 'ROOM-JOIN')).toEqual({ type: 'ROOM-MEMBERS', payload: { room: testRoom, members: ['ann'] } });
+      expect(await enter(bob, 'ROOM-JOIN')).toEqual(membersOf(testRoom, ['ann']));
       expect(await ann.nextMessage()).toEqual({ type: 'ROOM-PEER-JOINED', payload: { room: testRoom, peer: 'bob' } });
       ann.send({ type: 'OFFER', dst: 'bob', payload: { sdp: 'v=0', connectionId: 'mc_1' } });
       expect(await bob.nextMessage()).toEqual({ type: 'OFFER', src: 'ann', dst: 'bob', payload: { sdp: 'v=0', connectionId: 'mc_1' } });
@@ -133,7 +134,7 @@ describe('two nodes on one Redis', () => {
     });
     expect(Date.now() - killedAt).toBeLessThanOrEqual(aliveTimeoutMs + 500);
     const cat = await peerOn(nodeA.port, 'cat-2', room);
-    expect(await enter(cat, 'ROOM-JOIN', room)).toEqual({ type: 'ROOM-MEMBERS', payload: { room, members: ['ann-2'] } });
+    expect(await enter(cat, 'ROOM-JOIN', room)).toEqual(membersOf(room, ['ann-2']));
   }, 40_000);
 
   it('when the node of a newcomer waiting at a door dies, the members see its request end', async () => {
@@ -181,7 +182,7 @@ describe('two nodes on one Redis', () => {
     expect((await ann.nextMessage()).type).toBe('ROOM-PEER-LEFT');
 
     const again = await peerOn(nodeA.port, 'bob-3', room);
-    expect(await enter(again, 'ROOM-JOIN', room)).toEqual({ type: 'ROOM-MEMBERS', payload: { room, members: ['ann-3'] } });
+    expect(await enter(again, 'ROOM-JOIN', room)).toEqual(membersOf(room, ['ann-3']));
     ann.send({ type: 'CANDIDATE', dst: 'bob-3', payload: { candidate: 'c' } });
     expect(await again.nextMessage()).toMatchObject({ type: 'CANDIDATE', src: 'ann-3' });
   }, 40_000);

@@ -2,6 +2,7 @@
 /** Rooms through the real server and real WebSockets, as PeerJS clients would use them. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSignalingServer, type RunningSignalingServer } from '../../signaling/server.js';
+import { membersOf } from './expected-messages.js';
 import { connectAs, PeerSocket, testConfig, testRoom as room, withTimeout } from './peer-socket.js';
 
 let server: RunningSignalingServer;
@@ -27,10 +28,10 @@ describe('rooms on the signaling server', () => {
   it('a joiner gets the members and the members hear of the joiner', async () => {
     const ann = await peer('ann');
     ann.send({ type: 'ROOM-CREATE', payload: { room } });
-    expect(await ann.nextMessage()).toEqual({ type: 'ROOM-MEMBERS', payload: { room, members: [] } });
+    expect(await ann.nextMessage()).toEqual(membersOf(room, []));
     const bob = await peer('bob');
     bob.send({ type: 'ROOM-JOIN', payload: { room } });
-    expect(await bob.nextMessage()).toEqual({ type: 'ROOM-MEMBERS', payload: { room, members: ['ann'] } });
+    expect(await bob.nextMessage()).toEqual(membersOf(room, ['ann']));
     expect(await ann.nextMessage()).toEqual({ type: 'ROOM-PEER-JOINED', payload: { room, peer: 'bob' } });
     expect(await server.roomCount()).toBe(1);
   });
@@ -75,7 +76,7 @@ describe('rooms on the signaling server', () => {
     expect(await bob.nextMessage()).toEqual({ type: 'ROOM-PEER-LEFT', payload: { room, peer: 'ann' } });
     const cat = await peer('cat');
     cat.send({ type: 'ROOM-JOIN', payload: { room } });
-    expect(await cat.nextMessage()).toEqual({ type: 'ROOM-MEMBERS', payload: { room, members: ['bob'] } });
+    expect(await cat.nextMessage()).toEqual(membersOf(room, ['bob']));
   });
 
   it('answers malformed room requests with bad-request and keeps serving the room', async () => {
@@ -85,6 +86,6 @@ describe('rooms on the signaling server', () => {
       expect(await ann.nextMessage()).toEqual({ type: 'ROOM-ERROR', payload: { code: 'bad-request' } });
     }
     ann.send({ type: 'ROOM-CREATE', payload: { room } });
-    expect(await ann.nextMessage()).toEqual({ type: 'ROOM-MEMBERS', payload: { room, members: [] } });
+    expect(await ann.nextMessage()).toEqual(membersOf(room, []));
   });
 });

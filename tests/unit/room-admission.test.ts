@@ -1,6 +1,7 @@
 // @vitest-environment node
 /** The room's door as a pure transition: who gets in, who waits, and what each party is told. */
 import { describe, expect, it } from 'vitest';
+import { checkPass, issuePass, maxPassChars, passPattern, passTtlMs, type PassCheck } from '../../signaling/admission-pass.js';
 import {
   type DoorEvent,
   type DoorStep,
@@ -18,7 +19,7 @@ import {
 const nowMs = 1_000_000;
 const asks = (peer: string, request = `req-${peer}`.padEnd(16, 'x'), expiresAtMs = nowMs + 60_000): JoinRequest => ({ request, peer, name: `Name of ${peer}`, expiresAtMs });
 const door = (over: Partial<RoomDoor> = {}): RoomDoor => ({ policy: 'ask', admitted: ['host'], denied: [], waiting: [], ...over });
-const knock = (peer: string): DoorEvent => ({ type: 'knock', asking: asks(peer), nowMs });
+const knock = (peer: string, passed = false): DoorEvent => ({ type: 'knock', asking: asks(peer), nowMs, passed });
 const eve = asks('eve');
 
 /** What one step told: each newcomer's word, the members' news, and an error to the asker. */
@@ -35,7 +36,7 @@ describe('the door a room is created with', () => {
 });
 
 describe('a newcomer knocks', () => {
-  it.each<[string, RoomDoor | null, string, DoorStep['newcomers'][number]['hears']]>([
+  it.each<[string, RoomDoor | null, string, DoorStep['newcomers'][number]['hears'], boolean?]>([
     ['a room without a door lets anyone in, as rooms always did', null, 'eve', 'enter'],
     ['an open door lets anyone in', door({ policy: 'open' }), 'eve', 'enter'],
     ['a door that asks makes a stranger wait', door(), 'eve', 'waiting'],
@@ -45,12 +46,30 @@ describe('a newcomer knocks', () => {
     ['one denied before is refused at once, without asking the members', door({ denied: ['eve'] }), 'eve', 'join-denied'],
     ['one denied before is refused even when the door is open now', door({ policy: 'open', denied: ['eve'] }), 'eve', 'join-denied'],
     ['a full waiting line refuses one more', door({ waiting: Array.from({ length: maxWaitingPerRoom }, (_, i) => asks(`w${i}`)) }), 'eve', 'waiting-full'],
-  ])('%s', (_name, before, peer, hears) => {
-    expect(step(before, knock(peer)).newcomers).toEqual([{ peer, hears }]);
+    ['with a pass, a door that asks lets in one it does not remember (the room was opened again)', door(), 'eve', 'enter', true],
+    ['with a pass, a locked door lets in one it does not remember', door({ policy: 'locked' }), 'eve', 'enter', true],
+    ['with a pass, a full waiting line is no obstacle: one let in before does not wait', door({ waiting: Array.from({ length: maxWaitingPerRoom }, (_, i) => asks(`w${i}`)) }), 'eve', 'enter', true],
+    ['with a pass, a room without a door lets it in as it lets anyone', null, 'eve', 'enter', true],
+    ['a pass does not outweigh a denial this door heard, which is newer', door({ denied: ['eve'] }), 'eve', 'join-denied', true],
+  ])('%s', (_name, before, peer, hears, passed = false) => {
+    expect(step(before, knock(peer, passed)).newcomers).toEqual([{ peer, hears }]);
+  });
+
+  it('one let in on its pass is remembered, and the members are told of no request', () => {
+    const result = step(door({ policy: 'locked' }), knock('eve', true));
+    expect(result.door).toEqual(door({ policy: 'locked', admitted: ['host', 'eve'] }));
+    expect(result.members).toEqual([]);
+    expect(step(result.door, knock('eve')).newcomers).toEqual([{ peer: 'eve', hears: 'enter' }]);
+  });
+
+  it('one waiting that then shows its pass is let in, and its request ends as admitted', () => {
+    const result = step(door({ waiting: [eve, asks('fay')] }), { type: 'knock', asking: asks('eve', 'another-handle-00'), nowMs, passed: true });
+    expect(told(result)).toEqual({ newcomers: [{ peer: 'eve', hears: 'enter' }], members: [{ kind: 'join-request-ended', request: eve.request, why: 'admitted' }], error: null });
+    expect(result.door?.waiting).toEqual([asks('fay')]);
   });
 
   it('the members are shown a fresh request by name and handle, never by peer ID', () => {
-    const result = step(door(), { type: 'knock', asking: eve, nowMs });
+    const result = step(door(), { type: 'knock', asking: eve, nowMs, passed: false });
     expect(result.door?.waiting).toEqual([eve]);
     expect(result.members).toEqual([{ kind: 'join-request', request: eve.request, name: eve.name }]);
     expect(JSON.stringify(result.members)).not.toContain('"eve"');
@@ -58,7 +77,7 @@ describe('a newcomer knocks', () => {
 
   it('knocking again while waiting keeps the first request and does not ask the members twice', () => {
     const waiting = door({ waiting: [eve] });
-    const again = step(waiting, { type: 'knock', asking: asks('eve', 'another-handle-00'), nowMs });
+    const again = step(waiting, { type: 'knock', asking: asks('eve', 'another-handle-00'), nowMs, passed: false });
     expect(again.door).toBe(waiting);
     expect(told(again)).toEqual({ newcomers: [{ peer: 'eve', hears: 'waiting' }], members: [], error: null });
   });
@@ -74,6 +93,38 @@ describe('a newcomer knocks', () => {
     const opened = step(door({ policy: 'open' }), knock('eve')).door;
     const locked = step(opened, { type: 'set-policy', policy: 'locked', members: ['host'] }).door;
     expect(step(locked, knock('eve')).newcomers).toEqual([{ peer: 'eve', hears: 'enter' }]);
+  });
+});
+
+describe('the pass a peer let in is given', () => {
+  const secret = Buffer.from('0123456789abcdef0123456789abcdef');
+  const tag = 'room-tag-of-22-chars-x';
+  const pass = issuePass(secret, tag, 'eve', nowMs);
+
+  it('lets in the peer it was issued for, into the room it was issued for, until it expires', () => {
+    expect(checkPass(secret, pass, tag, 'eve', nowMs)).toEqual({ ok: true });
+    expect(checkPass(secret, pass, tag, 'eve', nowMs + passTtlMs - 1_000)).toEqual({ ok: true });
+    expect(pass).toMatch(passPattern);
+    expect(pass.length).toBeLessThanOrEqual(maxPassChars);
+    expect(pass).not.toContain('eve');
+  });
+
+  it.each<[string, () => [pass: string, tag: string, peer: string, nowMs: number, key?: Buffer], PassCheck]>([
+    ['shown by another peer', () => [pass, tag, 'mallory', nowMs], { ok: false, reason: 'bad-signature' }],
+    ['shown at the door of another room', () => [pass, 'another-tag-of-22-char', 'eve', nowMs], { ok: false, reason: 'bad-signature' }],
+    ['expired', () => [pass, tag, 'eve', nowMs + passTtlMs], { ok: false, reason: 'expired' }],
+    ['signed with another secret', () => [pass, tag, 'eve', nowMs, Buffer.from('another secret')], { ok: false, reason: 'bad-signature' }],
+    ['with its expiry pushed out', () => [pass.replace(/^p1\.(\d+)/, (_m, s: string) => `p1.${Number(s) + 3600}`), tag, 'eve', nowMs], { ok: false, reason: 'bad-signature' }],
+    ['with the first character of its signature changed', () => [pass.replace(/\.(.)([^.]{42})$/, (_m, c: string, rest: string) => `.${c === 'A' ? 'B' : 'A'}${rest}`), tag, 'eve', nowMs], { ok: false, reason: 'bad-signature' }],
+    ['of another version', () => [pass.replace(/^p1/, 'p2'), tag, 'eve', nowMs], { ok: false, reason: 'malformed' }],
+    ['a peer token in its place', () => [`v1.${nowMs / 1000 + 600}.${tag}.${'A'.repeat(43)}`, tag, 'eve', nowMs], { ok: false, reason: 'malformed' }],
+    ['with a short signature', () => [pass.slice(0, -1), tag, 'eve', nowMs], { ok: false, reason: 'malformed' }],
+    ['with an extra part', () => [`${pass}.x`, tag, 'eve', nowMs], { ok: false, reason: 'malformed' }],
+    ['empty', () => ['', tag, 'eve', nowMs], { ok: false, reason: 'malformed' }],
+    ['garbage', () => ['p1.soon.letmein', tag, 'eve', nowMs], { ok: false, reason: 'malformed' }],
+  ])('refuses a pass %s', (_name, presented, expected) => {
+    const [given, atTag, peer, at, key] = presented();
+    expect(checkPass(key ?? secret, given, atTag, peer, at)).toEqual(expected);
   });
 });
 

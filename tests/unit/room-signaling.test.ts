@@ -4,6 +4,7 @@ import { joinName, maxJoinNameChars, maxRestartSdpChars, parseRestartMessage, pa
 
 const room = 'k3f9-x2ab-7mqz-0h1c-wv8e-5rt4-nd6p';
 const request = 'Ab-_0123456789xY';
+const pass = `p1.1800000000.${'Ab-_'.repeat(10)}xyz`;
 
 describe("reading the server's room messages", () => {
   it.each([
@@ -14,6 +15,12 @@ describe("reading the server's room messages", () => {
     ['a full room', { type: 'ROOM-ERROR', payload: { code: 'room-full' } }, { type: 'refused', code: 'room-full' }],
     ['an unknown room', { type: 'ROOM-ERROR', payload: { code: 'room-unknown' } }, { type: 'refused', code: 'room-unknown' }],
     ['the members of a room that asks', { type: 'ROOM-MEMBERS', payload: { room, members: ['a1'], policy: 'ask' } }, { type: 'members', room, members: ['a1'], policy: 'ask' }],
+    [
+      'the members with the pass to show next time',
+      { type: 'ROOM-MEMBERS', payload: { room, members: ['a1'], policy: 'locked', pass } },
+      { type: 'members', room, members: ['a1'], policy: 'locked', pass },
+    ],
+    ['the members of an open room with a pass', { type: 'ROOM-MEMBERS', payload: { room, members: [], pass } }, { type: 'members', room, members: [], pass }],
     ['the word to wait', { type: 'ROOM-WAITING', payload: { room } }, { type: 'waiting', room }],
     ['a join request', { type: 'ROOM-JOIN-REQUEST', payload: { room, request, name: 'Eve' } }, { type: 'join-request', room, request, name: 'Eve' }],
     ['a join request in Korean', { type: 'ROOM-JOIN-REQUEST', payload: { room, request, name: '김민지' } }, { type: 'join-request', room, request, name: '김민지' }],
@@ -44,6 +51,9 @@ describe("reading the server's room messages", () => {
     ['an unknown error code', { type: 'ROOM-ERROR', payload: { code: 'pwned' } }],
     ['an error without payload', { type: 'ROOM-ERROR' }],
     ['members with an unknown policy', { type: 'ROOM-MEMBERS', payload: { room, members: [], policy: 'closed' } }],
+    ['members with a pass that is not text', { type: 'ROOM-MEMBERS', payload: { room, members: [], pass: 42 } }],
+    ['members with a pass too long to keep', { type: 'ROOM-MEMBERS', payload: { room, members: [], pass: 'p'.repeat(129) } }],
+    ['members with markup for a pass', { type: 'ROOM-MEMBERS', payload: { room, members: [], pass: '<img src=x>' } }],
     ['a policy that is an inherited name', { type: 'ROOM-POLICY', payload: { room, policy: 'toString' } }],
     ['a policy without a room', { type: 'ROOM-POLICY', payload: { policy: 'ask' } }],
     ['the word to wait without a room', { type: 'ROOM-WAITING', payload: {} }],

@@ -1,5 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
+import { maxPassChars } from '../../signaling/admission-pass.js';
 import { parseRoomRequest } from '../../signaling/room-messages.js';
 import { RoomRegistry } from '../../signaling/rooms.js';
 
@@ -88,6 +89,12 @@ describe('room requests on the signaling socket', () => {
     ['a join with a name that reverses itself', { type: 'ROOM-JOIN', payload: { room, name: 'Ann\u202Enimda' } }, { type: 'invalid' }],
     ['a join with a name too long', { type: 'ROOM-JOIN', payload: { room, name: 'a'.repeat(65) } }, { type: 'invalid' }],
     ['a join with a name that is not text', { type: 'ROOM-JOIN', payload: { room, name: ['Ann'] } }, { type: 'invalid' }],
+    ['a join with a pass', { type: 'ROOM-JOIN', payload: { room, name: 'Ann', pass: `p1.1800000000.${'A'.repeat(43)}` } }, { type: 'ROOM-JOIN', room, name: 'Ann', pass: `p1.1800000000.${'A'.repeat(43)}` }],
+    ['a join with a pass of an unknown version (checked later, and refused then)', { type: 'ROOM-JOIN', payload: { room, pass: 'p9.x' } }, { type: 'ROOM-JOIN', room, pass: 'p9.x' }],
+    ['a join with a pass too long', { type: 'ROOM-JOIN', payload: { room, pass: 'p'.repeat(maxPassChars + 1) } }, { type: 'invalid' }],
+    ['a join with an empty pass', { type: 'ROOM-JOIN', payload: { room, pass: '' } }, { type: 'invalid' }],
+    ['a join with a pass that is not text', { type: 'ROOM-JOIN', payload: { room, pass: { forged: true } } }, { type: 'invalid' }],
+    ['a join with markup for a pass', { type: 'ROOM-JOIN', payload: { room, pass: '<script>' } }, { type: 'invalid' }],
     ['a policy change', { type: 'ROOM-POLICY', payload: { policy: 'locked' } }, { type: 'ROOM-POLICY', policy: 'locked' }],
     ['a policy change without a policy', { type: 'ROOM-POLICY' }, { type: 'invalid' }],
     ['a policy that is an inherited name', { type: 'ROOM-POLICY', payload: { policy: 'constructor' } }, { type: 'invalid' }],

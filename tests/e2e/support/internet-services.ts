@@ -152,8 +152,16 @@ export function newTurnSecret(): string {
   return randomBytes(24).toString('base64url');
 }
 
-/** A person at `home`: Chromium started inside that home's namespace, PeerCall pointed at the wan's server. */
-export async function personAt(internet: SimulatedInternet, home: string, signalingUrl: string, settings: { reconnectGraceSeconds?: number } = {}): Promise<Profile> {
+/**
+ * A person at `home`: Chromium started inside that home's namespace, PeerCall pointed at the
+ * wan's server. Ask to join is off unless `settings` turns it on, as configure() has it.
+ */
+export async function personAt(
+  internet: SimulatedInternet,
+  home: string,
+  signalingUrl: string,
+  settings: { reconnectGraceSeconds?: number; askToJoin?: boolean } = {},
+): Promise<Profile> {
   const profile = await launchProfile({ executablePath: internet.browserIn(home, chromiumPath()) });
   await configure(profile, { signalingUrl, ...settings });
   return profile;

@@ -33,6 +33,7 @@ const defaults = {
   turnSecret: null,
   turnTtlMs: 3_600_000,
   redisUrl: null,
+  guestDir: null,
 };
 
 function configError(run: () => unknown): ConfigError {
@@ -96,6 +97,7 @@ describe('parseConfig', () => {
     ['PEERCALL_ALLOWED_ORIGINS', 'https://*.example.com', { allowedOrigins: ['https://*.example.com'] }],
     ['PEERCALL_ALIVE_TIMEOUT_MS', '5000', { aliveTimeoutMs: 5000 }],
     ['PEERCALL_ROOM_CAPACITY', '3', { roomCapacity: 3 }],
+    ['PEERCALL_GUEST_DIR', '/srv/peercall/guest', { guestDir: '/srv/peercall/guest' }],
     ['PEERCALL_TOKEN_SECRET', 'x'.repeat(32), { tokenSecret: 'x'.repeat(32) }],
     ['PEERCALL_MAX_FRAME_BYTES', '16384', { maxFrameBytes: 16_384 }],
     ['PEERCALL_MESSAGES_PER_SECOND', '20', { messagesPerSecond: 20 }],

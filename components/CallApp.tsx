@@ -9,6 +9,8 @@ import { ChatPanel } from './ChatPanel';
 import { Controls } from './Controls';
 import { DoorPanel } from './DoorPanel';
 import { FilePanel } from './FilePanel';
+import { LayoutGrid, Presentation } from 'lucide-preact';
+import { IconButton } from './IconButton';
 import { InviteButton } from './InviteButton';
 import { JoinRequestList } from './JoinRequestList';
 import { Lobby } from './Lobby';
@@ -45,6 +47,11 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall, onEnter }: C
   const answer = (request: string, verdict: 'admit' | 'deny') => session.answerJoinRequest(request, verdict);
 
   const [panel, setPanel] = useState<SidePanelName | null>(null);
+  const [pinned, setPinned] = useState<string | null>(null);
+  const [speakerView, setSpeakerView] = useState(false);
+  // A pinned person who left unpins themselves; speaker view follows whoever speaks.
+  const pinnedHere = pinned !== null && participants.some((p) => p.peerId === pinned) ? pinned : null;
+  const focus = pinnedHere ?? (speakerView ? (session.activeSpeaker.value ?? participants[0]?.peerId ?? null) : null);
   const chat = session.chat.value;
   const lastSeen = useLastSeenChat(chat, panel === 'chat');
   const unread = unreadChatCount(chat, lastSeen);
@@ -73,6 +80,11 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall, onEnter }: C
               />
             )}
             <InviteButton callId={state.callId} link={inviteLink(inviteOrigin, state.callId)} inviteText={inviteText(inviteOrigin, state.callId)} onCopy={onCopy} />
+            {participants.length > 1 && (
+              <IconButton label={speakerView ? t('stage.galleryView') : t('stage.speakerView')} action="speaker-view" pressed={speakerView} onClick={() => setSpeakerView(!speakerView)}>
+                {speakerView ? <LayoutGrid size={20} aria-hidden="true" /> : <Presentation size={20} aria-hidden="true" />}
+              </IconButton>
+            )}
             <PanelToggles open={panel} people={participants.length + 1} unread={unread} onToggle={(name) => setPanel(panel === name ? null : name)} />
           </div>
         )}
@@ -128,8 +140,12 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall, onEnter }: C
                   </div>
                 ) : null
               }
+              focus={focus}
+              pinned={pinnedHere}
+              onPin={setPinned}
               others={participants.map((person, index) => ({
                 key: person.peerId,
+                name: person.name ?? t('common.person', { n: index + 1 }),
                 tile: (
                   <VideoTile
                     testId="remote-video"

@@ -145,6 +145,38 @@ describe('the call screen at three window sizes', () => {
     await saveScreenshot(calls[0]!.page, 'call-with-chat');
   });
 
+  it('three: pinning someone shows them large with the rest in a strip, speaker view follows the speaker, and a tile goes full screen', async () => {
+    const page = calls[0]!.page;
+    await page.setViewportSize(sizes[1]);
+    const slot = (name: string) => page.locator('.stage .slot').filter({ has: page.locator('figcaption .name', { hasText: name }) });
+    const focusedIsLargest = async (name: string) => {
+      await expect.poll(() => page.getAttribute('.stage', 'data-layout'), { timeout: 5_000 }).toBe('focus');
+      const screen = await shown(page);
+      const focused = await slot(name).boundingBox();
+      expect(focused).not.toBeNull();
+      for (const tile of screen.tiles) {
+        expect(inside(tile, screen.stage)).toBe(true);
+        if (Math.abs(tile.x - focused!.x) > 1 || Math.abs(tile.y - focused!.y) > 1) expect(tile.width * tile.height).toBeLessThan((focused!.width * focused!.height) / 3);
+      }
+      for (let i = 0; i < screen.tiles.length; i++) for (let j = i + 1; j < screen.tiles.length; j++) expect(overlap(screen.tiles[i]!, screen.tiles[j]!)).toBe(0);
+    };
+    await slot('P3').locator('button[data-action="pin"]').click();
+    await focusedIsLargest('P3');
+    expect(await slot('P3').locator('button[data-action="pin"]').getAttribute('aria-label')).toBe('Unpin P3');
+    await slot('P3').locator('button[data-action="pin"]').click();
+    await expect.poll(() => page.getAttribute('.stage', 'data-layout'), { timeout: 5_000 }).toBe('gallery');
+
+    // Speaker view: the fake microphones all beep, so whoever the call thinks speaks is large.
+    await page.click('button[data-action="speaker-view"]');
+    await expect.poll(() => page.getAttribute('.stage', 'data-layout'), { timeout: 5_000 }).toBe('focus');
+    await page.click('button[data-action="speaker-view"]');
+    await expect.poll(() => page.getAttribute('.stage', 'data-layout'), { timeout: 5_000 }).toBe('gallery');
+
+    await slot('P2').locator('button[data-action="fullscreen"]').click();
+    await expect.poll(() => page.evaluate(() => document.fullscreenElement?.querySelector('figcaption .name')?.textContent ?? null), { timeout: 5_000 }).toBe('P2');
+    await page.evaluate(() => document.exitFullscreen());
+  });
+
   it('six: a gallery of six fills the stage without overlaps', async () => {
     // Six browsers encoding video to each other would take all of a small machine's CPU, and
     // the layout is the same without pictures: everyone's camera is off from here on.

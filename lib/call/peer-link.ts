@@ -10,7 +10,8 @@ import { type Quality, quality, readStats, type StatsReading } from '../media/co
 import { nextSpeaking, notSpeaking, type SpeakingState } from '../media/speaking';
 import type { PixelSize, VideoCap } from '../media/uplink-budget';
 import { VideoSenderCap } from '../media/video-sender-cap';
-import { certificatesInUse, safetyCode } from './safety-code';
+import { connectionCertificates } from './dtls-certificates';
+import { safetyCode } from './safety-code';
 
 export interface Participant {
   readonly peerId: string;
@@ -121,8 +122,7 @@ export class PeerLink {
   async learnSafetyCode(): Promise<boolean> {
     if (this.#safetyCodeSought) return false;
     this.#safetyCodeSought = true;
-    const report = await this.remote.peerConnection.getStats().catch(() => null);
-    const certificates = report && certificatesInUse([...report.values()] as Record<string, unknown>[]);
+    const certificates = await connectionCertificates(this.remote.peerConnection).catch(() => null);
     if (!certificates) {
       // Not yet connected, or closed: a later sample tries again.
       this.#safetyCodeSought = false;

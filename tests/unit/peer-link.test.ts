@@ -83,7 +83,7 @@ describe('the safety code of a connection', () => {
   function linkReporting(reports: Map<string, Record<string, unknown>>[], previous?: PeerLink) {
     const calls = { count: 0 };
     const getStats = async () => reports[Math.min(calls.count++, reports.length - 1)];
-    const remote = { remoteId: 'peer-1', peerConnection: { getSenders: () => [], getStats } } as unknown as RemotePeer;
+    const remote = { remoteId: 'peer-1', peerConnection: { getSenders: () => [], getReceivers: () => [], sctp: null, getStats } } as unknown as RemotePeer;
     return { person: new PeerLink(remote, 0, defaultPresenceRules, previous), calls };
   }
 

@@ -2,6 +2,7 @@ import { t } from '../lib/i18n/i18n';
 import type { JoinRequest } from '../lib/call/join-requests';
 import type { Participant } from '../lib/call/peer-link';
 import { JoinRequestList } from './JoinRequestList';
+import { SafetyCode } from './SafetyCode';
 
 export interface RosterProps {
   you: { name: string; micMuted: boolean; cameraOff: boolean; speaking: boolean };
@@ -13,9 +14,17 @@ export interface RosterProps {
 
 /** Everyone in the call, as a list a screen reader can walk: name, then what they have switched off. */
 export function Roster({ you, others, asking, onAnswer }: RosterProps) {
+  // A safety code is between us and one other person: none on our own line, null until known on theirs.
   const people = [
-    { key: 'you', name: t('roster.you', { name: you.name }), micMuted: you.micMuted, cameraOff: you.cameraOff, speaking: you.speaking },
-    ...others.map((p, i) => ({ key: p.peerId, name: p.name ?? t('common.person', { n: i + 1 }), micMuted: p.micMuted, cameraOff: p.cameraOff, speaking: p.speaking })),
+    { key: 'you', name: t('roster.you', { name: you.name }), micMuted: you.micMuted, cameraOff: you.cameraOff, speaking: you.speaking, safetyCode: undefined },
+    ...others.map((p, i) => ({
+      key: p.peerId,
+      name: p.name ?? t('common.person', { n: i + 1 }),
+      micMuted: p.micMuted,
+      cameraOff: p.cameraOff,
+      speaking: p.speaking,
+      safetyCode: p.safetyCode,
+    })),
   ];
   return (
     <section class="roster" aria-label={t('roster.label')}>
@@ -29,9 +38,15 @@ export function Roster({ you, others, asking, onAnswer }: RosterProps) {
             <span class="states">
               {[p.speaking && t('state.speaking'), p.micMuted && t('state.muted'), p.cameraOff && t('state.cameraOff')].filter(Boolean).join(' · ')}
             </span>
+            {p.safetyCode !== undefined && <SafetyCode code={p.safetyCode} />}
           </li>
         ))}
       </ul>
+      {others.length > 0 && (
+        <p class="safety-hint" data-testid="safety-hint">
+          {t('safety.howToCompare')}
+        </p>
+      )}
       {asking.length > 0 && (
         <>
           <h3>{t('roster.asking')}</h3>

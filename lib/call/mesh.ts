@@ -284,6 +284,7 @@ export class Mesh {
       const now = Date.now();
       for (const id of [...this.#links.keys()]) this.#note(id, { type: 'tick', atMs: now });
       void this.#sampleStats();
+      this.#learnSafetyCodes();
       if (now - this.#lastStateSentMs < heartbeatIntervalMs) return;
       this.#lastStateSentMs = now;
       this.sendMediaState();
@@ -295,6 +296,16 @@ export class Mesh {
     const links = [...this.#links.values()];
     const changed = await this.#options.stats.sample(links, (link) => this.#links.get(link.participant.peerId) === link, this.#options.media.micMuted.value);
     if (changed) this.#publish();
+  }
+
+  /** Each connection that is up and has no safety code yet gets one, shown as soon as it is known. */
+  #learnSafetyCodes(): void {
+    for (const link of this.#links.values()) {
+      if (link.participant.safetyCode !== null || link.remote.peerConnection.connectionState !== 'connected') continue;
+      void link.learnSafetyCode().then((known) => {
+        if (known && this.#links.get(link.participant.peerId) === link) this.#publish();
+      });
+    }
   }
 
   /** Re-splits the uplink budget whenever someone arrives or leaves. */

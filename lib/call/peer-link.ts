@@ -10,6 +10,8 @@ import { type Quality, quality, readStats, type StatsReading } from '../media/co
 import { nextSpeaking, notSpeaking, type SpeakingState } from '../media/speaking';
 import type { PixelSize, VideoCap } from '../media/uplink-budget';
 import { VideoSenderCap } from '../media/video-sender-cap';
+import { connectionCertificates } from './dtls-certificates';
+import { safetyCode } from './safety-code';
 
 export interface Participant {
   readonly peerId: string;
@@ -24,6 +26,8 @@ export interface Participant {
   readonly quality: Quality | null;
   /** Whether they are here: connecting, connected, or reconnecting since `sinceMs`. */
   readonly presence: { readonly phase: PresencePhase; readonly sinceMs: number };
+  /** What they and we read aloud to check nobody is in the middle (safety-code.ts); null until worked out. */
+  readonly safetyCode: string | null;
 }
 
 export type Received =
@@ -47,6 +51,8 @@ export class PeerLink {
   readonly #videoCap: VideoSenderCap | null;
   /** The box we last told them we draw them in. */
   #toldShown: PixelSize | null = null;
+  /** Whether this connection's safety code is known or being worked out: once per connection. */
+  #safetyCodeSought = false;
 
   /**
    * `previous`: the link this one replaces after a redial, whose person (their name, what
@@ -65,8 +71,19 @@ export class PeerLink {
     };
     this.#videoCap = this.#senders.video ? new VideoSenderCap(this.#senders.video) : null;
     this.participant = previous
-      ? { ...previous.participant, quality: null }
-      : { peerId: remote.remoteId, name: null, stream: null, micMuted: false, cameraOff: false, speaking: false, quality: null, presence: { phase: 'connecting', sinceMs: nowMs } };
+      ? // A new connection has certificates of its own, so a code of its own.
+        { ...previous.participant, quality: null, safetyCode: null }
+      : {
+          peerId: remote.remoteId,
+          name: null,
+          stream: null,
+          micMuted: false,
+          cameraOff: false,
+          speaking: false,
+          quality: null,
+          presence: { phase: 'connecting', sinceMs: nowMs },
+          safetyCode: null,
+        };
   }
 
   get presence(): Presence {
@@ -91,6 +108,29 @@ export class PeerLink {
     const reading = readStats(report, nowMs);
     this.participant = { ...this.participant, quality: quality(this.#lastReading, reading) };
     this.#lastReading = reading;
+  }
+
+  /**
+   * Works out the safety code of this connection once its DTLS is up; resolves whether it
+   * became known now. This one RTCPeerConnection is everything we exchange with them: PeerJS's
+   * media connection carries the picture and sound, and its own data channel is our control
+   * channel and file lane (peer-transport.ts opens no PeerJS data connection), so its
+   * certificates are the ones to vouch for. They last as long as the connection (an ICE
+   * restart keeps DTLS), so the code, and its ~65 ms of PBKDF2, is worked out once per link;
+   * a redial makes a new link.
+   */
+  async learnSafetyCode(): Promise<boolean> {
+    if (this.#safetyCodeSought) return false;
+    this.#safetyCodeSought = true;
+    const certificates = await connectionCertificates(this.remote.peerConnection).catch(() => null);
+    if (!certificates) {
+      // Not yet connected, or closed: a later sample tries again.
+      this.#safetyCodeSought = false;
+      return false;
+    }
+    const code = await safetyCode(certificates.local, certificates.remote);
+    this.participant = { ...this.participant, safetyCode: code };
+    return true;
   }
 
   /** Folds in the level of their audio; true when that changed whether they are speaking. */

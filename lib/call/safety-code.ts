@@ -60,8 +60,14 @@ function fingerprintOf(stat: Record<string, unknown> | undefined): string | null
  * certificate, and our browser fingerprinted the remote one as the other side presented
  * it, whatever the SDP claimed. Null until DTLS is connected, for a certificate that is
  * not sha-256, or when connected transports disagree: a code over one would not cover all.
+ *
+ * `presented`: the remote certificates as the connection's connected DTLS transports hold
+ * them (dtls-certificates.ts), for a transport whose stats name none. libwebrtc fills a
+ * cache of certificate stats on the first getStats that finds a transport and keeps it
+ * until the next negotiation, so a report taken while the handshake ran leaves the remote
+ * certificate out of every later report. They are used only when they all agree.
  */
-export function certificatesInUse(stats: Iterable<Record<string, unknown>>): CertificatePair | null {
+export function certificatesInUse(stats: Iterable<Record<string, unknown>>, presented: readonly string[] = []): CertificatePair | null {
   const byId = new Map<string, Record<string, unknown>>();
   const transports: Record<string, unknown>[] = [];
   for (const stat of stats) {
@@ -69,10 +75,11 @@ export function certificatesInUse(stats: Iterable<Record<string, unknown>>): Cer
     if (stat.type === 'transport' && stat.dtlsState === 'connected') transports.push(stat);
   }
   const certificate = (id: unknown) => (typeof id === 'string' ? byId.get(id) : undefined);
+  const presentedRemote = presented.length > 0 && presented.every((fingerprint) => fingerprint === presented[0]) ? presented[0]! : null;
   let pair: CertificatePair | null = null;
   for (const transport of transports) {
     const local = fingerprintOf(certificate(transport.localCertificateId));
-    const remote = fingerprintOf(certificate(transport.remoteCertificateId));
+    const remote = transport.remoteCertificateId === undefined ? presentedRemote : fingerprintOf(certificate(transport.remoteCertificateId));
     if (local === null || remote === null) return null;
     if (pair !== null && (pair.local !== local || pair.remote !== remote)) return null;
     pair = { local, remote };

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { PeerLink, pictureGapMs } from '../../lib/call/peer-link';
 import { defaultPresenceRules } from '../../lib/call/presence';
+import { safetyCode } from '../../lib/call/safety-code';
 import type { RemotePeer } from '../../lib/signaling/remote-peer';
 
 /** Just enough of a remote for the bookkeeping under test: no senders, no media. */
@@ -65,5 +66,51 @@ describe('what we know of another person', () => {
     expect(scales).toEqual([1]);
     person.note({ type: 'heard', atMs: 1_000 + 2 * pictureGapMs });
     await expect.poll(() => scales).toEqual([1, 1.02]);
+  });
+});
+
+describe('the safety code of a connection', () => {
+  const fingerprint = (byte: string) => Array.from({ length: 32 }, () => byte).join(':');
+  /** A getStats report of a connection whose DTLS is up with these certificates, or still connecting. */
+  const report = (dtlsState: string, local: string, remote: string) =>
+    new Map<string, Record<string, unknown>>([
+      ['T', { id: 'T', type: 'transport', dtlsState, localCertificateId: 'L', remoteCertificateId: 'R' }],
+      ['L', { id: 'L', type: 'certificate', fingerprintAlgorithm: 'sha-256', fingerprint: local }],
+      ['R', { id: 'R', type: 'certificate', fingerprintAlgorithm: 'sha-256', fingerprint: remote }],
+    ]);
+
+  /** A link over a connection whose successive getStats calls answer with `reports`, counted. */
+  function linkReporting(reports: Map<string, Record<string, unknown>>[], previous?: PeerLink) {
+    const calls = { count: 0 };
+    const getStats = async () => reports[Math.min(calls.count++, reports.length - 1)];
+    const remote = { remoteId: 'peer-1', peerConnection: { getSenders: () => [], getReceivers: () => [], sctp: null, getStats } } as unknown as RemotePeer;
+    return { person: new PeerLink(remote, 0, defaultPresenceRules, previous), calls };
+  }
+
+  it('is unknown until DTLS is up, then worked out once from the certificates in use', async () => {
+    const { person, calls } = linkReporting([report('connecting', fingerprint('AA'), fingerprint('BB')), report('connected', fingerprint('AA'), fingerprint('BB'))]);
+    expect(await person.learnSafetyCode()).toBe(false);
+    expect(person.participant.safetyCode).toBeNull();
+    expect(await person.learnSafetyCode()).toBe(true);
+    expect(person.participant.safetyCode).toBe(await safetyCode(fingerprint('AA'), fingerprint('BB')));
+    expect(await person.learnSafetyCode()).toBe(false);
+    expect(calls.count).toBe(2);
+  });
+
+  it('is asked for once while it is being worked out', async () => {
+    const { person, calls } = linkReporting([report('connected', fingerprint('AA'), fingerprint('BB'))]);
+    const results = await Promise.all([person.learnSafetyCode(), person.learnSafetyCode()]);
+    expect(results).toEqual([true, false]);
+    expect(calls.count).toBe(1);
+  });
+
+  it('starts unknown again on a redialed connection, which has certificates of its own', async () => {
+    const first = linkReporting([report('connected', fingerprint('AA'), fingerprint('BB'))]).person;
+    await first.learnSafetyCode();
+    const { person } = linkReporting([report('connected', fingerprint('CC'), fingerprint('BB'))], first);
+    expect(person.participant.safetyCode).toBeNull();
+    await person.learnSafetyCode();
+    expect(person.participant.safetyCode).toBe(await safetyCode(fingerprint('CC'), fingerprint('BB')));
+    expect(person.participant.safetyCode).not.toBe(first.participant.safetyCode);
   });
 });

@@ -155,6 +155,23 @@ describe('the certificates in use', () => {
     expect(certificatesInUse(stats)).toBeNull();
   });
 
+  it('takes the remote certificate the DTLS transport presents when the stats left it out, as a report from mid-handshake makes them', () => {
+    const noRemote = chromiumReport({ transport: { remoteCertificateId: undefined } });
+    expect(certificatesInUse(noRemote, [theirs])).toEqual({ local: ours, remote: theirs });
+    expect(certificatesInUse(noRemote, [theirs, theirs])).toEqual({ local: ours, remote: theirs });
+  });
+
+  it.each([
+    { name: 'DTLS transports that disagree', presented: [theirs, server] },
+    { name: 'no DTLS transport to ask', presented: [] },
+  ])('has no remote certificate to stand in with $name', ({ presented }) => {
+    expect(certificatesInUse(chromiumReport({ transport: { remoteCertificateId: undefined } }), presented)).toBeNull();
+  });
+
+  it('keeps the stats’ own remote certificate when they name one', () => {
+    expect(certificatesInUse(chromiumReport(), [server])).toEqual({ local: ours, remote: theirs });
+  });
+
   it('gives fingerprints the safety code takes', async () => {
     const pair = certificatesInUse(chromiumReport());
     expect(await safetyCode(pair!.local, pair!.remote)).toBe(expectedCode(ours, theirs));

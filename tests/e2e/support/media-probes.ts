@@ -331,3 +331,24 @@ export async function mediaSteadyAgain(page: Page, name: string, sinceMs: number
     await page.waitForTimeout(200);
   }
 }
+
+/**
+ * The sha-256 fingerprint of our own certificate on each connected peer connection, from the
+ * page's own stats (the connected transport, and the certificate stat it names as local).
+ * Only our own: libwebrtc may leave the remote one out of the stats (see certificatesInUse).
+ */
+export async function ownCertificateFingerprints(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const found: string[] = [];
+    for (const pc of (window as unknown as PcWindow).__pcs) {
+      if (pc.connectionState !== 'connected') continue;
+      const stats = await pc.getStats();
+      stats.forEach((s: Record<string, unknown>) => {
+        if (s.type !== 'transport' || s.dtlsState !== 'connected') return;
+        const certificate = stats.get(String(s.localCertificateId)) as Record<string, unknown> | undefined;
+        if (certificate?.fingerprintAlgorithm === 'sha-256') found.push(String(certificate.fingerprint));
+      });
+    }
+    return found;
+  });
+}

@@ -189,6 +189,24 @@ export function callTab(page: Page) {
           cameraOff: item.getAttribute('data-camera-off') === 'true',
         })),
       ),
+    /**
+     * Opens People and reads each other person's safety code as it shows there, once every
+     * one is worked out: their name, the groups of digits, and the line on how to compare.
+     */
+    safetyCodes: async () => {
+      await openPanel(page, 'people');
+      await page.waitForFunction(() => {
+        const codes = [...document.querySelectorAll('[data-testid="roster-person"] [data-testid="safety-code"]')];
+        return codes.length > 0 && codes.every((code) => code.getAttribute('data-known') === 'true');
+      }, undefined, { timeout: 10_000 });
+      const people = await page.$$eval('[data-testid="roster-person"]:has([data-testid="safety-code"])', (items) =>
+        items.map((item) => ({
+          name: item.querySelector('.name')?.textContent ?? '',
+          groups: [...item.querySelectorAll('[data-testid="safety-code-group"]')].map((group) => (group as HTMLElement).innerText),
+        })),
+      );
+      return { people, hint: await page.getByTestId('safety-hint').innerText() };
+    },
     /** Picks files from disk in the file picker, as a person would; they go to everyone. */
     sendFiles: (paths: string[]) => page.setInputFiles('input[name="file"]', paths),
     transfers: () =>

@@ -15,13 +15,16 @@ export function ReactionsMenu({ iconSize, onReact }: { iconSize: number; onReact
         <FaceSlightlySmilingPlus size={iconSize} aria-hidden="true" />
       </IconButton>
       <Popover open={open} label={t('controls.reactions')} testId="reactions-menu" onClose={() => setOpen(false)}>
-        <div class="reaction-picks">
-          {reactions.map((reaction) => (
-            <button key={reaction} type="button" data-action="react" data-reaction={reaction} aria-label={reactionName(reaction)} title={reactionName(reaction)} onClick={() => onReact(reaction)}>
-              <span aria-hidden="true">{reactionGlyphs[reaction]}</span>
-            </button>
-          ))}
-        </div>
+        {/* Drawn only while open, so a closed menu adds no hidden buttons to the bar. */}
+        {open && (
+          <div class="reaction-picks">
+            {reactions.map((reaction) => (
+              <button key={reaction} type="button" data-action="react" data-reaction={reaction} aria-label={reactionName(reaction)} title={reactionName(reaction)} onClick={() => onReact(reaction)}>
+                <span aria-hidden="true">{reactionGlyphs[reaction]}</span>
+              </button>
+            ))}
+          </div>
+        )}
       </Popover>
     </div>
   );

@@ -18,6 +18,7 @@ import { RemoteAudio } from './RemoteAudio';
 import { PanelToggles, type SidePanelName } from './PanelToggles';
 import { Roster } from './Roster';
 import { Stage } from './Stage';
+import { gesturesFor, TileGestures } from './TileGestures';
 import { VideoTile } from './VideoTile';
 
 export interface CallAppProps {
@@ -57,6 +58,8 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall, onEnter }: C
   const unread = unreadChatCount(chat, lastSeen);
   useToastExpiry(session);
   const inCall = state.kind === 'waiting' || state.kind === 'in-call';
+  const floating = session.floatingReactions.value;
+  const hands = session.raisedHands.value;
 
   return (
     <main class={over || state.kind === 'lobby' ? 'call' : 'call in-call'} data-state={state.kind}>
@@ -158,7 +161,9 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall, onEnter }: C
                     placeholder={person.stream === null ? t('common.connecting') : person.cameraOff ? t('common.cameraIsOff') : null}
                     reconnectingForS={person.presence.phase === 'reconnecting' ? Math.max(0, Math.floor((now - person.presence.sinceMs) / 1000)) : null}
                     onShownSize={(size) => session.showsPeerAt(person.peerId, size)}
-                  />
+                  >
+                    <TileGestures {...gesturesFor(floating, hands, person.peerId)} />
+                  </VideoTile>
                 ),
               }))}
               self={
@@ -170,7 +175,9 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall, onEnter }: C
                   stream={localStream}
                   placeholder={screen.value ? null : cameraOff.value ? t('common.cameraIsOff') : camera.value ? null : t('common.noCamera')}
                   mirrored={screen.value === null}
-                />
+                >
+                  <TileGestures {...gesturesFor(floating, hands, null)} />
+                </VideoTile>
               }
             />
             {/* At the door we are in no call yet: nobody to list, chat with or send files to. */}
@@ -180,6 +187,7 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall, onEnter }: C
                   <Roster
                     you={{ name: session.name.value, micMuted: micMuted.value, cameraOff: cameraOff.value || camera.value === null, speaking: session.speaking.value }}
                     others={participants}
+                    raisedHands={hands}
                     asking={joinRequests}
                     onAnswer={answer}
                   />

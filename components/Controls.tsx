@@ -1,4 +1,4 @@
-import { ChevronUp, Mic, MicOff, MonitorOff, MonitorUp, PhoneOff, PictureInPicture2, Video, VideoOff } from 'lucide-preact';
+import { ChevronUp, Hand, Mic, MicOff, MonitorOff, MonitorUp, PhoneOff, PictureInPicture2, Video, VideoOff } from 'lucide-preact';
 import { render } from 'preact';
 import { useState } from 'preact/hooks';
 import type { CallSession } from '../lib/call/call-session';
@@ -8,12 +8,13 @@ import { DevicePicker } from './DevicePicker';
 import { IconButton } from './IconButton';
 import { SessionPip } from './PipView';
 import { Popover } from './Popover';
+import { ReactionsMenu } from './ReactionsMenu';
 
 const iconSize = 22;
 
 /**
  * The control bar at the bottom of the call: microphone and camera (each with a small arrow
- * opening its device menu), screen sharing, pop out, and leave. State shows at a glance: a
+ * opening its device menu), screen sharing, reactions, raise hand, pop out, and leave. State shows at a glance: a
  * muted microphone or a camera that is off is drawn struck through on a red button.
  */
 export function Controls({ session }: { session: CallSession }) {
@@ -22,6 +23,7 @@ export function Controls({ session }: { session: CallSession }) {
   const muted = micMuted.value;
   const off = cameraOff.value;
   const sharing = screen.value !== null;
+  const handUp = session.handRaised.value;
   // Screen capture is missing on most phones; offer only what the browser can do.
   const canShare = typeof navigator.mediaDevices?.getDisplayMedia === 'function';
   const toggleMenu = (which: 'camera' | 'microphone') => setMenu(menu === which ? null : which);
@@ -58,6 +60,10 @@ export function Controls({ session }: { session: CallSession }) {
           {sharing ? <MonitorOff size={iconSize} aria-hidden="true" /> : <MonitorUp size={iconSize} aria-hidden="true" />}
         </IconButton>
       )}
+      <ReactionsMenu iconSize={iconSize} onReact={(reaction) => session.react(reaction)} />
+      <IconButton label={t('controls.raiseHand')} action="raise-hand" pressed={handUp} onClick={() => session.setHandRaised(!handUp)}>
+        <Hand size={iconSize} aria-hidden="true" />
+      </IconButton>
       {canPictureInPicture() && (
         <IconButton label={t('controls.popOutTitle')} action="pop-out" onClick={() => void popOut(session)}>
           <PictureInPicture2 size={iconSize} aria-hidden="true" />

@@ -6,6 +6,8 @@ export interface IconButtonProps {
   action: string;
   children: ComponentChildren;
   pressed?: boolean;
+  /** For a button that opens a menu: whether it is open. */
+  expanded?: boolean;
   disabled?: boolean;
   /** A small count drawn on the button, e.g. unread messages (the label says it too). */
   count?: number;
@@ -14,7 +16,7 @@ export interface IconButtonProps {
 }
 
 /** A round icon button with an accessible name and a tooltip: the control bar's and the header's. */
-export function IconButton({ label, action, children, pressed, disabled, count, tone, onClick }: IconButtonProps) {
+export function IconButton({ label, action, children, pressed, expanded, disabled, count, tone, onClick }: IconButtonProps) {
   return (
     <button
       type="button"
@@ -23,6 +25,7 @@ export function IconButton({ label, action, children, pressed, disabled, count, 
       aria-label={label}
       title={label}
       aria-pressed={pressed}
+      aria-expanded={expanded}
       disabled={disabled}
       onClick={onClick}
     >

@@ -7,13 +7,15 @@ import { SafetyCode } from './SafetyCode';
 export interface RosterProps {
   you: { name: string; micMuted: boolean; cameraOff: boolean; speaking: boolean };
   others: readonly Participant[];
+  /** Who has a hand up, in the order they went up: a peer ID, or null for us. */
+  raisedHands: readonly (string | null)[];
   /** Newcomers waiting at the door, answerable from here as from the call screen's cards. */
   asking: readonly JoinRequest[];
   onAnswer(request: string, verdict: 'admit' | 'deny'): void;
 }
 
 /** Everyone in the call, as a list a screen reader can walk: name, then what they have switched off. */
-export function Roster({ you, others, asking, onAnswer }: RosterProps) {
+export function Roster({ you, others, raisedHands, asking, onAnswer }: RosterProps) {
   // A safety code is between us and one other person: none on our own line, null until known on theirs.
   const people = [
     { key: 'you', name: t('roster.you', { name: you.name }), micMuted: you.micMuted, cameraOff: you.cameraOff, speaking: you.speaking, safetyCode: undefined },
@@ -46,6 +48,19 @@ export function Roster({ you, others, asking, onAnswer }: RosterProps) {
         <p class="safety-hint" data-testid="safety-hint">
           {t('safety.howToCompare')}
         </p>
+      )}
+      {raisedHands.length > 0 && (
+        <>
+          <h3 id="raised-hands-heading">{t('roster.hands')}</h3>
+          <ol class="raised-hands" aria-labelledby="raised-hands-heading" data-testid="raised-hands">
+            {raisedHands.map((who) => (
+              <li key={who ?? 'you'} data-testid="raised-hand" data-peer={who ?? undefined}>
+                <span aria-hidden="true">✋ </span>
+                {who === null ? people[0]!.name : (people.slice(1).find((p) => p.key === who)?.name ?? t('common.someone'))}
+              </li>
+            ))}
+          </ol>
+        </>
       )}
       {asking.length > 0 && (
         <>

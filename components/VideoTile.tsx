@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import type { Quality } from '../lib/media/connection-quality';
 import { t } from '../lib/i18n/i18n';
@@ -21,10 +22,12 @@ export interface VideoTileProps {
   onShownSize?: (size: PixelSize) => void;
   /** Their connection dropped this many seconds ago and is being repaired; null while it is up. */
   reconnectingForS?: number | null;
+  /** Drawn over the picture: a raised hand, reactions. */
+  children?: ComponentChildren;
 }
 
 /** One person's picture with their name, a muted badge and a ring while they speak. Always silent: voices play elsewhere. */
-export function VideoTile({ stream, placeholder, name, testId, peerId, micMuted = false, speaking = false, quality = null, mirrored = false, onShownSize, reconnectingForS = null }: VideoTileProps) {
+export function VideoTile({ stream, placeholder, name, testId, peerId, micMuted = false, speaking = false, quality = null, mirrored = false, onShownSize, reconnectingForS = null, children }: VideoTileProps) {
   const video = useRef<HTMLVideoElement>(null);
   const figure = useRef<HTMLElement>(null);
   useEffect(() => {
@@ -76,6 +79,7 @@ export function VideoTile({ stream, placeholder, name, testId, peerId, micMuted 
           <span>{t('tile.reconnecting', { seconds: reconnectingForS })}</span>
         </div>
       )}
+      {children}
       <QualityIndicator quality={quality} />
       <figcaption>
         <span class="name">{name}</span>

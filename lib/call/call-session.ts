@@ -18,10 +18,12 @@ import { type CallId, newCallId } from './call-id';
 import type { CallIntent } from './call-intent';
 import { type CallEvent, type CallState, idle, isActive, transition } from './call-state';
 import { type ChatEntry, withChatEntry } from './chat-log';
+import { HandQueue } from './hand-queue';
 import { type JoinRequest, type JoinRequestChange, nextJoinRequests } from './join-requests';
 import { type Departure, Mesh } from './mesh';
 import { defaultPresenceRules } from './presence';
-import { newRoomItemId, normalizeChatText, normalizeDisplayName } from './room-protocol';
+import { ReactionFeed } from './reaction-feed';
+import { newRoomItemId, normalizeChatText, normalizeDisplayName, type Reaction } from './room-protocol';
 import { parseSignalingUrl, type Settings } from './settings';
 
 export type { CallIntent } from './call-intent';
@@ -47,6 +49,15 @@ export class CallSession {
   readonly #stats = new LinkStats();
   /** Whether our own microphone currently carries speech, as the others would hear it. */
   readonly speaking = this.#stats.speaking;
+  readonly #reactions = new ReactionFeed();
+  /** The reactions floating over the tiles now, ours (`from` null) and everyone's. */
+  readonly floatingReactions = this.#reactions.floating;
+  readonly #hands: HandQueue;
+  /** Whether our hand is up. */
+  readonly handRaised;
+  /** Who has a hand up, in the order they went up: a peer ID, or null for us. */
+  readonly raisedHands;
+  readonly #unsubscribeSpeaking: () => void;
 
   readonly #settings: Settings;
   /** Our display name, as the others see it; the lobby may change it before entering. */
@@ -89,17 +100,33 @@ export class CallSession {
         canSignal: () => this.signaling.value.kind === 'online',
         localId: () => this.#link?.peerId ?? null,
         name: () => this.name.value,
+        greeting: () => this.#hands.greeting(),
         connected: () => {
           clearTimeout(this.#dialTimer);
           this.#dispatch({ type: 'remote-connected' });
         },
-        gone: (person, why, remaining) => this.#onGone(person.name, why, remaining),
+        gone: (person, why, remaining) => {
+          this.#hands.left(person.peerId);
+          this.#reactions.forget(person.peerId);
+          this.#onGone(person.name, why, remaining);
+        },
         message: (link, _message, received) => {
+          const from = link.participant.peerId;
           if (received.kind === 'chat') this.#addChat({ ...received, from: link.participant.name ?? t('common.someone'), mine: false });
+          if (received.kind === 'reaction') this.#reactions.show(from, received.reaction, Date.now());
+          if (received.kind === 'hand') this.#hands.heard(from, received.raisedAtMs);
         },
         malformed: () => (this.droppedMessages.value += 1),
       },
     );
+    this.#hands = new HandQueue({
+      sendToAll: (message) => this.#mesh.sendToAll(message),
+      localId: () => this.#link?.peerId ?? null,
+      speaking: () => this.speaking.peek(),
+    });
+    this.handRaised = this.#hands.raised;
+    this.raisedHands = this.#hands.queue;
+    this.#unsubscribeSpeaking = this.speaking.subscribe((speaking) => this.#hands.heardOurselves(speaking));
     this.participants = this.#mesh.participants;
     this.activeSpeaker = this.#mesh.activeSpeaker;
     this.media.setTrackSink(({ kind, track }) => this.#mesh.replaceTrack(kind, track));
@@ -180,6 +207,24 @@ export class CallSession {
     this.#mesh.sendToAll(message);
     this.#addChat({ kind: 'chat', id: message.id, text: normalized, sentAtMs: message.sentAtMs, from: this.name.value, mine: true });
     return true;
+  }
+
+  /**
+   * Floats a reaction over our tile and everyone's view of it. Past the sending limit it is
+   * refused with a notice, so a click is never silently lost; returns whether it went.
+   */
+  react(reaction: Reaction): boolean {
+    if (!this.#reactions.trySend(reaction, Date.now())) {
+      this.#notify(t('reactions.tooMany'));
+      return false;
+    }
+    this.#mesh.sendToAll({ v: 1, type: 'reaction', reaction });
+    return true;
+  }
+
+  /** Raises or lowers our hand; it also comes down by itself once we have spoken for a while. */
+  setHandRaised(up: boolean): void {
+    this.#hands.setRaised(up);
   }
 
   /** Sends a file to everyone in the call now; problems reach the user as a notice. */
@@ -379,6 +424,9 @@ export class CallSession {
   #teardown(): void {
     clearTimeout(this.#dialTimer);
     this.joinRequests.value = [];
+    this.#unsubscribeSpeaking();
+    this.#hands.dispose();
+    this.#reactions.dispose();
     this.#mesh.closeAll();
     this.media.stop();
     this.#link?.dispose();

@@ -29,11 +29,13 @@ export interface MeshHooks {
   /** Our ID on the server, which orders who restarts and who redials. */
   localId(): string | null;
   name(): string;
+  /** What every new connection is told after our hello and media state (a raised hand). */
+  greeting(): readonly RoomMessage[];
   /** A connection came up (the first one ends a join). */
   connected(): void;
   /** Someone is gone for good; `remaining` counts everyone still in the call, reconnecting or not. */
   gone(person: { readonly peerId: string; readonly name: string | null }, why: Departure, remaining: number): void;
-  /** A message the mesh does not handle itself (chat). */
+  /** A message the mesh does not handle itself (chat, reactions, hands). */
   message(link: PeerLink, message: RoomMessage, received: ReturnType<PeerLink['receive']>): void;
   malformed(): void;
 }
@@ -214,6 +216,7 @@ export class Mesh {
     this.#startHeartbeat();
     remote.sendControl({ v: 1, type: 'hello', name: this.#hooks.name() });
     this.sendMediaState(link);
+    for (const message of this.#hooks.greeting()) remote.sendControl(message);
     return link;
   }
 

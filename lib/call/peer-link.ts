@@ -5,7 +5,8 @@
 import type { MediaKind } from '../media/local-media';
 import type { RemotePeer } from '../signaling/remote-peer';
 import { arriving, defaultPresenceRules, nextPresence, type Presence, type PresenceEvent, type PresencePhase, type PresenceRules } from './presence';
-import { isNewer, type RoomMessage } from './room-protocol';
+import { type Bucket, fullBucket, handReceiveLimit, reactionReceiveLimit, take } from './reaction-limit';
+import { isNewer, type Reaction, type RoomMessage } from './room-protocol';
 import { type Quality, quality, readStats, type StatsReading } from '../media/connection-quality';
 import { nextSpeaking, notSpeaking, type SpeakingState } from '../media/speaking';
 import type { PixelSize, VideoCap } from '../media/uplink-budget';
@@ -34,6 +35,9 @@ export type Received =
   | { kind: 'participant-changed' }
   | { kind: 'bye' }
   | { kind: 'chat'; id: string; text: string; sentAtMs: number }
+  | { kind: 'reaction'; reaction: Reaction }
+  /** Their hand went up at `raisedAtMs` (their clock), or down (null). */
+  | { kind: 'hand'; raisedAtMs: number | null }
   | { kind: 'ignored' };
 
 /** Two sizes are the same box. */
@@ -43,6 +47,10 @@ export class PeerLink {
   readonly remote: RemotePeer;
   readonly #senders: Partial<Record<MediaKind, RTCRtpSender>>;
   #lastSeq: number | undefined;
+  #lastHandSeq: number | undefined;
+  /** The receive limits are the person's, so a redialed connection keeps what they spent. */
+  #reactionBucket: Bucket;
+  #handBucket: Bucket;
   #presence: Presence;
   readonly #rules: PresenceRules;
   participant: Participant;
@@ -63,6 +71,8 @@ export class PeerLink {
     this.#rules = rules;
     this.#presence = previous ? previous.#presence : arriving(nowMs);
     this.#lastSeq = undefined;
+    this.#reactionBucket = previous ? previous.#reactionBucket : fullBucket;
+    this.#handBucket = previous ? previous.#handBucket : fullBucket;
     // Taken at creation, while every sender still has a track to tell its kind by.
     const senders = remote.peerConnection.getSenders();
     this.#senders = {
@@ -180,6 +190,20 @@ export class PeerLink {
       case 'shown-size':
         this.#videoCap?.setShown({ width: message.width, height: message.height }).catch((error: unknown) => console.warn('PeerCall: could not fit a video sender', error));
         return { kind: 'ignored' };
+      case 'reaction': {
+        // Over the limit only a modified client gets: dropped here, never drawn.
+        const taken = take(this.#reactionBucket, nowMs, reactionReceiveLimit);
+        this.#reactionBucket = taken.bucket;
+        return taken.allowed ? { kind: 'reaction', reaction: message.reaction } : { kind: 'ignored' };
+      }
+      case 'hand': {
+        if (!isNewer(this.#lastHandSeq, message.seq)) return { kind: 'ignored' };
+        const taken = take(this.#handBucket, nowMs, handReceiveLimit);
+        this.#handBucket = taken.bucket;
+        if (!taken.allowed) return { kind: 'ignored' };
+        this.#lastHandSeq = message.seq;
+        return { kind: 'hand', raisedAtMs: message.raised ? message.raisedAtMs : null };
+      }
       default:
         return { kind: 'ignored' };
     }

@@ -91,7 +91,9 @@ describe('a browser in Korean', () => {
     await expect.poll(() => host.signalingStatus().innerText(), { timeout: 10_000 }).toBe('PeerCall 서버에 연결됐어요.');
     expect(await host.page.locator('button[data-action="mute"]').getAttribute('aria-label')).toBe('음소거');
     expect(await host.page.locator('button[data-action="camera"]').getAttribute('aria-label')).toBe('카메라 끄기');
-    expect(await host.page.locator('button[data-action="leave"]').innerText()).toBe('나가기');
+    expect(await host.page.locator('button[data-action="leave"]').getAttribute('aria-label')).toBe('나가기');
+    expect(await host.page.locator('button[data-action="invite"]').innerText()).toBe('초대');
+    await host.callId();
     expect(await host.page.locator('button[data-action="copy"]').innerText()).toBe('ID 복사');
     expect(await host.page.getByTestId('empty-stage').innerText()).toBe('아직 아무도 들어오지 않았어요');
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { PeerLink, pictureGapMs } from '../../lib/call/peer-link';
 import { defaultPresenceRules } from '../../lib/call/presence';
 import { safetyCode } from '../../lib/call/safety-code';
+import { handReceiveLimit, reactionReceiveLimit } from '../../lib/call/reaction-limit';
 import type { RemotePeer } from '../../lib/signaling/remote-peer';
 
 /** Just enough of a remote for the bookkeeping under test: no senders, no media. */
@@ -66,6 +67,39 @@ describe('what we know of another person', () => {
     expect(scales).toEqual([1]);
     person.note({ type: 'heard', atMs: 1_000 + 2 * pictureGapMs });
     await expect.poll(() => scales).toEqual([1, 1.02]);
+  });
+
+  it(`lets ${reactionReceiveLimit.burst} reactions through at once, then one per ${reactionReceiveLimit.refillMs} ms, and drops the rest`, () => {
+    const person = link();
+    const clap = { v: 1, type: 'reaction', reaction: 'clap' } as const;
+    const burst = Array.from({ length: reactionReceiveLimit.burst + 3 }, () => person.receive(clap, 1_000).kind);
+    expect(burst.filter((kind) => kind === 'reaction')).toHaveLength(reactionReceiveLimit.burst);
+    expect(burst.slice(reactionReceiveLimit.burst)).toEqual(['ignored', 'ignored', 'ignored']);
+    expect(person.receive(clap, 1_000 + reactionReceiveLimit.refillMs - 1)).toEqual({ kind: 'ignored' });
+    expect(person.receive(clap, 1_000 + reactionReceiveLimit.refillMs)).toEqual({ kind: 'reaction', reaction: 'clap' });
+  });
+
+  it('a redialed connection keeps what the person spent of their limit', () => {
+    const before = link();
+    const clap = { v: 1, type: 'reaction', reaction: 'heart' } as const;
+    for (let i = 0; i < reactionReceiveLimit.burst; i++) before.receive(clap, 0);
+    expect(link(before).receive(clap, 0)).toEqual({ kind: 'ignored' });
+  });
+
+  it('a hand that arrives after a newer one is ignored; a raise carries its time, a lowering null', () => {
+    const person = link();
+    expect(person.receive({ v: 1, type: 'hand', seq: 2, raised: true, raisedAtMs: 500 }, 0)).toEqual({ kind: 'hand', raisedAtMs: 500 });
+    expect(person.receive({ v: 1, type: 'hand', seq: 1, raised: false }, 0)).toEqual({ kind: 'ignored' });
+    expect(person.receive({ v: 1, type: 'hand', seq: 2, raised: false }, 0)).toEqual({ kind: 'ignored' });
+    expect(person.receive({ v: 1, type: 'hand', seq: 3, raised: false }, 0)).toEqual({ kind: 'hand', raisedAtMs: null });
+  });
+
+  it(`takes at most ${handReceiveLimit.burst} hand changes at once from a flooding sender`, () => {
+    const person = link();
+    const kinds = Array.from({ length: handReceiveLimit.burst + 2 }, (_, seq) => person.receive({ v: 1, type: 'hand', seq, raised: false }, 0).kind);
+    expect(kinds.filter((kind) => kind === 'hand')).toHaveLength(handReceiveLimit.burst);
+    // A change dropped for the limit is not counted as seen: the same state later still lands.
+    expect(person.receive({ v: 1, type: 'hand', seq: handReceiveLimit.burst, raised: true, raisedAtMs: 9 }, handReceiveLimit.refillMs)).toEqual({ kind: 'hand', raisedAtMs: 9 });
   });
 });
 

@@ -207,6 +207,57 @@ export function callTab(page: Page) {
       );
       return { people, hint: await page.getByTestId('safety-hint').innerText() };
     },
+    /** Opens Reactions (unless open) and picks one, as a person would. */
+    react: async (reaction: string) => {
+      await openReactions(page);
+      await page.click(`[data-testid="reactions-menu"] button[data-reaction="${reaction}"]`);
+    },
+    /** Clicks one reaction `times` times within the same few milliseconds: faster than any hand, past the sending limit. */
+    reactBurst: async (reaction: string, times: number) => {
+      await openReactions(page);
+      await page.$eval(
+        `[data-testid="reactions-menu"] button[data-reaction="${reaction}"]`,
+        (button, n) => {
+          for (let i = 0; i < n; i++) (button as HTMLButtonElement).click();
+        },
+        times,
+      );
+    },
+    toggleHand: () => page.click('button[data-action="raise-hand"]'),
+    /** Whether a control bar toggle (mute, camera, raise-hand…) shows pressed. */
+    pressed: async (action: string) => (await page.locator(`.control-bar button[data-action="${action}"]`).getAttribute('aria-pressed')) === 'true',
+    /** The reactions floating over a tile now (`'self'`: our own tile), by name and accessible name. */
+    reactionsOnTile: (who: string) =>
+      tileOf(page, who)
+        .locator('[data-reaction-id]')
+        .evaluateAll((items) => items.map((r) => ({ reaction: r.getAttribute('data-reaction'), label: r.getAttribute('aria-label') }))),
+    /** A tile's raised hand (`'self'`: ours): its place in line (1 is first) and what it says to a screen reader; null while down. */
+    handOnTile: (who: string) =>
+      tileOf(page, who)
+        .locator('[data-testid="tile-hand"]')
+        .evaluateAll((badges) => badges.map((b) => ({ place: Number(b.getAttribute('data-place')), label: b.getAttribute('aria-label') }))[0] ?? null),
+    /** Starts noting every reaction that appears on each tile, to read with `reactionsSeen`. */
+    watchReactions: () =>
+      page.evaluate(() => {
+        const seen: Record<string, string[]> = {};
+        (window as unknown as { __reactions: typeof seen }).__reactions = seen;
+        new MutationObserver((changes) => {
+          for (const change of changes)
+            for (const node of change.addedNodes) {
+              if (!(node instanceof HTMLElement) || !node.matches('[data-reaction-id]')) continue;
+              const figure = node.closest('figure.tile');
+              const who = figure?.querySelector('figcaption .name')?.textContent ?? '';
+              (seen[who] ??= []).push(`${node.getAttribute('data-reaction')}#${node.getAttribute('data-reaction-id')}`);
+            }
+        }).observe(document.body, { childList: true, subtree: true });
+      }),
+    /** The reactions seen on the tile named `name` since `watchReactions`, oldest first, each once. */
+    reactionsSeen: (name: string) => page.evaluate((n) => [...new Set((window as unknown as { __reactions: Record<string, string[]> }).__reactions[n] ?? [])], name),
+    /** People's list of raised hands, first raised first, by name as it shows them. */
+    raisedHands: async () => {
+      await openPanel(page, 'people');
+      return page.$$eval('[data-testid="raised-hand"]', (items) => items.map((item) => item.textContent?.replace('✋', '').trim() ?? ''));
+    },
     /** Picks files from disk in the file picker, as a person would; they go to everyone. */
     sendFiles: (paths: string[]) => page.setInputFiles('input[name="file"]', paths),
     transfers: () =>
@@ -271,6 +322,19 @@ async function openPanel(page: Page, name: 'people' | 'chat' | 'files'): Promise
   const toggle = page.locator(`button[data-action="panel-${name}"]`);
   if ((await toggle.getAttribute('aria-pressed')) !== 'true') await toggle.click();
   await page.locator(`.side-panel[data-panel="${name}"]`).waitFor({ timeout: 5_000 });
+}
+
+async function openReactions(page: Page): Promise<void> {
+  const button = page.locator('button[data-action="reactions"]');
+  if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
+  await page.getByTestId('reactions-menu').waitFor({ timeout: 5_000 });
+}
+
+/** The tile showing the person named `name`, or ours for `'self'`. */
+function tileOf(page: Page, name: string) {
+  if (name === 'self') return page.locator('figure.tile').filter({ has: page.getByTestId('local-video') });
+  const exactly = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  return page.locator('figure.tile[data-peer]').filter({ has: page.locator('figcaption .name', { hasText: exactly }) });
 }
 
 /** The device choices sit in a menu beside the microphone and camera buttons (the speaker with the microphone). */

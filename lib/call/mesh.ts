@@ -58,6 +58,7 @@ export class Mesh {
   #controlSeq = 0;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #lastStateSentMs = 0;
+  #recording = false;
 
   constructor(options: MeshOptions, hooks: MeshHooks) {
     this.#options = options;
@@ -106,6 +107,17 @@ export class Mesh {
 
   sendToAll(message: RoomMessage): void {
     for (const link of this.#links.values()) link.remote.sendControl(message);
+  }
+
+  /** Tells everyone whether we record the call; each person who connects later is told too. */
+  setRecording(recording: boolean): void {
+    if (recording === this.#recording) return;
+    this.#recording = recording;
+    for (const link of this.#links.values()) this.#sendRecording(link);
+  }
+
+  #sendRecording(link: PeerLink): void {
+    link.remote.sendControl({ v: 1, type: 'recording', seq: this.#controlSeq++, recording: this.#recording });
   }
 
   async replaceTrack(kind: MediaKind, track: MediaStreamTrack | null): Promise<void> {
@@ -214,6 +226,8 @@ export class Mesh {
     this.#startHeartbeat();
     remote.sendControl({ v: 1, type: 'hello', name: this.#hooks.name() });
     this.sendMediaState(link);
+    // Always, not only while on: a redialed person may have missed the stop on the old connection.
+    this.#sendRecording(link);
     return link;
   }
 

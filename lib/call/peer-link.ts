@@ -18,6 +18,8 @@ export interface Participant {
   readonly stream: MediaStream | null;
   readonly micMuted: boolean;
   readonly cameraOff: boolean;
+  /** Whether they told us they are recording the call. */
+  readonly recording: boolean;
   /** From the level of the audio we receive from them. */
   readonly speaking: boolean;
   /** How their connection to us is doing; null until measured. */
@@ -39,6 +41,7 @@ export class PeerLink {
   readonly remote: RemotePeer;
   readonly #senders: Partial<Record<MediaKind, RTCRtpSender>>;
   #lastSeq: number | undefined;
+  #lastRecordingSeq: number | undefined;
   #presence: Presence;
   readonly #rules: PresenceRules;
   participant: Participant;
@@ -66,7 +69,7 @@ export class PeerLink {
     this.#videoCap = this.#senders.video ? new VideoSenderCap(this.#senders.video) : null;
     this.participant = previous
       ? { ...previous.participant, quality: null }
-      : { peerId: remote.remoteId, name: null, stream: null, micMuted: false, cameraOff: false, speaking: false, quality: null, presence: { phase: 'connecting', sinceMs: nowMs } };
+      : { peerId: remote.remoteId, name: null, stream: null, micMuted: false, cameraOff: false, recording: false, speaking: false, quality: null, presence: { phase: 'connecting', sinceMs: nowMs } };
   }
 
   get presence(): Presence {
@@ -132,6 +135,11 @@ export class PeerLink {
         if (!isNewer(this.#lastSeq, message.seq)) return { kind: 'ignored' };
         this.#lastSeq = message.seq;
         this.participant = { ...this.participant, micMuted: message.micMuted, cameraOff: message.cameraOff };
+        return { kind: 'participant-changed' };
+      case 'recording':
+        if (!isNewer(this.#lastRecordingSeq, message.seq)) return { kind: 'ignored' };
+        this.#lastRecordingSeq = message.seq;
+        this.participant = { ...this.participant, recording: message.recording };
         return { kind: 'participant-changed' };
       case 'bye':
         return { kind: 'bye' };

@@ -49,7 +49,9 @@ export function canRecordCall(): boolean {
   );
 }
 
-const drawIntervalMs = Math.round(1000 / recordingFps);
+/** 2048 samples are 43 ms at 48 kHz: about 23 pictures a second, close to recordingFps. */
+const clockFrames = 2048;
+const fallbackDrawMs = 250;
 const tileBackground = '#202124';
 const labelBackground = 'rgba(0, 0, 0, 0.55)';
 
@@ -70,6 +72,8 @@ export class CallRecorder {
   #heldBytes = 0;
   #endedBy: RecordingEnd = 'stopped';
   #timer: ReturnType<typeof setInterval> | undefined;
+  #clock: ScriptProcessorNode | null = null;
+  #drawnAtMs = 0;
 
   /** Starts recording at once; `tiles` and `voices` say what to draw and mix from the start. */
   constructor(tiles: readonly RecordedTile[], voices: readonly MediaStreamTrack[], options: RecorderOptions = {}) {
@@ -96,10 +100,17 @@ export class CallRecorder {
     this.#recorder.addEventListener('dataavailable', (event) => this.#keep(event.data));
     this.#recorder.addEventListener('error', () => this.#end('failed'));
     this.#draw();
-    // A timer, not requestAnimationFrame, which stops in a hidden tab. A hidden tab that plays
-    // the call's sound is spared timer throttling; a silent one draws about once a second,
-    // and the recording carries on at that rate rather than stopping.
-    this.#timer = setInterval(() => this.#draw(), drawIntervalMs);
+    // The audio clock paces the drawing. A call tab is often hidden while people work in
+    // other tabs, and there requestAnimationFrame stops and timers fire once a second; the
+    // audio graph keeps running, and hands the page a buffer every `clockFrames` samples.
+    this.#clock = this.#audio.createScriptProcessor(clockFrames, 1, 1);
+    this.#clock.addEventListener('audioprocess', () => this.#draw());
+    // Its output is silence (nothing writes to it); being connected is what makes it run.
+    this.#clock.connect(this.#audio.destination);
+    // Should the audio clock not run (a suspended context), the picture still moves, if slowly.
+    this.#timer = setInterval(() => {
+      if (performance.now() - this.#drawnAtMs >= fallbackDrawMs) this.#draw();
+    }, fallbackDrawMs);
     this.#recorder.start(recordingTimesliceMs);
   }
 
@@ -168,6 +179,7 @@ export class CallRecorder {
   }
 
   #draw(): void {
+    this.#drawnAtMs = performance.now();
     const g = this.#context2d;
     g.fillStyle = '#000';
     g.fillRect(0, 0, recordingCanvas.width, recordingCanvas.height);
@@ -210,6 +222,8 @@ export class CallRecorder {
   #release(mimeType: string): Recording {
     clearInterval(this.#timer);
     this.#timer = undefined;
+    this.#clock?.disconnect();
+    this.#clock = null;
     for (const track of this.#recorder.stream.getTracks()) track.stop();
     for (const source of this.#voices.values()) source.disconnect();
     this.#voices.clear();

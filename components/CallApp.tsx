@@ -16,6 +16,8 @@ import { JoinRequestList } from './JoinRequestList';
 import { Lobby } from './Lobby';
 import { RemoteAudio } from './RemoteAudio';
 import { PanelToggles, type SidePanelName } from './PanelToggles';
+import { RecordingIndicator } from './RecordingIndicator';
+import { RecordingList } from './RecordingList';
 import { Roster } from './Roster';
 import { Stage } from './Stage';
 import { gesturesFor, TileGestures } from './TileGestures';
@@ -71,6 +73,7 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall, onEnter }: C
         <p class="signaling" data-testid="signaling-status" data-status={signaling.kind} role="status">
           {describeSignaling(signaling, now)}
         </p>
+        {!over && inCall && <RecordingIndicator you={session.recording.since.value !== null} others={participants} />}
         {!over && inCall && (
           <div class="header-actions">
             {policy !== null && (
@@ -121,6 +124,7 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall, onEnter }: C
             {t('call.newCall')}
           </button>
           <FilePanel transfers={session.files.transfers} onSend={null} onCancel={(id) => session.files.cancel(id)} />
+          <RecordingList saved={session.recording.saved.value} />
         </section>
       ) : state.kind === 'lobby' ? (
         <Lobby session={session} onEnter={onEnter} />
@@ -201,6 +205,7 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall, onEnter }: C
                     onSend={(files) => files.forEach((file) => session.sendFile(file))}
                     onCancel={(id) => session.files.cancel(id)}
                   />
+                  <RecordingList saved={session.recording.saved.value} />
                 </div>
               </aside>
             )}

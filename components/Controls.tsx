@@ -9,12 +9,13 @@ import { IconButton } from './IconButton';
 import { SessionPip } from './PipView';
 import { Popover } from './Popover';
 import { ReactionsMenu } from './ReactionsMenu';
+import { RecordButton } from './RecordButton';
 
 const iconSize = 22;
 
 /**
  * The control bar at the bottom of the call: microphone and camera (each with a small arrow
- * opening its device menu), screen sharing, reactions, raise hand, pop out, and leave. State shows at a glance: a
+ * opening its device menu), screen sharing, reactions, raise hand, pop out, record, and leave. State shows at a glance: a
  * muted microphone or a camera that is off is drawn struck through on a red button.
  */
 export function Controls({ session }: { session: CallSession }) {
@@ -68,6 +69,9 @@ export function Controls({ session }: { session: CallSession }) {
         <IconButton label={t('controls.popOutTitle')} action="pop-out" onClick={() => void popOut(session)}>
           <PictureInPicture2 size={iconSize} aria-hidden="true" />
         </IconButton>
+      )}
+      {session.recording.supported && (
+        <RecordButton recording={session.recording.since.value !== null} iconSize={iconSize} onToggle={() => (session.recording.since.value === null ? session.recording.start() : session.recording.stop())} />
       )}
       <IconButton label={t('common.leave')} action="leave" tone="danger" onClick={() => session.leave()}>
         <PhoneOff size={iconSize} aria-hidden="true" />

@@ -17,6 +17,7 @@ import { type CallError, type CallErrorCode, callError, isJoinRefusal } from './
 import { type CallId, newCallId } from './call-id';
 import type { CallIntent } from './call-intent';
 import { type CallEvent, type CallState, idle, isActive, transition } from './call-state';
+import { CallRecording } from './call-recording';
 import { type ChatEntry, withChatEntry } from './chat-log';
 import { HandQueue } from './hand-queue';
 import { type JoinRequest, type JoinRequestChange, nextJoinRequests } from './join-requests';
@@ -67,6 +68,8 @@ export class CallSession {
   readonly participants;
   /** Whom a one-picture view (picture-in-picture) shows. */
   readonly activeSpeaker;
+  /** Our own recording of the call, and the files it made. */
+  readonly recording: CallRecording;
   #link: SignalingLink | null = null;
   #mediaReady: Promise<void> = Promise.resolve();
   #roomRequested = false;
@@ -129,6 +132,12 @@ export class CallSession {
     this.#unsubscribeSpeaking = this.speaking.subscribe((speaking) => this.#hands.heardOurselves(speaking));
     this.participants = this.#mesh.participants;
     this.activeSpeaker = this.#mesh.activeSpeaker;
+    this.recording = new CallRecording({
+      participants: this.participants,
+      media: this.media,
+      announce: (on) => this.#mesh.setRecording(on),
+      notify: (text) => this.#notify(text),
+    });
     this.media.setTrackSink(({ kind, track }) => this.#mesh.replaceTrack(kind, track));
     this.media.onNotice((notice) => this.#notify(notice));
   }
@@ -239,6 +248,7 @@ export class CallSession {
   }
 
   leave(): void {
+    this.recording.stop();
     this.#mesh.sendToAll({ v: 1, type: 'bye' });
     this.#dispatch({ type: 'leave' });
   }
@@ -424,6 +434,8 @@ export class CallSession {
   #teardown(): void {
     clearTimeout(this.#dialTimer);
     this.joinRequests.value = [];
+    // Before the media stops, so the file ends on the call's last frame, not on black.
+    this.recording.stop();
     this.#unsubscribeSpeaking();
     this.#hands.dispose();
     this.#reactions.dispose();

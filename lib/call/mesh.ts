@@ -60,6 +60,7 @@ export class Mesh {
   #controlSeq = 0;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #lastStateSentMs = 0;
+  #recording = false;
 
   constructor(options: MeshOptions, hooks: MeshHooks) {
     this.#options = options;
@@ -108,6 +109,17 @@ export class Mesh {
 
   sendToAll(message: RoomMessage): void {
     for (const link of this.#links.values()) link.remote.sendControl(message);
+  }
+
+  /** Tells everyone whether we record the call; each person who connects later is told too. */
+  setRecording(recording: boolean): void {
+    if (recording === this.#recording) return;
+    this.#recording = recording;
+    for (const link of this.#links.values()) this.#sendRecording(link);
+  }
+
+  #sendRecording(link: PeerLink): void {
+    link.remote.sendControl({ v: 1, type: 'recording', seq: this.#controlSeq++, recording: this.#recording });
   }
 
   async replaceTrack(kind: MediaKind, track: MediaStreamTrack | null): Promise<void> {
@@ -217,6 +229,8 @@ export class Mesh {
     remote.sendControl({ v: 1, type: 'hello', name: this.#hooks.name() });
     this.sendMediaState(link);
     for (const message of this.#hooks.greeting()) remote.sendControl(message);
+    // Always, not only while on: a redialed person may have missed the stop on the old connection.
+    this.#sendRecording(link);
     return link;
   }
 

@@ -21,6 +21,8 @@ export interface Participant {
   readonly stream: MediaStream | null;
   readonly micMuted: boolean;
   readonly cameraOff: boolean;
+  /** Whether they told us they are recording the call. */
+  readonly recording: boolean;
   /** From the level of the audio we receive from them. */
   readonly speaking: boolean;
   /** How their connection to us is doing; null until measured. */
@@ -51,6 +53,7 @@ export class PeerLink {
   /** The receive limits are the person's, so a redialed connection keeps what they spent. */
   #reactionBucket: Bucket;
   #handBucket: Bucket;
+  #lastRecordingSeq: number | undefined;
   #presence: Presence;
   readonly #rules: PresenceRules;
   participant: Participant;
@@ -89,6 +92,7 @@ export class PeerLink {
           stream: null,
           micMuted: false,
           cameraOff: false,
+          recording: false,
           speaking: false,
           quality: null,
           presence: { phase: 'connecting', sinceMs: nowMs },
@@ -182,6 +186,11 @@ export class PeerLink {
         if (!isNewer(this.#lastSeq, message.seq)) return { kind: 'ignored' };
         this.#lastSeq = message.seq;
         this.participant = { ...this.participant, micMuted: message.micMuted, cameraOff: message.cameraOff };
+        return { kind: 'participant-changed' };
+      case 'recording':
+        if (!isNewer(this.#lastRecordingSeq, message.seq)) return { kind: 'ignored' };
+        this.#lastRecordingSeq = message.seq;
+        this.participant = { ...this.participant, recording: message.recording };
         return { kind: 'participant-changed' };
       case 'bye':
         return { kind: 'bye' };

@@ -68,7 +68,12 @@ export type RoomMessage =
    * only their own place in the queue.
    */
   | { v: 1; type: 'hand'; seq: number; raised: true; raisedAtMs: number }
-  | { v: 1; type: 'hand'; seq: number; raised: false };
+  | { v: 1; type: 'hand'; seq: number; raised: false }
+  /**
+   * Whether the sender is recording the call, so everyone's screen says so: full state with
+   * its own `seq`, like hand, and sent again on each new connection so a late joiner is told.
+   */
+  | { v: 1; type: 'recording'; seq: number; recording: boolean };
 
 const urlSafeId = /^[A-Za-z0-9_-]{8,64}$/;
 const sha256Hex = /^[0-9a-f]{64}$/;
@@ -229,6 +234,12 @@ export function parseRoomMessage(data: unknown): RoomMessage | null {
       if (!isUint(seq) || typeof raised !== 'boolean') return null;
       if (!raised) return { v: 1, type: 'hand', seq, raised };
       return isTimeMs(raisedAtMs) ? { v: 1, type: 'hand', seq, raised, raisedAtMs } : null;
+    }
+    case 'recording': {
+      const seq = field('seq');
+      const recording = field('recording');
+      if (!isUint(seq) || typeof recording !== 'boolean') return null;
+      return { v: 1, type: 'recording', seq, recording };
     }
     default:
       return null;

@@ -27,6 +27,17 @@ describe('what we know of another person', () => {
     expect(person.participant).toMatchObject({ micMuted: true, cameraOff: false });
   });
 
+  it.each([
+    { name: 'a start says they record', states: [[1, true]], recording: true },
+    { name: 'a stop after a start says they stopped', states: [[1, true], [2, false]], recording: false },
+    { name: 'a start that arrives after a newer stop is ignored', states: [[2, false], [1, true]], recording: false },
+    { name: 'the same state sent again to a new connection changes nothing', states: [[3, true], [3, true]], recording: true },
+  ] as const)('recording: $name', ({ states, recording }) => {
+    const person = link();
+    for (const [seq, on] of states) person.receive({ v: 1, type: 'recording', seq, recording: on }, 0);
+    expect(person.participant.recording).toBe(recording);
+  });
+
   it('silence shows on their tile as reconnecting, and reports the change once', () => {
     const person = link();
     person.receive({ v: 1, type: 'hello', name: 'Ana' }, 0);

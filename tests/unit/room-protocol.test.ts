@@ -53,7 +53,9 @@ const shownSize = { v: 1, type: 'shown-size', width: 640, height: 352 } as const
 const reaction = { v: 1, type: 'reaction', reaction: 'clap' } as const;
 const raisedHand = { v: 1, type: 'hand', seq: 3, raised: true, raisedAtMs: 1_700_000_000_000 } as const;
 const loweredHand = { v: 1, type: 'hand', seq: 4, raised: false } as const;
-const everyMessage: RoomMessage[] = [hello, mediaState, chat, fileOffer, fileEnd, fileCancel, fileDone, fileFailed, bye, shownSize, reaction, raisedHand, loweredHand];
+const recordingOn = { v: 1, type: 'recording', seq: 2, recording: true } as const;
+const recordingOff = { v: 1, type: 'recording', seq: 3, recording: false } as const;
+const everyMessage: RoomMessage[] = [hello, mediaState, chat, fileOffer, fileEnd, fileCancel, fileDone, fileFailed, bye, shownSize, reaction, raisedHand, loweredHand, recordingOn, recordingOff];
 
 /** A valid bye padded with an ignored field until it is `length` characters long. */
 function paddedBye(length: number, padChar = ' '): string {
@@ -101,6 +103,8 @@ describe('parseRoomMessage', () => {
     { name: 'a hand at seq 0', data: json({ ...raisedHand, seq: 0 }), message: { ...raisedHand, seq: 0 } },
     { name: 'a lowered hand, dropping a raise time it has no use for', data: json({ ...loweredHand, raisedAtMs: 5 }), message: loweredHand },
     { name: 'a lowered hand, dropping a garbage raise time', data: json({ ...loweredHand, raisedAtMs: 'soon' }), message: loweredHand },
+    { name: 'a recording at seq 0', data: json({ ...recordingOn, seq: 0 }), message: { ...recordingOn, seq: 0 } },
+    { name: 'a recording with a file name it may not send, dropped', data: json({ ...recordingOn, fileName: '../x.webm' }), message: recordingOn },
     { name: 'a hello whose name is padded, trimmed', data: json({ ...hello, name: '  Ada L. ' }), message: { ...hello, name: 'Ada L.' } },
     { name: 'a hello of 40 emoji', data: json({ ...hello, name: '🦊'.repeat(40) }), message: { ...hello, name: '🦊'.repeat(40) } },
     { name: 'a media state at seq 0', data: json({ ...mediaState, seq: 0 }), message: { ...mediaState, seq: 0 } },
@@ -235,6 +239,11 @@ describe('parseRoomMessage', () => {
     { name: 'a hand at a negative seq', data: json({ ...loweredHand, seq: -1 }) },
     { name: 'a hand at a fractional seq', data: json({ ...loweredHand, seq: 1.5 }) },
     { name: 'a hand at a seq past the safe integers', data: json({ ...loweredHand, seq: 2 ** 53 }) },
+    { name: 'a recording whose recording is 1', data: json({ ...recordingOn, recording: 1 }) },
+    { name: 'a recording whose recording is "true"', data: json({ ...recordingOn, recording: 'true' }) },
+    { name: 'a recording at a negative seq', data: json({ ...recordingOff, seq: -1 }) },
+    { name: 'a recording at a fractional seq', data: json({ ...recordingOff, seq: 0.5 }) },
+    { name: 'a recording under another key', data: json({ v: 1, type: 'recording', seq: 1, on: true }) },
   ])('rejects $name', ({ data }) => {
     expect(parseRoomMessage(data)).toBeNull();
   });

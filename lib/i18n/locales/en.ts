@@ -167,6 +167,16 @@ export const en = {
   'chat.tooLong': 'Type a message of up to 4,000 characters.',
 
   // Files
+  'recording.start': 'Record the call',
+  'recording.stop': 'Stop recording',
+  'recording.by': 'Recording: {names}',
+  'recording.label': 'Recordings',
+  'recording.download': 'Download',
+  'recording.summary': '{duration} long, {size}',
+  'recording.ready': 'Your recording is ready. Download it under Files; it stays there until you close this tab.',
+  'recording.full': 'The recording stopped at 1 GB, the most PeerCall holds in a tab. Download it under Files, then start a new one.',
+  'recording.failed': 'The browser stopped recording. What was recorded up to then is under Files.',
+  'recording.noRoom': 'This tab already holds 1 GB of recordings. Download them and close the tab before recording more.',
   'files.label': 'Files',
   'files.send': 'Send a file',
   'files.hint': 'or drop files here; everyone in the call receives them (up to 2 GB each).',

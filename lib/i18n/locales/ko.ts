@@ -165,6 +165,16 @@ export const ko = {
   'chat.tooLong': '메시지는 4,000자까지 입력할 수 있어요.',
 
   // Files
+  'recording.start': '통화 녹화',
+  'recording.stop': '녹화 중지',
+  'recording.by': '녹화 중: {names}',
+  'recording.label': '녹화 파일',
+  'recording.download': '다운로드',
+  'recording.summary': '길이 {duration}, {size}',
+  'recording.ready': '녹화 파일이 준비됐어요. 파일 패널에서 다운로드하세요. 이 탭을 닫기 전까지 남아 있어요.',
+  'recording.full': '녹화가 1GB에서 멈췄어요. PeerCall이 한 탭에 보관할 수 있는 최대 크기예요. 파일 패널에서 다운로드한 뒤 새로 녹화하세요.',
+  'recording.failed': '브라우저가 녹화를 멈췄어요. 그때까지 녹화된 내용은 파일 패널에 있어요.',
+  'recording.noRoom': '이 탭에 이미 1GB만큼의 녹화 파일이 있어요. 다운로드하고 탭을 닫은 뒤 다시 녹화하세요.',
   'files.label': '파일',
   'files.send': '파일 보내기',
   'files.hint': '또는 여기에 파일을 끌어다 놓으세요. 통화 참가자 모두가 받아요(파일당 최대 2GB).',

@@ -352,3 +352,76 @@ export async function ownCertificateFingerprints(page: Page): Promise<string[]> 
     return found;
   });
 }
+
+export interface PlayedBack {
+  /** The first four bytes, in hex: 1a45dfa3 opens every WebM (EBML) file. */
+  magic: string;
+  bytes: number;
+  width: number;
+  height: number;
+  /** Frames the player presented (requestVideoFrameCallback) and decoded (getVideoPlaybackQuality). */
+  framesPresented: number;
+  framesDecoded: number;
+  /** The loudest short window of the sound, as RMS of samples in -1..1. */
+  peakRms: number;
+  playedMs: number;
+}
+
+/**
+ * Fetches a blob: URL in the page and plays it there, start to end, in a <video> whose sound
+ * goes through an AnalyserNode (not to the speakers): what anyone opening the file would see and hear.
+ */
+export async function playBack(page: Page, href: string, timeoutMs = 30_000): Promise<PlayedBack> {
+  return page.evaluate(
+    async ({ href, timeoutMs }) => {
+      const blob = await (await fetch(href)).blob();
+      const head = new Uint8Array(await blob.slice(0, 4).arrayBuffer());
+      const video = document.createElement('video');
+      video.src = URL.createObjectURL(blob);
+      video.style.cssText = 'position:fixed;right:0;bottom:0;width:160px;height:90px';
+      document.body.append(video);
+      const audio = new AudioContext();
+      await audio.resume();
+      const analyser = audio.createAnalyser();
+      analyser.fftSize = 2048;
+      audio.createMediaElementSource(video).connect(analyser);
+      const samples = new Float32Array(analyser.fftSize);
+      let peakRms = 0;
+      const sampler = setInterval(() => {
+        analyser.getFloatTimeDomainData(samples);
+        let sum = 0;
+        for (const sample of samples) sum += sample * sample;
+        peakRms = Math.max(peakRms, Math.sqrt(sum / samples.length));
+      }, 20);
+      let framesPresented = 0;
+      const countFrame = () => {
+        framesPresented += 1;
+        video.requestVideoFrameCallback(countFrame);
+      };
+      video.requestVideoFrameCallback(countFrame);
+      const startedMs = performance.now();
+      await video.play();
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('the recording did not play to its end')), timeoutMs);
+        video.addEventListener('ended', () => (clearTimeout(timer), resolve()), { once: true });
+        video.addEventListener('error', () => (clearTimeout(timer), reject(new Error(`the recording does not play: ${video.error?.message}`))), { once: true });
+      });
+      clearInterval(sampler);
+      const result = {
+        magic: Array.from(head, (b) => b.toString(16).padStart(2, '0')).join(''),
+        bytes: blob.size,
+        width: video.videoWidth,
+        height: video.videoHeight,
+        framesPresented,
+        framesDecoded: video.getVideoPlaybackQuality().totalVideoFrames,
+        peakRms,
+        playedMs: performance.now() - startedMs,
+      };
+      video.remove();
+      URL.revokeObjectURL(video.src);
+      await audio.close();
+      return result;
+    },
+    { href, timeoutMs },
+  );
+}

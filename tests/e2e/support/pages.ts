@@ -295,6 +295,19 @@ export function callTab(page: Page) {
         const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
         return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
       }, transferId),
+    /** Record the call / Stop recording, and whether the button says it records. */
+    toggleRecording: () => page.click('button[data-action="record"]'),
+    recordPressed: async () => (await page.locator('button[data-action="record"]').getAttribute('aria-pressed')) === 'true',
+    /** What the header says about recording, or null when it says nothing. */
+    recordingIndicator: async () => {
+      const indicator = page.getByTestId('recording-indicator');
+      return (await indicator.count()) === 0 ? null : indicator.innerText();
+    },
+    /** The finished recordings offered for download (Files panel, or the end screen). */
+    recordings: () =>
+      page.$$eval('[data-testid="recording"] a[data-action="save-recording"]', (links) =>
+        links.map((link) => ({ href: (link as HTMLAnchorElement).href, fileName: link.getAttribute('download') })),
+      ),
     remotePlaceholder: () => page.getByTestId('remote-video-placeholder'),
     endMessage: () => page.getByTestId('end-message'),
     notice: () => page.getByTestId('notice'),

@@ -109,7 +109,7 @@ async function main(): Promise<void> {
   watchdog.unref();
 
   log('building the extension and the guest page');
-  buildExtensionAndGuestPage();
+  await buildExtensionAndGuestPage();
   let server: RunningSignalingServer | undefined;
   let plain: Awaited<ReturnType<typeof startPlainPageServer>> | undefined;
   const profiles: Profile[] = [];

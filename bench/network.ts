@@ -166,7 +166,7 @@ async function main(): Promise<void> {
   const profiles: Profile[] = [];
 
   log('building the extension');
-  buildExtension();
+  await buildExtension();
   const internet = SimulatedInternet.build([
     { name: 'a', nat: 'port-preserving' },
     { name: 'b', nat: 'port-preserving' },

@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build as esbuild } from 'esbuild';
-import { build as vite } from 'vite';
+import { buildGuestPage } from './guest-build';
 
 function option(name: string): string | undefined {
   const prefix = `--${name}=`;
@@ -34,6 +34,5 @@ const result = await esbuild({
 });
 if (metafile !== undefined) writeFileSync(metafile, JSON.stringify(result.metafile));
 
-process.env.PEERCALL_GUEST_OUT_DIR = join(outdir, 'guest');
-await vite({ configFile: resolve('guest/vite.config.ts'), logLevel: 'warn' });
+await buildGuestPage(join(outdir, 'guest'));
 console.log(`Built the server into ${outdir}: run it with node --enable-source-maps ${join(outdir, 'main.mjs')}`);

@@ -10,6 +10,7 @@ import { startSignalingServer } from '../signaling/server';
 import { type BrowserLaunch, describeLaunch, launchBrowser, manualSteps, rootNotice } from './browser-launch';
 import { welcomePath } from '../lib/extension/welcome-tab';
 import { unpackedExtensionId } from './extension-id';
+import { buildGuestPage } from './guest-build';
 import { hasScreen } from './screen';
 
 const extensionDir = resolve(process.env.PEERCALL_OUT_DIR ?? '.output', 'chrome-mv3');
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
   console.log('Building the extension and the guest page…');
   execFileSync('npx', ['wxt', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
   // Invite links open it: people without the extension join from a browser tab.
-  execFileSync('npx', ['vite', 'build', '--config', 'guest/vite.config.ts', '--logLevel', 'warn'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  await buildGuestPage();
   const server = await startSignalingServer(config);
   console.log(`PeerCall signaling server: ${server.url}`);
   if (server.url !== 'http://127.0.0.1:9000/peerjs') console.log(`Set this address in PeerCall's Settings (right-click the toolbar icon → Options).`);

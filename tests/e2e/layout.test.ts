@@ -12,6 +12,7 @@ import { type RunningSignalingServer, startSignalingServer } from '../../signali
 import { launchProfile, type Profile } from './support/browser';
 import { type CallTab, configure, openPopup } from './support/pages';
 import { saveScreenshot } from './support/screenshots';
+import { stageLaidOut } from './support/media-probes';
 
 const sizes = [
   { width: 1920, height: 1080 },
@@ -68,18 +69,7 @@ const overlap = (a: Box, b: Box) => Math.max(0, Math.min(a.x + a.width, b.x + b.
 
 async function expectFits(page: Page, size: { width: number; height: number }, tileCount: number, layout: 'gallery' | 'one-to-one') {
   await page.setViewportSize(size);
-  // The stage lays its tiles out when it learns its new size: wait until the layout is for the size it has now.
-  await expect
-    .poll(
-      () =>
-        page.evaluate(() => {
-          const stage = document.querySelector('.stage')!;
-          const r = stage.getBoundingClientRect();
-          return stage.getAttribute('data-laid-out-for') === `${Math.round(r.width)}x${Math.round(r.height)}`;
-        }),
-      { timeout: 5_000 },
-    )
-    .toBe(true);
+  await stageLaidOut(page);
   expect((await shown(page)).tiles.filter((t) => t.width > 0)).toHaveLength(tileCount);
   const screen = await shown(page);
   expect(screen.scrollWidth, 'no sideways scroll').toBeLessThanOrEqual(size.width);

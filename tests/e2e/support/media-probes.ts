@@ -174,9 +174,29 @@ export async function selectedCandidateTypes(page: Page): Promise<{ local: strin
 }
 
 /** The box (CSS pixels times devicePixelRatio) in which this page draws the tile named `name`. */
+/**
+ * Waits until the stage has laid its tiles out for the size it has now. The stage learns
+ * its size from a ResizeObserver and places the tiles in the render after it, so right
+ * after the window changes the tiles still sit where the old size put them.
+ */
+export async function stageLaidOut(page: Page, timeoutMs = 5_000): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const stage = document.querySelector('.stage');
+      if (!stage) return false;
+      const r = stage.getBoundingClientRect();
+      return stage.getAttribute('data-laid-out-for') === `${Math.round(r.width)}x${Math.round(r.height)}`;
+    },
+    undefined,
+    { timeout: timeoutMs, polling: 'raf' },
+  );
+}
+
+/** The CSS size of `name`'s tile, once the stage has laid out for the window it has now. */
 export async function tileBox(page: Page, name: string): Promise<{ cssWidth: number; cssHeight: number; dpr: number }> {
   // Names travel on the data channel and may come a moment after the picture.
   await page.locator('figure.tile[data-peer] figcaption .name', { hasText: name }).first().waitFor({ timeout: 10_000 });
+  await stageLaidOut(page);
   return page.evaluate((who) => {
     const tile = [...document.querySelectorAll('figure.tile[data-peer]')].find((f) => f.querySelector('figcaption .name')?.textContent === who);
     if (!tile) throw new Error(`no tile named ${who}`);
@@ -312,6 +332,21 @@ export async function frameGaps(page: Page, name: string, sinceMs: number, minGa
     previous = at;
   }
   return { gaps, lastFrameMs: after.at(-1) ?? null, frames: after.length };
+}
+
+/**
+ * Watches `name`'s video from `sinceMs` until at least `windowMs` after it, and returns
+ * every stretch of `minGapMs` or more without a frame, the one up to now included: an
+ * empty list means the picture kept moving the whole time.
+ */
+export async function gapsOver(page: Page, name: string, sinceMs: number, windowMs: number, minGapMs = 400): Promise<{ gaps: { fromMs: number; toMs: number }[]; frames: number; windowMs: number }> {
+  const wait = sinceMs + windowMs - (await page.evaluate(() => Date.now()));
+  if (wait > 0) await page.waitForTimeout(wait);
+  const { gaps, lastFrameMs, frames } = await frameGaps(page, name, sinceMs, minGapMs);
+  const now = await page.evaluate(() => Date.now());
+  const since = lastFrameMs ?? sinceMs;
+  if (now - since >= minGapMs) gaps.push({ fromMs: since, toMs: now });
+  return { gaps, frames, windowMs: now - sinceMs };
 }
 
 /**

@@ -3,6 +3,7 @@ import { type CallId, inviteLink } from '../lib/call/call-id';
 import { type ChatEntry, unreadChatCount } from '../lib/call/chat-log';
 import { endMessage } from '../lib/call/call-state';
 import type { CallSession } from '../lib/call/call-session';
+import { presenterOf } from '../lib/call/stage-mode';
 import { t } from '../lib/i18n/i18n';
 import { describeSignaling } from '../lib/signaling/signaling-status';
 import { ChatPanel } from './ChatPanel';
@@ -54,7 +55,8 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall, onEnter }: C
   const [speakerView, setSpeakerView] = useState(false);
   // A pinned person who left unpins themselves; speaker view follows whoever speaks.
   const pinnedHere = pinned !== null && participants.some((p) => p.peerId === pinned) ? pinned : null;
-  const focus = pinnedHere ?? (speakerView ? (session.activeSpeaker.value ?? participants[0]?.peerId ?? null) : null);
+  const speaker = speakerView ? (session.activeSpeaker.value ?? participants[0]?.peerId ?? null) : null;
+  const presenter = presenterOf(participants);
   const chat = session.chat.value;
   const lastSeen = useLastSeenChat(chat, panel === 'chat');
   const unread = unreadChatCount(chat, lastSeen);
@@ -147,8 +149,9 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall, onEnter }: C
                   </div>
                 ) : null
               }
-              focus={focus}
               pinned={pinnedHere}
+              presenter={presenter}
+              speaker={speaker}
               onPin={setPinned}
               others={participants.map((person, index) => ({
                 key: person.peerId,
@@ -160,6 +163,7 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall, onEnter }: C
                     name={person.name ?? t('common.person', { n: index + 1 })}
                     micMuted={person.micMuted}
                     speaking={person.speaking}
+                    presenting={person.sharingSinceMs !== null}
                     quality={person.quality}
                     stream={person.stream}
                     placeholder={person.stream === null ? t('common.connecting') : person.cameraOff ? t('common.cameraIsOff') : null}
@@ -189,7 +193,7 @@ export function CallApp({ session, inviteOrigin, onCopy, onNewCall, onEnter }: C
               <aside class="side-panel" hidden={panel === null} data-panel={panel ?? 'none'} aria-label={panel ? t(`panel.${panel}`) : undefined}>
                 <div hidden={panel !== 'people'}>
                   <Roster
-                    you={{ name: session.name.value, micMuted: micMuted.value, cameraOff: cameraOff.value || camera.value === null, speaking: session.speaking.value }}
+                    you={{ name: session.name.value, micMuted: micMuted.value, cameraOff: screen.value === null && (cameraOff.value || camera.value === null), speaking: session.speaking.value, presenting: screen.value !== null }}
                     others={participants}
                     raisedHands={hands}
                     asking={joinRequests}

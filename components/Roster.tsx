@@ -5,7 +5,7 @@ import { JoinRequestList } from './JoinRequestList';
 import { SafetyCode } from './SafetyCode';
 
 export interface RosterProps {
-  you: { name: string; micMuted: boolean; cameraOff: boolean; speaking: boolean };
+  you: { name: string; micMuted: boolean; cameraOff: boolean; speaking: boolean; presenting: boolean };
   others: readonly Participant[];
   /** Who has a hand up, in the order they went up: a peer ID, or null for us. */
   raisedHands: readonly (string | null)[];
@@ -18,13 +18,14 @@ export interface RosterProps {
 export function Roster({ you, others, raisedHands, asking, onAnswer }: RosterProps) {
   // A safety code is between us and one other person: none on our own line, null until known on theirs.
   const people = [
-    { key: 'you', name: t('roster.you', { name: you.name }), micMuted: you.micMuted, cameraOff: you.cameraOff, speaking: you.speaking, safetyCode: undefined },
+    { key: 'you', name: t('roster.you', { name: you.name }), micMuted: you.micMuted, cameraOff: you.cameraOff, speaking: you.speaking, presenting: you.presenting, safetyCode: undefined },
     ...others.map((p, i) => ({
       key: p.peerId,
       name: p.name ?? t('common.person', { n: i + 1 }),
       micMuted: p.micMuted,
       cameraOff: p.cameraOff,
       speaking: p.speaking,
+      presenting: p.sharingSinceMs !== null,
       safetyCode: p.safetyCode,
     })),
   ];
@@ -35,10 +36,10 @@ export function Roster({ you, others, raisedHands, asking, onAnswer }: RosterPro
       </h2>
       <ul>
         {people.map((p) => (
-          <li key={p.key} data-testid="roster-person" data-speaking={p.speaking} data-muted={p.micMuted} data-camera-off={p.cameraOff}>
+          <li key={p.key} data-testid="roster-person" data-presenting={p.presenting} data-speaking={p.speaking} data-muted={p.micMuted} data-camera-off={p.cameraOff}>
             <span class="name">{p.name}</span>
             <span class="states">
-              {[p.speaking && t('state.speaking'), p.micMuted && t('state.muted'), p.cameraOff && t('state.cameraOff')].filter(Boolean).join(' · ')}
+              {[p.presenting && t('state.presenting'), p.speaking && t('state.speaking'), p.micMuted && t('state.muted'), p.cameraOff && t('state.cameraOff')].filter(Boolean).join(' · ')}
             </span>
             {p.safetyCode !== undefined && <SafetyCode code={p.safetyCode} />}
           </li>

@@ -3,6 +3,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { focusLayout, galleryLayout, oneToOneLayout, type StageSize, type TileRect } from '../lib/call/stage-layout';
 import { t } from '../lib/i18n/i18n';
+import { stageMode } from '../lib/call/stage-mode';
 
 export interface StageProps {
   /** The other people's tiles, in order, each keyed by their peer ID, with the name for its buttons. */
@@ -10,20 +11,22 @@ export interface StageProps {
   self: ComponentChildren;
   /** Shown in place of the others while nobody else is here. */
   empty: ComponentChildren | null;
-  /** The person shown large (pinned, or the speaker in speaker view); null for the gallery. */
-  focus: string | null;
+  /** Whom we pinned; null when nobody is. */
   pinned: string | null;
+  /** Who presents a shared screen (presenterOf); null when nobody shares. */
+  presenter: string | null;
+  /** In speaker view, whoever speaks; null in the gallery. */
+  speaker: string | null;
   onPin(peerId: string | null): void;
 }
-
-export type StageLayoutName = 'gallery' | 'one-to-one' | 'focus';
 
 /**
  * The tiles, placed by stage-layout.ts to fill the space the window leaves: a gallery that
  * sizes every tile alike; with one other person, them large and us in a corner; or one
- * person large (pinned, or speaking in speaker view) and everyone else in a strip.
+ * person large (pinned, presenting a screen, or speaking in speaker view) and everyone
+ * else, us included, in a strip. Which of these, stage-mode.ts decides.
  */
-export function Stage({ others, self, empty, focus, pinned, onPin }: StageProps) {
+export function Stage({ others, self, empty, pinned, presenter, speaker, onPin }: StageProps) {
   const box = useRef<HTMLElement>(null);
   const [size, setSize] = useState<StageSize>({ width: 0, height: 0 });
   useEffect(() => {
@@ -36,12 +39,12 @@ export function Stage({ others, self, empty, focus, pinned, onPin }: StageProps)
     return () => observer.disconnect();
   }, []);
   const first = empty !== null ? [{ key: 'empty', name: '', tile: empty }] : others;
-  const focused = empty === null && others.length > 1 ? others.find((o) => o.key === focus) : undefined;
-  const layout: StageLayoutName = focused ? 'focus' : first.length === 1 && empty === null ? 'one-to-one' : 'gallery';
-  // In the focus layout the focused person comes first, then everyone else and us in the strip.
+  const { layout, large } = stageMode({ others: empty !== null ? [] : others.map((o) => o.key), pinned, presenter, speaker });
+  const focused = large === null ? undefined : others.find((o) => o.key === large);
+  // With someone large, they come first, then everyone else and us in the strip.
   const placed = [...(focused ? [focused, ...first.filter((o) => o !== focused)] : first), { key: 'self', name: '', tile: self }];
   const rects: TileRect[] =
-    layout === 'focus'
+    layout === 'focus' || layout === 'presenter'
       ? ((l) => [l.focus, ...l.strip])(focusLayout(size, placed.length - 1))
       : layout === 'one-to-one'
         ? ((l) => [l.other, l.self])(oneToOneLayout(size))
@@ -61,7 +64,9 @@ export function Stage({ others, self, empty, focus, pinned, onPin }: StageProps)
         return (
           <div
             key={key}
-            class={[key === 'self' && layout === 'one-to-one' && 'self', 'slot', focused?.key === key && 'focused'].filter(Boolean).join(' ')}
+            class={[key === 'self' && layout === 'one-to-one' && 'self', 'slot', focused?.key === key && 'focused', layout === 'presenter' && focused?.key === key && 'presenting']
+              .filter(Boolean)
+              .join(' ')}
             data-slot={key}
             style={rect ? { left: `${rect.x}px`, top: `${rect.y}px`, width: `${rect.width}px`, height: `${rect.height}px` } : { display: 'none' }}
           >

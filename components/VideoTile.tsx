@@ -15,6 +15,8 @@ export interface VideoTileProps {
   peerId?: string;
   micMuted?: boolean;
   speaking?: boolean;
+  /** What they send is a shared screen: drawn whole (not cropped to the tile), and said so. */
+  presenting?: boolean;
   /** Their connection to us (remote tiles only). */
   quality?: Quality | null;
   mirrored?: boolean;
@@ -27,7 +29,7 @@ export interface VideoTileProps {
 }
 
 /** One person's picture with their name, a muted badge and a ring while they speak. Always silent: voices play elsewhere. */
-export function VideoTile({ stream, placeholder, name, testId, peerId, micMuted = false, speaking = false, quality = null, mirrored = false, onShownSize, reconnectingForS = null, children }: VideoTileProps) {
+export function VideoTile({ stream, placeholder, name, testId, peerId, micMuted = false, speaking = false, presenting = false, quality = null, mirrored = false, onShownSize, reconnectingForS = null, children }: VideoTileProps) {
   const video = useRef<HTMLVideoElement>(null);
   const figure = useRef<HTMLElement>(null);
   useEffect(() => {
@@ -46,16 +48,19 @@ export function VideoTile({ stream, placeholder, name, testId, peerId, micMuted 
     return () => observer.disconnect();
   }, []);
   const reconnecting = reconnectingForS !== null;
-  const label = [name, micMuted && t('state.muted'), speaking && t('state.speaking'), reconnecting && t('state.reconnecting')].filter(Boolean).join(', ');
+  const label = [name, presenting && t('state.presenting'), micMuted && t('state.muted'), speaking && t('state.speaking'), reconnecting && t('state.reconnecting')]
+    .filter(Boolean)
+    .join(', ');
 
   return (
     <figure
       ref={figure}
-      class={['tile', speaking && 'speaking', reconnecting && 'reconnecting'].filter(Boolean).join(' ')}
+      class={['tile', speaking && 'speaking', reconnecting && 'reconnecting', presenting && 'screen'].filter(Boolean).join(' ')}
       aria-label={label}
       data-peer={peerId}
       data-speaking={speaking}
       data-muted={micMuted}
+      data-presenting={presenting}
       data-presence={reconnecting ? 'reconnecting' : undefined}
     >
       <video
@@ -83,6 +88,11 @@ export function VideoTile({ stream, placeholder, name, testId, peerId, micMuted 
       <QualityIndicator quality={quality} />
       <figcaption>
         <span class="name">{name}</span>
+        {presenting && (
+          <span class="badge presenting" data-testid="tile-presenting">
+            {t('tile.presentingBadge')}
+          </span>
+        )}
         {micMuted && (
           <span class="badge" data-testid="tile-muted">
             {t('tile.mutedBadge')}

@@ -140,6 +140,7 @@ export class Mesh {
       micMuted: media.micMuted.value,
       // A shared screen is a picture too: the others show it, not a "camera is off" card.
       cameraOff: media.screen.value === null && (media.cameraOff.value || media.camera.value === null),
+      sharingScreen: media.screen.value !== null,
     } as const;
     for (const link of only ? [only] : this.#links.values()) link.remote.sendControl(message);
   }

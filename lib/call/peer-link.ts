@@ -23,6 +23,8 @@ export interface Participant {
   readonly cameraOff: boolean;
   /** Whether they told us they are recording the call. */
   readonly recording: boolean;
+  /** Since when (our clock) they share a screen; null while they do not. The newest share is presented. */
+  readonly sharingSinceMs: number | null;
   /** From the level of the audio we receive from them. */
   readonly speaking: boolean;
   /** How their connection to us is doing; null until measured. */
@@ -93,6 +95,7 @@ export class PeerLink {
           micMuted: false,
           cameraOff: false,
           recording: false,
+          sharingSinceMs: null,
           speaking: false,
           quality: null,
           presence: { phase: 'connecting', sinceMs: nowMs },
@@ -185,7 +188,13 @@ export class PeerLink {
         // The channel is unordered: an older state may arrive after a newer one.
         if (!isNewer(this.#lastSeq, message.seq)) return { kind: 'ignored' };
         this.#lastSeq = message.seq;
-        this.participant = { ...this.participant, micMuted: message.micMuted, cameraOff: message.cameraOff };
+        this.participant = {
+          ...this.participant,
+          micMuted: message.micMuted,
+          cameraOff: message.cameraOff,
+          // A share goes on counting from when it began, however often the state is sent again.
+          sharingSinceMs: message.sharingScreen ? (this.participant.sharingSinceMs ?? nowMs) : null,
+        };
         return { kind: 'participant-changed' };
       case 'recording':
         if (!isNewer(this.#lastRecordingSeq, message.seq)) return { kind: 'ignored' };

@@ -39,7 +39,11 @@ export type RoomMessage =
   /** Sent first on every connection so tiles and chat show a name, not a peer ID. */
   | { v: 1; type: 'hello'; name: string }
   /** Full state, not a delta, so a receiver only needs the newest; see `isNewer`. */
-  | { v: 1; type: 'media-state'; seq: number; micMuted: boolean; cameraOff: boolean }
+  /**
+   * `sharingScreen`: what goes out on the video sender is a shared screen, so the others
+   * give it the presenter layout. A sender from before it existed leaves it out: false.
+   */
+  | { v: 1; type: 'media-state'; seq: number; micMuted: boolean; cameraOff: boolean; sharingScreen: boolean }
   | { v: 1; type: 'chat'; id: string; text: string; sentAtMs: number }
   /** Announces a file; its chunks follow on the same ordered channel. */
   | { v: 1; type: 'file-offer'; transferId: string; name: string; size: number; mime: string; chunkBytes: number }
@@ -173,8 +177,10 @@ export function parseRoomMessage(data: unknown): RoomMessage | null {
       const seq = field('seq');
       const micMuted = field('micMuted');
       const cameraOff = field('cameraOff');
-      if (!isUint(seq) || typeof micMuted !== 'boolean' || typeof cameraOff !== 'boolean') return null;
-      return { v: 1, type: 'media-state', seq, micMuted, cameraOff };
+      // Left out means not sharing; null or anything else that is not a boolean sinks the message.
+      const sharingScreen = field('sharingScreen') === undefined ? false : field('sharingScreen');
+      if (!isUint(seq) || typeof micMuted !== 'boolean' || typeof cameraOff !== 'boolean' || typeof sharingScreen !== 'boolean') return null;
+      return { v: 1, type: 'media-state', seq, micMuted, cameraOff, sharingScreen };
     }
     case 'chat': {
       const chatId = id('id');

@@ -67,7 +67,7 @@ const inside = (inner: Box, outer: Box) =>
   inner.x >= outer.x - 0.5 && inner.y >= outer.y - 0.5 && inner.x + inner.width <= outer.x + outer.width + 0.5 && inner.y + inner.height <= outer.y + outer.height + 0.5;
 const overlap = (a: Box, b: Box) => Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x)) * Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
 
-async function expectFits(page: Page, size: { width: number; height: number }, tileCount: number, layout: 'gallery' | 'one-to-one') {
+async function expectFits(page: Page, size: { width: number; height: number }, tileCount: number, layout: 'gallery' | 'one-to-one' | 'presenter') {
   await page.setViewportSize(size);
   await stageLaidOut(page);
   expect((await shown(page)).tiles.filter((t) => t.width > 0)).toHaveLength(tileCount);
@@ -167,11 +167,99 @@ describe('the call screen at three window sizes', () => {
     await page.evaluate(() => document.exitFullscreen());
   });
 
+  it('three, then four: P2 shares a screen and everyone sees it large with the people in a strip, someone joining meanwhile too; when P2 stops, the gallery is back', async () => {
+    const presenter = calls[1]!;
+    // Chromium's fake camera and its fake screen are both green: with P2's camera off, a green
+    // picture on P2's tile can only be the screen.
+    await presenter.toggleCamera();
+    for (const watcher of [calls[0]!, calls[2]!]) {
+      await expect.poll(() => watcher.page.locator('.stage .slot').filter({ hasText: 'P2' }).getByText('Camera is off').count(), { timeout: 5_000 }).toBe(1);
+    }
+    await presenter.toggleScreenShare();
+    /** What a watcher's stage shows large: whose tile, how much of the stage, and how green (the fake screen is green, the fake camera is not). */
+    const presented = (page: Page) =>
+      page.evaluate(() => {
+        const stage = document.querySelector('.stage')!;
+        const slot = stage.querySelector('.slot.presenting');
+        const video = slot?.querySelector('video');
+        if (!slot || !video || video.videoWidth === 0) return null;
+        const canvas = document.createElement('canvas');
+        canvas.width = 32;
+        canvas.height = 18;
+        const context = canvas.getContext('2d', { willReadFrequently: true })!;
+        context.drawImage(video, 0, 0, canvas.width, canvas.height);
+        const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
+        let green = 0;
+        for (let i = 1; i < data.length; i += 4) green += data[i]!;
+        const s = stage.getBoundingClientRect();
+        const r = slot.getBoundingClientRect();
+        return {
+          name: slot.querySelector('figcaption .name')?.textContent ?? null,
+          badge: slot.querySelector('[data-testid="tile-presenting"]')?.textContent ?? null,
+          fit: getComputedStyle(video).objectFit,
+          share: (r.width * r.height) / (s.width * s.height),
+          across: Math.max(r.width / s.width, r.height / s.height),
+          green: green / (data.length / 4),
+        };
+      });
+    for (const watcher of [calls[0]!, calls[2]!]) {
+      await expect.poll(() => watcher.page.getAttribute('.stage', 'data-layout'), { timeout: 5_000 }).toBe('presenter');
+      // Their screen itself, not their camera, is what is large, drawn whole.
+      await expect.poll(async () => (await presented(watcher.page))?.green ?? 0, { timeout: 5_000 }).toBeGreaterThan(136);
+      expect(await presented(watcher.page)).toMatchObject({ name: 'P2', badge: 'Presenting', fit: 'contain' });
+      for (const size of sizes) {
+        const screen = await expectFits(watcher.page, size, 3, 'presenter');
+        const large = (await presented(watcher.page))!;
+        // The screen is as large as the stage's shape lets a screen be beside the strip (all
+        // of a phone's width, most of a wide window's height), and every other tile is far smaller.
+        expect(large.across, `the screen spans the stage at ${size.width}x${size.height}`).toBeGreaterThan(0.75);
+        const stageArea = screen.stage.width * screen.stage.height;
+        const small = screen.tiles.map((t) => (t.width * t.height) / stageArea).sort((a, b) => b - a).slice(1);
+        for (const share of small) expect(share).toBeLessThan(large.share / 3);
+      }
+      expect(await watcher.page.locator('[data-testid="roster-person"][data-presenting="true"] .name').allInnerTexts()).toEqual(['P2']);
+    }
+    await calls[0]!.page.setViewportSize(sizes[1]);
+    await saveScreenshot(calls[0]!.page, 'call-presenter');
+
+    // Someone who joins while P2 presents is told at once, and sees the screen large too.
+    const late = await (await openPopup(people[3]!, { name: 'P4' })).joinToLobby(callId);
+    await late.page.locator('button[data-action="enter"]').waitFor({ timeout: 15_000 });
+    await late.page.check('input[name="joinCameraOff"]');
+    await late.page.click('button[data-action="enter"]');
+    calls.push(late);
+    await late.waitForState('in-call', 20_000);
+    await expect.poll(() => late.page.getAttribute('.stage', 'data-layout'), { timeout: 10_000 }).toBe('presenter');
+    await expect.poll(async () => (await presented(late.page))?.green ?? 0, { timeout: 10_000 }).toBeGreaterThan(136);
+    expect((await presented(late.page))?.name).toBe('P2');
+
+    // A pin still wins over the screen, and unpinning gives the screen back.
+    const pin = (name: string) =>
+      calls[0]!.page
+        .locator('.stage .slot')
+        .filter({ has: calls[0]!.page.locator('figcaption .name', { hasText: name }) })
+        .locator('button[data-action="pin"]');
+    await pin('P3').click();
+    await expect.poll(() => calls[0]!.page.getAttribute('.stage', 'data-layout'), { timeout: 5_000 }).toBe('focus');
+    expect(await calls[0]!.page.locator('.stage .slot.focused figcaption .name').innerText()).toBe('P3');
+    await pin('P3').click();
+    await expect.poll(() => calls[0]!.page.getAttribute('.stage', 'data-layout'), { timeout: 5_000 }).toBe('presenter');
+
+    await presenter.toggleScreenShare();
+    for (const watcher of [calls[0]!, calls[2]!, late]) {
+      await expect.poll(() => watcher.page.getAttribute('.stage', 'data-layout'), { timeout: 5_000 }).toBe('gallery');
+      expect(await watcher.page.locator('[data-testid="tile-presenting"]').count()).toBe(0);
+      // Back to P2's camera, which is still off.
+      await expect.poll(() => watcher.page.locator('.stage .slot').filter({ hasText: 'P2' }).getByText('Camera is off').count(), { timeout: 5_000 }).toBe(1);
+    }
+    await presenter.toggleCamera();
+  });
+
   it('six: a gallery of six fills the stage without overlaps', async () => {
     // Six browsers encoding video to each other would take all of a small machine's CPU, and
     // the layout is the same without pictures: everyone's camera is off from here on.
     for (const call of calls) await call.toggleCamera();
-    for (let i = 3; i < 6; i++) {
+    for (let i = calls.length; i < 6; i++) {
       const lobby = await (await openPopup(people[i]!, { name: `P${i + 1}` })).joinToLobby(callId);
       await lobby.page.locator('button[data-action="enter"]').waitFor({ timeout: 15_000 });
       await lobby.page.check('input[name="joinCameraOff"]');

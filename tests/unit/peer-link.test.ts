@@ -22,9 +22,22 @@ describe('what we know of another person', () => {
 
   it('a media state that arrives after a newer one is ignored', () => {
     const person = link();
-    person.receive({ v: 1, type: 'media-state', seq: 5, micMuted: true, cameraOff: false }, 0);
-    expect(person.receive({ v: 1, type: 'media-state', seq: 4, micMuted: false, cameraOff: true }, 0)).toEqual({ kind: 'ignored' });
-    expect(person.participant).toMatchObject({ micMuted: true, cameraOff: false });
+    person.receive({ v: 1, type: 'media-state', seq: 5, micMuted: true, cameraOff: false, sharingScreen: false }, 0);
+    expect(person.receive({ v: 1, type: 'media-state', seq: 4, micMuted: false, cameraOff: true, sharingScreen: false }, 0)).toEqual({ kind: 'ignored' });
+    expect(person.participant).toMatchObject({ micMuted: true, cameraOff: false, sharingSinceMs: null });
+  });
+
+  it.each([
+    { name: 'not sharing at first', states: [], since: null },
+    { name: 'a share counts from when it was first heard of', states: [[1, true, 100]], since: 100 },
+    { name: 'the same share told again later keeps its start', states: [[1, true, 100], [2, true, 900]], since: 100 },
+    { name: 'a stop ends it', states: [[1, true, 100], [2, false, 200]], since: null },
+    { name: 'a share after a stop is a new share', states: [[1, true, 100], [2, false, 200], [3, true, 300]], since: 300 },
+    { name: 'a stale stop after a newer share changes nothing', states: [[2, true, 100], [1, false, 200]], since: 100 },
+  ] as const)('sharing a screen: $name', ({ states, since }) => {
+    const person = link();
+    for (const [seq, sharingScreen, atMs] of states) person.receive({ v: 1, type: 'media-state', seq, micMuted: false, cameraOff: false, sharingScreen }, atMs);
+    expect(person.participant.sharingSinceMs).toBe(since);
   });
 
   it.each([
@@ -49,12 +62,12 @@ describe('what we know of another person', () => {
   it('a redialed connection keeps the person: name, state and that they are reconnecting', () => {
     const before = link();
     before.receive({ v: 1, type: 'hello', name: 'Ana' }, 0);
-    before.receive({ v: 1, type: 'media-state', seq: 9, micMuted: true, cameraOff: false }, 0);
+    before.receive({ v: 1, type: 'media-state', seq: 9, micMuted: true, cameraOff: false, sharingScreen: false }, 0);
     before.note({ type: 'transport-lost', atMs: 100 });
     const after = link(before);
     expect(after.participant).toMatchObject({ name: 'Ana', micMuted: true, presence: { phase: 'reconnecting', sinceMs: 100 } });
     // The new connection's sender counts on from where it was; an older state still loses.
-    expect(after.receive({ v: 1, type: 'media-state', seq: 10, micMuted: false, cameraOff: false }, 200)).toEqual({ kind: 'participant-changed' });
+    expect(after.receive({ v: 1, type: 'media-state', seq: 10, micMuted: false, cameraOff: false, sharingScreen: false }, 200)).toEqual({ kind: 'participant-changed' });
     expect(after.participant.presence.phase).toBe('connected');
   });
 

@@ -33,7 +33,7 @@ const hash = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08';
 const transferId = 'tx_7Hq2-Lm9';
 
 const hello = { v: 1, type: 'hello', name: 'Ada' } as const;
-const mediaState = { v: 1, type: 'media-state', seq: 7, micMuted: true, cameraOff: false } as const;
+const mediaState = { v: 1, type: 'media-state', seq: 7, micMuted: true, cameraOff: false, sharingScreen: false } as const;
 const chat = { v: 1, type: 'chat', id: 'msg-0001_abc', text: 'see https://ok.example', sentAtMs: 1_700_000_000_000 } as const;
 const fileOffer = {
   v: 1,
@@ -64,7 +64,10 @@ function paddedBye(length: number, padChar = ' '): string {
   return head + padChar.repeat(length - head.length - tail.length) + tail;
 }
 
-// Every field of every message, removed or swapped for each wrong JSON kind, must sink the message.
+/** Fields a sender from before they existed leaves out; parsing fills in their default (tested above). */
+const optionalFields: Record<string, readonly string[]> = { 'media-state': ['sharingScreen'] };
+
+// Every field of every message, removed (unless optional) or swapped for each wrong JSON kind, must sink the message.
 const fieldCases = everyMessage.flatMap((message) =>
   Object.entries(message)
     .filter(([key]) => key !== 'v' && key !== 'type')
@@ -72,7 +75,7 @@ const fieldCases = everyMessage.flatMap((message) =>
       const { [key]: _removed, ...rest } = message as Record<string, unknown>;
       const wrongKind = typeof good === 'string' ? 42 : 'text';
       return [
-        { name: `a ${message.type} without ${key}`, data: json(rest) },
+        ...(optionalFields[message.type]?.includes(key) ? [] : [{ name: `a ${message.type} without ${key}`, data: json(rest) }]),
         ...[null, [], {}, wrongKind].map((bad) => ({
           name: `a ${message.type} whose ${key} is ${json(bad)}`,
           data: json({ ...message, [key]: bad }),
@@ -108,6 +111,12 @@ describe('parseRoomMessage', () => {
     { name: 'a hello whose name is padded, trimmed', data: json({ ...hello, name: '  Ada L. ' }), message: { ...hello, name: 'Ada L.' } },
     { name: 'a hello of 40 emoji', data: json({ ...hello, name: '🦊'.repeat(40) }), message: { ...hello, name: '🦊'.repeat(40) } },
     { name: 'a media state at seq 0', data: json({ ...mediaState, seq: 0 }), message: { ...mediaState, seq: 0 } },
+    { name: 'a media state of someone sharing a screen', data: json({ ...mediaState, sharingScreen: true }), message: { ...mediaState, sharingScreen: true } },
+    {
+      name: 'a media state from a sender that predates screen sharing, not sharing',
+      data: json({ v: 1, type: 'media-state', seq: 7, micMuted: true, cameraOff: false }),
+      message: { ...mediaState, sharingScreen: false },
+    },
     {
       name: 'a media state at the largest safe seq',
       data: json({ ...mediaState, seq: Number.MAX_SAFE_INTEGER }),
@@ -178,6 +187,7 @@ describe('parseRoomMessage', () => {
     { name: 'a hello with a direction override in the name', data: json({ ...hello, name: '\u202enimda' }) },
     { name: 'a hello with a lone surrogate in the name', data: '{"v":1,"type":"hello","name":"A\\ud800da"}' },
     { name: 'a hello with a huge name', data: json({ ...hello, name: 'x'.repeat(10_000) }) },
+    { name: 'a media state whose sharingScreen is 1', data: json({ ...mediaState, sharingScreen: 1 }) },
     { name: 'a negative seq', data: json({ ...mediaState, seq: -1 }) },
     { name: 'a fractional seq', data: json({ ...mediaState, seq: 1.5 }) },
     { name: 'a seq beyond safe integers', data: json({ ...mediaState, seq: 2 ** 53 }) },

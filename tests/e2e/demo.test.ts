@@ -24,8 +24,8 @@ describe('the demo', () => {
     const callId = await host.call.callId();
     expect(demo.invite).toContain(`${new URL(demo.server.url).origin}/join#${callId}`);
     expect(await guest.call.callId()).toBe(callId);
-    expect(await host.call.tileLabels()).toEqual([demoNames[1]]);
-    expect(await guest.call.tileLabels()).toEqual([demoNames[0]]);
+    await expect.poll(() => host.call.tileLabels(), { timeout: 5_000 }).toEqual([demoNames[1]]);
+    await expect.poll(() => guest.call.tileLabels(), { timeout: 5_000 }).toEqual([demoNames[0]]);
     expect(demo.server.peerCount()).toBe(2);
   });
 

@@ -74,8 +74,8 @@ describe('a guest with no extension', () => {
     await annCall.waitForState('in-call');
     await expect.poll(async () => (await remoteVideoProgress(guest.page, 500)).frames, { timeout: 10_000 }).toBeGreaterThan(3);
     await expect.poll(async () => (await remoteVideoProgress(annCall.page, 500)).frames, { timeout: 10_000 }).toBeGreaterThan(3);
-    expect(await annCall.tileLabels()).toEqual(['Gus']);
-    expect(await guest.tileLabels()).toEqual(['Ann']);
+    await expect.poll(() => annCall.tileLabels(), { timeout: 5_000 }).toEqual(['Gus']);
+    await expect.poll(() => guest.tileLabels(), { timeout: 5_000 }).toEqual(['Ann']);
     // The fake microphones beep: energy arrives both ways.
     expect((await inboundDuring(guest.page, 1_000)).audioEnergy).toBeGreaterThan(0);
     expect((await inboundDuring(annCall.page, 1_000)).audioEnergy).toBeGreaterThan(0);

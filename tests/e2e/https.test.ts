@@ -372,8 +372,8 @@ describe('a call over https and wss through Caddy', () => {
     await Promise.all([guest.waitForState('in-call'), annCall.waitForState('in-call')]);
     await expect.poll(async () => (await remoteVideoProgress(guest.page, 500)).frames, { timeout: 10_000 }).toBeGreaterThan(3);
     await expect.poll(async () => (await remoteVideoProgress(annCall.page, 500)).frames, { timeout: 10_000 }).toBeGreaterThan(3);
-    expect(await annCall.tileLabels()).toEqual(['Gus']);
-    expect(await guest.tileLabels()).toEqual(['Ann']);
+    await expect.poll(() => annCall.tileLabels(), { timeout: 5_000 }).toEqual(['Gus']);
+    await expect.poll(() => guest.tileLabels(), { timeout: 5_000 }).toEqual(['Ann']);
   });
 
   it('went over wss and https alone', () => {

@@ -243,7 +243,7 @@ describe('a server that restarts', () => {
     await guest.answerJoinRequest('Cat', 'admit');
     await cat.waitForState('in-call', 20_000);
     await everyoneMoving([host, guest, cat]);
-    expect((await cat.tileLabels()).sort()).toEqual(['Ann', 'Ben']);
+    await expect.poll(async () => (await cat.tileLabels()).sort(), { timeout: 5_000 }).toEqual(['Ann', 'Ben']);
   });
 });
 
@@ -298,7 +298,7 @@ describe('two nodes on Redis behind one address', () => {
     const cat = await (await openPopup(await at('c'), { name: 'Cat' })).join(id);
     await cat.waitForState('in-call', 20_000);
     await everyoneMoving([host, guest, cat]);
-    expect((await cat.tileLabels()).sort()).toEqual(['Ann', 'Ben']);
+    await expect.poll(async () => (await cat.tileLabels()).sort(), { timeout: 5_000 }).toEqual(['Ann', 'Ben']);
     proxy.stop();
   });
 });

@@ -12,7 +12,7 @@ import type { Signal } from '@preact/signals-core';
 import type { CallId } from '../call/call-id';
 import type { Settings, SignalingEndpoint } from '../call/settings';
 import type { PeerTransport } from './peer-transport';
-import type { SpareTicket } from './spare-ticket';
+import { type SpareTicket, spareTryTimeoutMs } from './spare-ticket';
 import { renewDelayMs, requestSession, requestTicket, type SignalingSession } from './signaling-session';
 import { deadAfterMs, pingIntervalMs, probeIntervalMs, retryDelayMs, type SignalingStatus } from './signaling-status';
 
@@ -30,10 +30,11 @@ const attemptHangingMs = 2_000;
 const spareRenewMs = 20_000;
 /** A spare this close to expiry is not used: the server might see it expired. */
 const spareMarginMs = 3_000;
-/** With a spare, a try that has not opened in this long is replaced by a fresh one. */
-const spareAttemptTimeoutMs = 1_000;
-/** With a spare, the wait before the next try. */
-const spareRetryDelayMs = 250;
+/**
+ * With a spare, the wait before the next try, after spareTryTimeoutMs gave up on a hung one.
+ * (A try the server closed or refused drops the spare, and the next goes by HTTP with backoff.)
+ */
+const spareRetryDelayMs = 100;
 
 export interface SignalingLinkHandlers {
   /** A transport exists: attach listeners for errors, calls and room events. */
@@ -69,6 +70,9 @@ export class SignalingLink {
   #lastServerWordMs = 0;
   /** When the socket try now in flight began; null when none is. */
   #attemptStartedMs: number | null = null;
+  /** When the latest connect or reconnect began, and how long the last one that opened took. */
+  #triedAtMs: number | null = null;
+  #openTookMs: number | null = null;
   /** Counts tries, so a ticket that comes back after a newer try began is dropped. */
   #attempts = 0;
   /** When the link went down; null while it is up (or was never up). */
@@ -172,6 +176,7 @@ export class SignalingLink {
       relayOnly: this.#settings.relayOnly,
     });
     this.#transport = transport;
+    this.#triedAtMs = Date.now();
     if (this.#downSinceMs === null) this.#status.value = { kind: 'connecting' };
     transport.onServerWord(() => (this.#lastServerWordMs = Date.now()));
     transport.onSpareTicket((spare) => (this.#spare = spare));
@@ -183,6 +188,7 @@ export class SignalingLink {
       this.#retryAttempt = 0;
       this.#downSinceMs = null;
       this.#lastServerWordMs = Date.now();
+      if (this.#triedAtMs !== null) this.#openTookMs = Date.now() - this.#triedAtMs;
       this.#status.value = { kind: 'online' };
       // Whatever ticket this open used is spent; the next reconnect needs a new spare.
       this.#spare = null;
@@ -278,13 +284,15 @@ export class SignalingLink {
     const spare = this.#usableSpare();
     if (spare) {
       this.#tryingSpare = true;
+      const hangsAfterMs = spareTryTimeoutMs(this.#openTookMs);
       this.#retryTimer = setTimeout(() => {
         if (!this.#transport?.socketReachedServer()) return this.#scheduleRetry();
         // The server has this try and its ticket, and is slow to answer (a loaded machine):
         // a new try now would present a ticket the server already counts as used.
         this.#spare = null;
-        this.#retryTimer = setTimeout(() => this.#scheduleRetry(), attemptTimeoutMs - spareAttemptTimeoutMs);
-      }, spareAttemptTimeoutMs);
+        this.#retryTimer = setTimeout(() => this.#scheduleRetry(), attemptTimeoutMs - hangsAfterMs);
+      }, hangsAfterMs);
+      this.#triedAtMs = Date.now();
       return this.#transport?.reconnect(spare.ticket);
     }
     this.#tryingSpare = false;
@@ -292,7 +300,10 @@ export class SignalingLink {
     void requestTicket(this.#endpoint, session).then((result) => {
       // A newer try has begun, or the link is up or gone: this ticket is not needed.
       if (this.#disposed || this.#session !== session || attempt !== this.#attempts || this.#status.value.kind === 'online') return;
-      if (result.ok) return this.#transport?.reconnect(result.ticket);
+      if (result.ok) {
+        this.#triedAtMs = Date.now();
+        return this.#transport?.reconnect(result.ticket);
+      }
       clearTimeout(this.#retryTimer);
       if (result.problem === 'refused') return this.#transport?.sessionEnded();
       this.#scheduleRetry();

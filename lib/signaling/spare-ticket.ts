@@ -31,3 +31,20 @@ export function parseSpareTicket(message: unknown): SpareTicket | null {
 export function refusedOnlyTheTicket(serverMessage: string): boolean {
   return /^ticket-(used|expired):/.test(serverMessage);
 }
+
+/** Bounds of `spareTryTimeoutMs`. */
+export const minSpareTryMs = 400;
+export const maxSpareTryMs = 1_000;
+
+/**
+ * With a spare, how long a socket try may go without its WebSocket opening before a fresh
+ * try replaces it. During an outage every try hangs, and the first to go out after the
+ * network returns is the one that gets through, so the shorter this is, the sooner a call
+ * is back online. But a try on a slow path must have time to open: four times what the
+ * last connect to this server took (`lastOpenMs`, null before any was timed), within
+ * 400 ms and 1 s. A try whose socket did open is waited for regardless (signaling-link.ts).
+ */
+export function spareTryTimeoutMs(lastOpenMs: number | null): number {
+  if (lastOpenMs === null || !Number.isFinite(lastOpenMs)) return maxSpareTryMs;
+  return Math.round(Math.min(maxSpareTryMs, Math.max(minSpareTryMs, 4 * Math.max(0, lastOpenMs))));
+}

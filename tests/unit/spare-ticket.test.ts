@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSpareTicket, refusedOnlyTheTicket } from '../../lib/signaling/spare-ticket';
+import { maxSpareTryMs, minSpareTryMs, parseSpareTicket, refusedOnlyTheTicket, spareTryTimeoutMs } from '../../lib/signaling/spare-ticket';
 
 describe('the server\'s TICKET answer', () => {
   it('reads a ticket and its expiry', () => {
@@ -35,5 +35,19 @@ describe('a server refusal that only a fresh ticket needs', () => {
     ['', false],
   ])('%s → %s', (message, freshTicketWouldDo) => {
     expect(refusedOnlyTheTicket(message)).toBe(freshTicketWouldDo);
+  });
+});
+
+describe('how long a try with the spare may hang', () => {
+  it.each([
+    { name: 'before any connect was timed: a second', lastOpenMs: null, timeoutMs: maxSpareTryMs },
+    { name: 'after a quick connect: the floor', lastOpenMs: 20, timeoutMs: minSpareTryMs },
+    { name: 'after an instant one: the floor', lastOpenMs: 0, timeoutMs: minSpareTryMs },
+    { name: 'four times a middling connect', lastOpenMs: 150, timeoutMs: 600 },
+    { name: 'after a slow connect: a second at most', lastOpenMs: 900, timeoutMs: maxSpareTryMs },
+    { name: 'a clock that went back counts as instant', lastOpenMs: -50, timeoutMs: minSpareTryMs },
+    { name: 'garbage: a second', lastOpenMs: Number.NaN, timeoutMs: maxSpareTryMs },
+  ])('$name', ({ lastOpenMs, timeoutMs }) => {
+    expect(spareTryTimeoutMs(lastOpenMs)).toBe(timeoutMs);
   });
 });

@@ -10,17 +10,17 @@ import { LinkStats } from '../media/link-stats';
 import { LocalMedia, type MediaKind } from '../media/local-media';
 import type { PixelSize } from '../media/uplink-budget';
 import type { IncomingCall } from '../signaling/remote-peer';
-import { type JoinPolicy, joinName, type RoomEvent, type RoomRefusal, type RoomRequest } from '../signaling/room-signaling';
+import type { JoinPolicy, RoomEvent, RoomRefusal, RoomRequest } from '../signaling/room-signaling';
 import { SignalingLink } from '../signaling/signaling-link';
 import type { SignalingStatus } from '../signaling/signaling-status';
 import { type CallError, type CallErrorCode, callError, isJoinRefusal } from './call-error';
 import { type CallId, newCallId } from './call-id';
 import type { CallIntent } from './call-intent';
 import { type CallEvent, type CallState, idle, isActive, transition } from './call-state';
+import { CallDoor } from './call-door';
 import { CallRecording } from './call-recording';
 import { type ChatEntry, withChatEntry } from './chat-log';
 import { HandQueue } from './hand-queue';
-import { type JoinRequest, type JoinRequestChange, nextJoinRequests } from './join-requests';
 import { type Departure, Mesh } from './mesh';
 import { defaultPresenceRules } from './presence';
 import { ReactionFeed } from './reaction-feed';
@@ -38,10 +38,11 @@ export class CallSession {
   readonly notice = signal<CallError | { code: 'info'; fatal: false; message: string } | null>(null);
   readonly signaling = signal<SignalingStatus>({ kind: 'offline' });
   readonly chat = signal<readonly ChatEntry[]>([]);
+  readonly #door: CallDoor;
   /** Who may come in, as the server last told us; null until we are in the room. */
-  readonly policy = signal<JoinPolicy | null>(null);
+  readonly policy;
   /** Newcomers waiting at the door for a member's answer (ours, or anyone's). */
-  readonly joinRequests = signal<readonly JoinRequest[]>([]);
+  readonly joinRequests;
 
   /** Messages from peers that failed validation and were dropped. */
   readonly droppedMessages = signal(0);
@@ -77,18 +78,12 @@ export class CallSession {
   #openings = 0;
   #announcedOpening = -1;
   #dialTimer: ReturnType<typeof setTimeout> | undefined;
-  /** The door a room we open gets, and what Unlock goes back to: the last unlocked policy seen. */
-  #unlockedPolicy: Exclude<JoinPolicy, 'locked'>;
-  /**
-   * The server's proof that we were let into the room, from the last time we entered it.
-   * Shown when we join it again, it lets us back in even if the server restarted and
-   * someone else opened the room anew with a door that asks, or is locked.
-   */
-  #pass: { readonly room: string; readonly pass: string } | null = null;
 
   constructor(settings: Settings) {
     this.#settings = settings;
-    this.#unlockedPolicy = settings.askToJoin ? 'ask' : 'open';
+    this.#door = new CallDoor(settings.askToJoin);
+    this.policy = this.#door.policy;
+    this.joinRequests = this.#door.requests;
     this.name.value = normalizeDisplayName(settings.displayName) ?? t('common.guest');
     this.#mesh = new Mesh(
       {
@@ -264,13 +259,13 @@ export class CallSession {
 
   /** Lock the call, or unlock it back to asking or open, as it was before. */
   setLocked(locked: boolean): void {
-    this.setPolicy(locked ? 'locked' : this.#unlockedPolicy);
+    this.setPolicy(this.#door.policyFor(locked));
   }
 
   /** Lets a newcomer in, or turns them away; their card goes at once, and the server tells the others. */
   answerJoinRequest(request: string, verdict: 'admit' | 'deny'): void {
     if (!this.#inRoom()) return;
-    this.#changeJoinRequests({ type: 'ended', request });
+    this.#door.changeRequests({ type: 'ended', request });
     this.#link?.transport?.sendRoomRequest({ type: verdict === 'admit' ? 'ROOM-ADMIT' : 'ROOM-DENY', payload: { request } });
   }
 
@@ -301,16 +296,6 @@ export class CallSession {
     return this.policy.value !== null && (kind === 'waiting' || kind === 'in-call' || kind === 'dialing');
   }
 
-  #changeJoinRequests(change: JoinRequestChange): void {
-    this.joinRequests.value = nextJoinRequests(this.joinRequests.value, change);
-  }
-
-  /** The server told us the room's policy; Unlock restores the last one that let people ask or walk in. */
-  #heardPolicy(policy: JoinPolicy): void {
-    this.policy.value = policy;
-    if (policy !== 'locked') this.#unlockedPolicy = policy;
-  }
-
   #fail(code: CallErrorCode): void {
     this.#dispatch({ type: 'error', error: callError(code) });
   }
@@ -338,18 +323,12 @@ export class CallSession {
     this.#link?.transport?.sendRoomRequest(state.role === 'host' && firstTime ? this.#createRequest(room) : this.#joinRequest(room));
   }
 
-  /** Opening the room, first or again after the server forgot it: with its door as it was, so a locked call stays locked. */
   #createRequest(room: CallId): RoomRequest {
-    return { type: 'ROOM-CREATE', payload: { room, policy: this.policy.value ?? this.#unlockedPolicy } };
+    return this.#door.createRequest(room);
   }
 
-  /**
-   * Our name rides along, for the members to see should the room ask them to let us in,
-   * and our pass once we have been in. A create needs no pass: whoever opens a room is in.
-   */
   #joinRequest(room: CallId): RoomRequest {
-    const pass = this.#pass?.room === room ? this.#pass.pass : undefined;
-    return { type: 'ROOM-JOIN', payload: { room, name: joinName(this.name.value), ...(pass === undefined ? {} : { pass }) } };
+    return this.#door.joinRequest(room, this.name.value);
   }
 
   #onRoomEvent(event: RoomEvent): void {
@@ -363,19 +342,17 @@ export class CallSession {
       case 'waiting':
         return this.#dispatch({ type: 'asked' });
       case 'join-request':
-        return this.#changeJoinRequests({ type: 'asked', request: event.request, name: event.name });
+        return this.#door.changeRequests({ type: 'asked', request: event.request, name: event.name });
       case 'join-request-ended':
-        return this.#changeJoinRequests({ type: 'ended', request: event.request });
+        return this.#door.changeRequests({ type: 'ended', request: event.request });
       case 'policy':
-        return this.#heardPolicy(event.policy);
+        return this.#door.heard(event.policy);
       case 'members':
         break;
     }
     // In the room (first, or again after a drop): the door as it is now, and the requests
     // still waiting, which the server sends right after.
-    if (event.pass !== undefined) this.#pass = { room: event.room, pass: event.pass };
-    this.#heardPolicy(event.policy ?? 'open');
-    this.#changeJoinRequests({ type: 'entered' });
+    this.#door.entered(event.room, event.policy, event.pass);
     if (state.kind === 'starting' && state.role === 'host') return this.#dispatch({ type: 'room-open' });
     this.#dispatch({ type: 'admitted' });
     if (this.state.value.kind !== 'dialing' || this.#mesh.size > 0) return;
@@ -433,7 +410,7 @@ export class CallSession {
 
   #teardown(): void {
     clearTimeout(this.#dialTimer);
-    this.joinRequests.value = [];
+    this.#door.close();
     // Before the media stops, so the file ends on the call's last frame, not on black.
     this.recording.stop();
     this.#unsubscribeSpeaking();

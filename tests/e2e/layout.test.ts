@@ -12,7 +12,7 @@ import { type RunningSignalingServer, startSignalingServer } from '../../signali
 import { launchProfile, type Profile } from './support/browser';
 import { type CallTab, configure, openPopup } from './support/pages';
 import { saveScreenshot } from './support/screenshots';
-import { stageLaidOut } from './support/media-probes';
+import { stageLaidOut, videoColour } from './support/media-probes';
 
 const sizes = [
   { width: 1920, height: 1080 },
@@ -176,21 +176,13 @@ describe('the call screen at three window sizes', () => {
       await expect.poll(() => watcher.page.locator('.stage .slot').filter({ hasText: 'P2' }).getByText('Camera is off').count(), { timeout: 5_000 }).toBe(1);
     }
     await presenter.toggleScreenShare();
-    /** What a watcher's stage shows large: whose tile, how much of the stage, and how green (the fake screen is green, the fake camera is not). */
-    const presented = (page: Page) =>
-      page.evaluate(() => {
+    /** What a watcher's stage shows large: whose tile, how much of the stage, and how green its picture is. */
+    const presented = async (page: Page) => {
+      const tile = await page.evaluate(() => {
         const stage = document.querySelector('.stage')!;
         const slot = stage.querySelector('.slot.presenting');
         const video = slot?.querySelector('video');
         if (!slot || !video || video.videoWidth === 0) return null;
-        const canvas = document.createElement('canvas');
-        canvas.width = 32;
-        canvas.height = 18;
-        const context = canvas.getContext('2d', { willReadFrequently: true })!;
-        context.drawImage(video, 0, 0, canvas.width, canvas.height);
-        const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
-        let green = 0;
-        for (let i = 1; i < data.length; i += 4) green += data[i]!;
         const s = stage.getBoundingClientRect();
         const r = slot.getBoundingClientRect();
         return {
@@ -199,9 +191,10 @@ describe('the call screen at three window sizes', () => {
           fit: getComputedStyle(video).objectFit,
           share: (r.width * r.height) / (s.width * s.height),
           across: Math.max(r.width / s.width, r.height / s.height),
-          green: green / (data.length / 4),
         };
       });
+      return tile && { ...tile, green: (await videoColour(page, '.stage .slot.presenting video'))?.g ?? 0 };
+    };
     for (const watcher of [calls[0]!, calls[2]!]) {
       await expect.poll(() => watcher.page.getAttribute('.stage', 'data-layout'), { timeout: 5_000 }).toBe('presenter');
       // Their screen itself, not their camera, is what is large, drawn whole.

@@ -76,8 +76,20 @@ export async function allRemoteVideosProgress(page: Page, ms: number): Promise<{
 
 /** Average colour of the picture a video element (remote-video or local-video) currently shows. */
 export async function pictureColour(page: Page, testId: 'remote-video' | 'local-video'): Promise<{ r: number; g: number; b: number }> {
-  return page.evaluate((id) => {
-    const video = document.querySelector<HTMLVideoElement>(`video[data-testid="${id}"]`)!;
+  const colour = await videoColour(page, `video[data-testid="${testId}"]`);
+  if (!colour) throw new Error(`no video ${testId}`);
+  return colour;
+}
+
+/**
+ * The mean colour of the first video matching `selector`, drawn small on a canvas (what
+ * the page decoded, not what was sent); null when there is no such video. A video with
+ * no frame yet reads black.
+ */
+export async function videoColour(page: Page, selector: string): Promise<{ r: number; g: number; b: number } | null> {
+  return page.evaluate((css) => {
+    const video = document.querySelector<HTMLVideoElement>(css);
+    if (!video) return null;
     const canvas = document.createElement('canvas');
     canvas.width = 32;
     canvas.height = 18;
@@ -92,7 +104,7 @@ export async function pictureColour(page: Page, testId: 'remote-video' | 'local-
     }
     const n = data.length / 4;
     return { r: r / n, g: g / n, b: b / n };
-  }, testId);
+  }, selector);
 }
 
 /** Keeps the live connection's video sender, its track and the connection itself under a name, to compare later. */

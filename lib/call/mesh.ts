@@ -60,6 +60,8 @@ export class Mesh {
   #controlSeq = 0;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #lastStateSentMs = 0;
+  /** Whether our video senders carry a track (a camera or a screen), as far as replaceTrack has finished. */
+  #videoOnSenders = true;
   #recording = false;
 
   constructor(options: MeshOptions, hooks: MeshHooks) {
@@ -122,9 +124,21 @@ export class Mesh {
     link.remote.sendControl({ v: 1, type: 'recording', seq: this.#controlSeq++, recording: this.#recording });
   }
 
+  /**
+   * Going off is said at once, so nobody watches a frozen picture. Coming on is said once the
+   * senders carry the track: said earlier (replaceTrack takes a while on a loaded machine),
+   * the others would take down the camera-off card before there is a picture to show.
+   */
   async replaceTrack(kind: MediaKind, track: MediaStreamTrack | null): Promise<void> {
-    this.sendMediaState();
-    await Promise.all([...this.#links.values()].map((link) => link.replaceTrack(kind, track)));
+    // A switch from one camera to another keeps saying on; only a track from nothing waits.
+    if (kind === 'video' && !track) this.#videoOnSenders = false;
+    if (!track) this.sendMediaState();
+    try {
+      await Promise.all([...this.#links.values()].map((link) => link.replaceTrack(kind, track)));
+    } finally {
+      if (kind === 'video') this.#videoOnSenders = track !== null;
+    }
+    if (track) this.sendMediaState();
   }
 
   showsPeerAt(peerId: string, size: PixelSize): void {
@@ -139,7 +153,7 @@ export class Mesh {
       seq: this.#controlSeq++,
       micMuted: media.micMuted.value,
       // A shared screen is a picture too: the others show it, not a "camera is off" card.
-      cameraOff: media.screen.value === null && (media.cameraOff.value || media.camera.value === null),
+      cameraOff: media.screen.value === null && (media.cameraOff.value || media.camera.value === null || !this.#videoOnSenders),
       sharingScreen: media.screen.value !== null,
     } as const;
     for (const link of only ? [only] : this.#links.values()) link.remote.sendControl(message);

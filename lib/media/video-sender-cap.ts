@@ -26,7 +26,7 @@ export class VideoSenderCap {
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #now: () => number;
   /** When the encoder last started over; the next change waits `minCapIntervalMs` from then. */
-  #changedAtMs: number | null = null;
+  #changedAtMs: number;
   #budget: VideoCap | null = null;
   #shown: PixelSize | null = null;
   #dirty = false;
@@ -89,7 +89,7 @@ export class VideoSenderCap {
    */
   async #drain(): Promise<void> {
     while (this.#dirty) {
-      const waitMs = this.#changedAtMs === null ? 0 : this.#changedAtMs + minCapIntervalMs - this.#now();
+      const waitMs = this.#changedAtMs + minCapIntervalMs - this.#now();
       if (waitMs > 0) await this.#sleep(waitMs);
       this.#dirty = false;
       if (await this.#set()) this.#changedAtMs = this.#now();
